@@ -1,0 +1,55 @@
+"""The core of ``trustscan scan``: config in, ``Report`` out. No printing, no file writing."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+from trustscan import __version__
+from trustscan.config import ScanConfig
+from trustscan.context import AuditContext, build_context
+from trustscan.engine import ProgressCallback, run_checks
+from trustscan.scoring import score_dimensions, verdict
+from trustscan.types import AuditInputs, Report
+
+SCHEMA_VERSION = "1.0"
+
+
+def run_audit(config: ScanConfig, progress: ProgressCallback | None = None) -> Report:
+    """Load, check, score. Raises ``InputError`` for bad input before any check runs."""
+    started_wall = datetime.now(timezone.utc)
+    started = time.perf_counter()
+    ctx = build_context(config)
+    results = run_checks(ctx, config.policy, debug=config.debug, progress=progress)
+    return Report(
+        schema_version=SCHEMA_VERSION,
+        tool_version=__version__,
+        created_at=started_wall.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        inputs=describe_inputs(ctx),
+        policy=config.policy.to_dict(),
+        policy_sha256=config.policy.sha256(),
+        results=results,
+        scores=score_dimensions(results, config.policy),
+        verdict=verdict(results),
+        fail_on=config.policy.fail_on,
+        seed=config.seed,
+        duration_s=round(time.perf_counter() - started, 3),
+        notes=ctx.notes,
+    )
+
+
+def describe_inputs(ctx: AuditContext) -> AuditInputs:
+    return AuditInputs(
+        data_path=str(ctx.data_path),
+        model_path=str(ctx.model_path) if ctx.model_path else None,
+        mode=ctx.mode,
+        task=ctx.task,
+        n_rows=ctx.n_rows,
+        n_columns=int(ctx.data.shape[1]),
+        target=ctx.target_name,
+        sensitive=ctx.sensitive_names,
+        features=ctx.feature_names,
+        positive_label=None if ctx.positive_label is None else str(ctx.positive_label),
+        predictions_column=ctx.predictions_column,
+        scores_column=ctx.scores_column,
+    )

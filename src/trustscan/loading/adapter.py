@@ -1,0 +1,85 @@
+"""A uniform face for the models trustscan audits: ``predict`` and ``predict_proba``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from trustscan.errors import InputError
+
+
+class ModelPredictionError(InputError):
+    """The model could not predict on the data (usually a column/dtype mismatch)."""
+
+
+def _prediction_error(kind: str, exc: Exception) -> ModelPredictionError:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return ModelPredictionError(
+        f"the model failed to {kind} on the data: {type(exc).__name__}: {text[:300]}",
+        "check that each feature column has the type the model was trained with "
+        "(e.g. numbers stored as text) and that --features matches the model's inputs",
+    )
+
+
+@dataclass(frozen=True)
+class ModelAdapter:
+    """Wraps a fitted model. ``estimator`` is the scikit-learn object when there is one."""
+
+    kind: str
+    """``sklearn``, ``onnx`` or ``pickle``."""
+    source: str
+    """File the model came from."""
+    estimator: Any
+    feature_names: tuple[str, ...] | None
+    """Column names the model was fitted on, when it records them."""
+    classes: tuple[Any, ...] | None
+    """Class labels of a classifier, in ``predict_proba`` column order."""
+    load_warnings: tuple[str, ...] = field(default=())
+    """Warnings raised while loading (e.g. scikit-learn version mismatch)."""
+
+    @property
+    def is_classifier(self) -> bool:
+        return self.classes is not None
+
+    @property
+    def has_proba(self) -> bool:
+        return self.is_classifier and hasattr(self.estimator, "predict_proba")
+
+    def predict(self, features: pd.DataFrame) -> np.ndarray:
+        try:
+            return np.asarray(self.estimator.predict(features))
+        except Exception as exc:  # any library error becomes one readable input error
+            raise _prediction_error("predict", exc) from exc
+
+    def predict_proba(self, features: pd.DataFrame) -> np.ndarray | None:
+        if not self.has_proba:
+            return None
+        try:
+            return np.asarray(self.estimator.predict_proba(features), dtype=float)
+        except Exception as exc:
+            raise _prediction_error("compute probabilities", exc) from exc
+
+
+def adapter_for_estimator(
+    estimator: Any, *, kind: str, source: str, load_warnings: tuple[str, ...] = ()
+) -> ModelAdapter:
+    """Describe a fitted scikit-learn-compatible estimator."""
+    if not hasattr(estimator, "predict"):
+        raise InputError(
+            f"{source} does not contain a model with a predict method "
+            f"(found {type(estimator).__name__})",
+            "save the fitted estimator or Pipeline itself",
+        )
+    names = getattr(estimator, "feature_names_in_", None)
+    classes = getattr(estimator, "classes_", None)
+    return ModelAdapter(
+        kind=kind,
+        source=source,
+        estimator=estimator,
+        feature_names=tuple(str(n) for n in names) if names is not None else None,
+        classes=tuple(classes.tolist()) if classes is not None else None,
+        load_warnings=load_warnings,
+    )

@@ -1,0 +1,130 @@
+"""Read tabular data (CSV, Parquet) with errors a user can act on."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from trustscan.errors import InputError
+
+CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+_DELIMITERS = ",;\t|"
+
+
+def read_table(
+    path: Path, *, encoding: str = "utf-8", columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Load ``path`` as a DataFrame; ``columns`` limits what is read (Parquet reads only those)."""
+    if not path.exists():
+        raise InputError(f"data file not found: {path}", "check the --data path")
+    if path.is_dir():
+        raise InputError(
+            f"data path is a folder, not a file: {path}", "pass a .csv or .parquet file"
+        )
+    name = path.name.lower()
+    if name.endswith(PARQUET_SUFFIXES):
+        frame = _read_parquet(path, columns)
+    elif name.endswith(CSV_SUFFIXES):
+        frame = _read_csv(path, encoding, columns)
+    else:
+        raise InputError(
+            f"unsupported data file type: {path.name}",
+            "use a .csv (or .tsv) or .parquet file",
+        )
+    if frame.shape[0] == 0:
+        raise InputError(f"{path} has a header but no rows", "export the data with its rows")
+    return frame
+
+
+def _read_parquet(path: Path, columns: Sequence[str] | None) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path, columns=list(columns) if columns is not None else None)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(
+            f"could not read Parquet file {path}: {_first_line(exc)}",
+            "check that the file is a complete Parquet file",
+        ) from exc
+    return table.to_pandas()
+
+
+def _read_csv(path: Path, encoding: str, columns: Sequence[str] | None) -> pd.DataFrame:
+    delimiter = _sniff_delimiter(path, encoding)
+    try:
+        return pd.read_csv(
+            path,
+            sep=delimiter,
+            encoding=encoding,
+            usecols=list(columns) if columns is not None else None,
+            low_memory=False,
+        )
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path} is not valid {encoding} (byte 0x{exc.object[exc.start]:02x} "
+            f"at position {exc.start})",
+            "re-save the file as UTF-8 or pass --encoding (e.g. --encoding latin-1)",
+        ) from exc
+    except pd.errors.EmptyDataError as exc:
+        raise InputError(f"{path} is empty", "the CSV needs a header row and data rows") from exc
+    except pd.errors.ParserError as exc:
+        raise InputError(
+            f"could not parse CSV {path}: {_first_line(exc)}",
+            "check the delimiter and quoting; every row needs the same number of fields",
+        ) from exc
+    except ValueError as exc:  # usecols naming columns the file lacks
+        raise InputError(f"could not read {path}: {_first_line(exc)}") from exc
+
+
+def _sniff_delimiter(path: Path, encoding: str) -> str:
+    """Pick the delimiter from the first lines; comma when nothing else is clearly used."""
+    if path.name.lower().endswith(".tsv"):
+        return "\t"
+    opener = _open_text(path, encoding)
+    try:
+        with opener as handle:
+            sample = handle.read(64 * 1024)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path} is not valid {encoding} (byte 0x{exc.object[exc.start]:02x} "
+            f"at position {exc.start})",
+            "re-save the file as UTF-8 or pass --encoding (e.g. --encoding latin-1)",
+        ) from exc
+    except LookupError as exc:
+        raise InputError(f"unknown encoding {encoding!r}", "use e.g. utf-8 or latin-1") from exc
+    if not sample.strip():
+        raise InputError(f"{path} is empty", "the CSV needs a header row and data rows")
+    if "\x00" in sample:
+        raise InputError(f"{path} looks like a binary file, not CSV text", "export it as CSV")
+    return _most_consistent_delimiter(sample)
+
+
+def _most_consistent_delimiter(sample: str) -> str:
+    """The delimiter that splits the first lines into the same, largest number of fields."""
+    lines = sample.splitlines()[:20]
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the last line of the sample may be cut in the middle
+    best, best_fields = ",", 1
+    for delimiter in _DELIMITERS:
+        counts = {len(row) for row in csv.reader(lines, delimiter=delimiter) if row}
+        if len(counts) == 1 and (fields := counts.pop()) > best_fields:
+            best, best_fields = delimiter, fields
+    return best
+
+
+def _open_text(path: Path, encoding: str):  # type: ignore[no-untyped-def]
+    if path.name.lower().endswith(".gz"):
+        import gzip
+
+        return gzip.open(path, "rt", encoding=encoding, newline="")
+    return path.open("r", encoding=encoding, newline="")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

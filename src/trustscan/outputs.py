@@ -1,0 +1,27 @@
+"""Write output files atomically: everything is rendered first, then each file is renamed into
+place, so a failed run never leaves a partial report behind."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+
+def write_atomically(files: Mapping[Path, str]) -> None:
+    """Write every ``path -> text``; on any error, no new file is left behind."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            staged.append((Path(temp_name), path))
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+        for temp_path, path in staged:
+            os.replace(temp_path, path)
+    finally:
+        for temp_path, _ in staged:
+            if temp_path.exists():
+                temp_path.unlink()

@@ -1,0 +1,227 @@
+"""The audit policy: thresholds, gate and waivers, with documented defaults.
+
+A policy is read from ``trustscan.toml`` (top level) or ``[tool.trustscan]`` in
+``pyproject.toml``. Each check family owns one section (``[fairness]``, ``[leakage]`` ...);
+unknown keys and bad values are errors that name the key and the allowed values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from trustscan.errors import InputError
+from trustscan.typed_mapping import dataclass_from_mapping
+
+FailOn = Literal["fail", "warn", "never"]
+
+
+def _require_share(value: float, name: str, *, inclusive_zero: bool = True) -> None:
+    low_ok = value >= 0 if inclusive_zero else value > 0
+    if not (low_ok and value <= 1):
+        raise InputError(f"{name} = {value} is out of range", "use a number between 0 and 1")
+
+
+@dataclass(frozen=True)
+class StatsPolicy:
+    """How sure a finding must be before it gates."""
+
+    alpha: float = 0.05
+    """Significance level for group-difference tests (Holm-corrected across groups)."""
+    confidence: float = 0.95
+    """Confidence level of every reported interval."""
+    bootstrap_resamples: int = 1000
+    """Bootstrap resamples for confidence intervals (resampling counts, not rows)."""
+    min_group_size: int = 30
+    """Groups smaller than this are reported but never gate ("insufficient evidence")."""
+    min_group_share: float = 0.02
+    """Groups below this share of the data are reported but never gate (NYC LL144 allows 2%)."""
+
+    def __post_init__(self) -> None:
+        _require_share(self.alpha, "stats.alpha", inclusive_zero=False)
+        _require_share(self.confidence, "stats.confidence", inclusive_zero=False)
+        _require_share(self.min_group_share, "stats.min_group_share")
+        if self.bootstrap_resamples < 0:
+            raise InputError("stats.bootstrap_resamples must be >= 0")
+        if self.min_group_size < 1:
+            raise InputError("stats.min_group_size must be >= 1")
+
+
+@dataclass(frozen=True)
+class DataPolicy:
+    """Data-quality thresholds."""
+
+    max_missing_share: float = 0.05
+    """Warn when any model feature has more missing values than this share."""
+    max_duplicate_share: float = 0.01
+    """Warn when more than this share of rows are exact duplicates."""
+
+    def __post_init__(self) -> None:
+        _require_share(self.max_missing_share, "data_quality.max_missing_share")
+        _require_share(self.max_duplicate_share, "data_quality.max_duplicate_share")
+
+
+@dataclass(frozen=True)
+class FairnessPolicy:
+    """Group fairness thresholds."""
+
+    impact_ratio_min: float = 0.8
+    """Lowest acceptable selection-rate ratio to the most-favoured group (four-fifths rule)."""
+    error_rate_ratio_min: float = 0.8
+    """Lowest acceptable TPR / FPR ratio between groups (equal opportunity / odds)."""
+
+    def __post_init__(self) -> None:
+        _require_share(self.impact_ratio_min, "fairness.impact_ratio_min")
+        _require_share(self.error_rate_ratio_min, "fairness.error_rate_ratio_min")
+
+
+@dataclass(frozen=True)
+class LeakagePolicy:
+    """Sensitive-inference leakage thresholds."""
+
+    auc_warn: float = 0.65
+    """Warn when the model's output predicts a sensitive attribute with at least this AUC."""
+    auc_fail: float = 0.75
+    """Fail when the lower CI bound of that AUC is at least this."""
+    sample_size: int = 20000
+    """Rows (stratified) used by the model-based probes."""
+    proxy_nmi: float = 0.05
+    """A feature counts as associated with a sensitive attribute when its normalised mutual
+    information with it reaches this (or its AUC reaches ``auc_warn``)."""
+    influence_min: float = 0.01
+    """A feature counts as used by the model when permuting it changes at least this share of
+    decisions (regression: mean change of at least this many prediction standard deviations)."""
+
+    def __post_init__(self) -> None:
+        for name in ("auc_warn", "auc_fail"):
+            value = getattr(self, name)
+            if not 0.5 <= value <= 1:
+                raise InputError(f"leakage.{name} = {value} is out of range", "use 0.5 to 1")
+        _require_share(self.proxy_nmi, "leakage.proxy_nmi")
+        _require_share(self.influence_min, "leakage.influence_min")
+        if self.sample_size < 100:
+            raise InputError("leakage.sample_size must be >= 100")
+
+
+@dataclass(frozen=True)
+class ExplainPolicy:
+    """Explainability settings."""
+
+    flip_rate_max: float = 0.01
+    """Fail counterfactual flip when more than this share of decisions change."""
+    sample_size: int = 5000
+    """Rows (stratified) used for permutation importance and neutralisation."""
+    repeats: int = 5
+    """Permutation repeats per feature."""
+
+
+@dataclass(frozen=True)
+class PerformancePolicy:
+    """Competence thresholds."""
+
+    group_gap_max: float = 0.05
+    """Fail when the worst group's gap in a performance metric exceeds this and its CI excludes 0."""
+    min_auc: float | None = None
+    """Optional: fail when the ROC AUC's lower CI bound is below this."""
+    min_accuracy: float | None = None
+    """Optional: fail when the accuracy's lower CI bound is below this."""
+
+
+@dataclass(frozen=True)
+class ConsistencyPolicy:
+    """Consistency thresholds."""
+
+    perturbation_warn: float = 0.01
+    """Warn when at least this share of decisions flips under small noise."""
+    perturbation_fail: float = 0.05
+    """Fail when at least this share of decisions flips under small noise."""
+    noise_scale: float = 0.01
+    """Noise as a fraction of each numeric feature's standard deviation."""
+
+
+@dataclass(frozen=True)
+class DocsPolicy:
+    """Model card and consequence-scan requirements."""
+
+    model_card: str = "model_card.yaml"
+    """Path of the model card, relative to the working directory."""
+    consequences: str = "consequences.yaml"
+    """Path of the consequence-scan record."""
+    require_model_card: bool = False
+    """Fail (not just warn) when the model card is missing."""
+
+
+PROVENANCE_ARTIFACTS = ("model", "data", "config")
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An approved, expiring exception for one check (optionally one subject)."""
+
+    check: str
+    reason: str
+    approved_by: str
+    expires: str
+    """ISO date ``YYYY-MM-DD``; the waiver stops applying after it."""
+    subject: str | None = None
+
+
+@dataclass(frozen=True)
+class Justification:
+    """A recorded legal basis for processing a special-category column."""
+
+    column: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Everything that decides pass / warn / fail. Its hash appears in every report."""
+
+    fail_on: FailOn = "fail"
+    """Which verdict fails the gate (exit 1): ``fail``, ``warn`` (warn or fail) or ``never``."""
+    decision_threshold: float = 0.5
+    """Score at or above which a row counts as a positive decision when only scores exist."""
+    skip: tuple[str, ...] = ()
+    """Check ids (or prefixes such as ``explain.``) not to run."""
+    only: tuple[str, ...] = ()
+    """When non-empty, run only these check ids (or prefixes)."""
+    weights: Mapping[str, float] = field(default_factory=dict)
+    """Per-check weight in its dimension score (default 1)."""
+    stats: StatsPolicy = field(default_factory=StatsPolicy)
+    data_quality: DataPolicy = field(default_factory=DataPolicy)
+    fairness: FairnessPolicy = field(default_factory=FairnessPolicy)
+    leakage: LeakagePolicy = field(default_factory=LeakagePolicy)
+    explain: ExplainPolicy = field(default_factory=ExplainPolicy)
+    performance: PerformancePolicy = field(default_factory=PerformancePolicy)
+    consistency: ConsistencyPolicy = field(default_factory=ConsistencyPolicy)
+    docs: DocsPolicy = field(default_factory=DocsPolicy)
+    waiver: tuple[Waiver, ...] = ()
+    justification: tuple[Justification, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def sha256(self) -> str:
+        canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def selects(self, check_id: str) -> bool:
+        """Whether the policy lets ``check_id`` run."""
+
+        def matches(pattern: str) -> bool:
+            return check_id == pattern or (pattern.endswith(".") and check_id.startswith(pattern))
+
+        if self.only and not any(matches(p) for p in self.only):
+            return False
+        return not any(matches(p) for p in self.skip)
+
+
+POLICY_KEYS = frozenset(Policy.__dataclass_fields__)
+
+
+def policy_from_mapping(data: Mapping[str, Any], where: str = "") -> Policy:
+    return dataclass_from_mapping(Policy, data, where)

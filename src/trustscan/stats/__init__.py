@@ -1,0 +1,1 @@
+"""Pure numerical code: group statistics, rates, tests, intervals."""

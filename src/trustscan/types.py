@@ -1,0 +1,172 @@
+"""Core result types: what checks produce and what formatters read."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Status(str, enum.Enum):
+    """Outcome of a check. Skip and error are first-class results, never silent omissions."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    SKIP = "skip"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """Order used to pick the worst status: pass < skip < warn < error < fail."""
+        return _STATUS_RANK[self]
+
+
+_STATUS_RANK = {Status.PASS: 0, Status.SKIP: 1, Status.WARN: 2, Status.ERROR: 3, Status.FAIL: 4}
+
+
+class Severity(enum.IntEnum):
+    """How much a failing finding matters, ordered."""
+
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class Dimension(str, enum.Enum):
+    """Gartner's six trust dimensions."""
+
+    ETHICS = "ethics"
+    INTEGRITY = "integrity"
+    OPENNESS = "openness"
+    ACCOUNTABILITY = "accountability"
+    COMPETENCE = "competence"
+    CONSISTENCY = "consistency"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One measured number with its uncertainty."""
+
+    metric: str
+    """What was measured, e.g. ``impact_ratio`` or ``auc``."""
+    estimate: float | None
+    """Point estimate (None when it cannot be computed, e.g. an empty group)."""
+    ci_low: float | None = None
+    """Lower bound of the confidence interval."""
+    ci_high: float | None = None
+    """Upper bound of the confidence interval."""
+    confidence: float | None = None
+    """Confidence level of the interval, e.g. 0.95."""
+    p_value: float | None = None
+    """p-value of the test behind the finding, when there is one."""
+    n: int | None = None
+    """Number of rows the estimate rests on."""
+    threshold: float | None = None
+    """Policy threshold the estimate was compared with."""
+    method: str | None = None
+    """How the interval or test was computed, e.g. ``bootstrap (1000 count resamples)``."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A single plain-language statement a check makes, with its evidence."""
+
+    check_id: str
+    status: Status
+    severity: Severity
+    title: str
+    message: str
+    """Plain-language sentence a reviewer can read without knowing the metric."""
+    subject: str | None = None
+    """What the finding is about: a feature, a group, a column."""
+    evidence: tuple[Evidence, ...] = ()
+    remediation: str | None = None
+    waived: bool = False
+    """Set by the policy gate when a waiver covers this finding."""
+    waiver_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Everything one check reports."""
+
+    check_id: str
+    title: str
+    dimension: Dimension
+    severity: Severity
+    status: Status
+    summary: str
+    """One-line outcome, e.g. why it failed or was skipped."""
+    findings: tuple[Finding, ...] = ()
+    metrics: Mapping[str, Any] = field(default_factory=dict)
+    """JSON-serialisable numbers and tables (lists of dicts) for reports and charts."""
+    duration_s: float = 0.0
+    error: str | None = None
+    """For ``Status.ERROR``: the exception, as text."""
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    """A trust dimension's score with the checks that made it."""
+
+    dimension: Dimension
+    score: float | None
+    """0-100, or None when no check of this dimension produced a judgement."""
+    coverage: float
+    """Share (0-1) of this dimension's checks that produced a judgement (not skipped/errored)."""
+    contributions: tuple[Mapping[str, Any], ...] = ()
+    """One entry per check: ``check_id``, ``score``, ``weight``, ``status``."""
+
+
+@dataclass(frozen=True)
+class AuditInputs:
+    """What was audited."""
+
+    data_path: str
+    model_path: str | None
+    mode: str
+    """``model`` or ``predictions``."""
+    task: str
+    """``binary``, ``multiclass`` or ``regression``."""
+    n_rows: int
+    n_columns: int
+    target: str | None
+    sensitive: tuple[str, ...]
+    features: tuple[str, ...]
+    positive_label: str | None
+    predictions_column: str | None = None
+    scores_column: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """A finished audit. Formatters see only this."""
+
+    schema_version: str
+    tool_version: str
+    created_at: str
+    """UTC ISO-8601 time the audit started."""
+    inputs: AuditInputs
+    policy: Mapping[str, Any]
+    policy_sha256: str
+    results: tuple[CheckResult, ...]
+    scores: tuple[DimensionScore, ...]
+    verdict: Status
+    """pass, warn or fail, from the policy gate."""
+    fail_on: str
+    seed: int
+    provenance: Mapping[str, Any] = field(default_factory=dict)
+    duration_s: float = 0.0
+    notes: tuple[str, ...] = ()
+    """Things the run decided on the user's behalf (e.g. detected sensitive columns)."""
+
+    def result(self, check_id: str) -> CheckResult | None:
+        return next((r for r in self.results if r.check_id == check_id), None)
