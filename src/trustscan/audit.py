@@ -3,24 +3,37 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from typing import Any
 
 from trustscan import __version__
+from trustscan.checks import ALL_CHECKS
 from trustscan.config import ScanConfig
 from trustscan.context import AuditContext, build_context
-from trustscan.engine import ProgressCallback, run_checks
+from trustscan.engine import ProgressCallback, run_checks, select_checks
 from trustscan.scoring import score_dimensions, verdict
-from trustscan.types import AuditInputs, Report
+from trustscan.types import AuditInputs, CheckResult, Report
+from trustscan.waivers import apply_waivers, validate_policy_references
 
 SCHEMA_VERSION = "1.0"
 
 
-def run_audit(config: ScanConfig, progress: ProgressCallback | None = None) -> Report:
-    """Load, check, score. Raises ``InputError`` for bad input before any check runs."""
+def run_audit(
+    config: ScanConfig, progress: ProgressCallback | None = None, *, today: date | None = None
+) -> Report:
+    """Load, check, waive, score. Raises ``InputError`` for bad input before any check runs.
+
+    ``today`` decides which waivers have expired (default: the audit's UTC start date)."""
     started_wall = datetime.now(timezone.utc)
     started = time.perf_counter()
+    validate_policy_references(config.policy, [c.id for c in ALL_CHECKS])
     ctx = build_context(config)
     results = run_checks(ctx, config.policy, debug=config.debug, progress=progress)
+    results, waiver_notes = apply_waivers(
+        results, config.policy.waiver, today or started_wall.date()
+    )
+    selected = set(select_checks(config.policy))
+    deselected = [(c.id, c.dimension) for c in ALL_CHECKS if c not in selected]
     return Report(
         schema_version=SCHEMA_VERSION,
         tool_version=__version__,
@@ -29,13 +42,20 @@ def run_audit(config: ScanConfig, progress: ProgressCallback | None = None) -> R
         policy=config.policy.to_dict(),
         policy_sha256=config.policy.sha256(),
         results=results,
-        scores=score_dimensions(results, config.policy),
+        scores=score_dimensions(results, config.policy, deselected=deselected),
         verdict=verdict(results),
         fail_on=config.policy.fail_on,
         seed=config.seed,
         duration_s=round(time.perf_counter() - started, 3),
-        notes=ctx.notes,
+        notes=(*ctx.notes, *waiver_notes),
+        provenance=_provenance(results),
     )
+
+
+def _provenance(results: tuple[CheckResult, ...]) -> dict[str, Any]:
+    """The report's provenance block is what ``trace.provenance`` recorded (empty if skipped)."""
+    recorded = next((r for r in results if r.check_id == "trace.provenance"), None)
+    return dict(recorded.metrics) if recorded is not None else {}
 
 
 def describe_inputs(ctx: AuditContext) -> AuditInputs:

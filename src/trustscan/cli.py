@@ -7,6 +7,7 @@ The only module that calls ``sys.exit``. Exit codes: 0 passed policy, 1 policy f
 from __future__ import annotations
 
 import enum
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,9 @@ import click
 
 from trustscan import __version__
 from trustscan.audit import run_audit
+from trustscan.cli_accountability import COMMANDS as ACCOUNTABILITY_COMMANDS
+from trustscan.cli_accountability import record_scan
+from trustscan.cli_diff import diff as diff_command
 from trustscan.config import ScanConfig, make_scan_config
 from trustscan.errors import InputError
 from trustscan.outputs import write_atomically
@@ -124,6 +128,30 @@ def scan_options(function: Callable[..., Any]) -> Callable[..., Any]:
             help="Write the HTML report here.",
         ),
         click.option(
+            "--pdf",
+            "pdf_path",
+            type=click.Path(dir_okay=False),
+            help="Also print the HTML report to this PDF (needs Chromium installed).",
+        ),
+        click.option(
+            "--junit",
+            "junit_path",
+            type=click.Path(dir_okay=False),
+            help="Write JUnit XML here (one testcase per check) for CI test reporters.",
+        ),
+        click.option(
+            "--markdown",
+            "markdown_path",
+            type=click.Path(dir_okay=False),
+            help="Write a compact Markdown summary here (also appended to $GITHUB_STEP_SUMMARY when set).",
+        ),
+        click.option(
+            "--sarif",
+            "sarif_path",
+            type=click.Path(dir_okay=False),
+            help="Write SARIF 2.1.0 here (one result per finding) for code-scanning UIs.",
+        ),
+        click.option(
             "--out",
             "out_dir",
             type=click.Path(file_okay=False),
@@ -150,6 +178,21 @@ def scan_options(function: Callable[..., Any]) -> Callable[..., Any]:
             multiple=True,
             help="Extra type a .skops file may load (repeatable), e.g. xgboost.sklearn.XGBClassifier.",
         ),
+        click.option(
+            "--ledger",
+            "ledger",
+            type=click.Path(dir_okay=False),
+            help="Audit ledger to append this scan to (default .trustscan/ledger.jsonl).",
+        ),
+        click.option(
+            "--no-ledger", is_flag=True, help="Do not append this scan to the audit ledger."
+        ),
+        click.option(
+            "--baseline",
+            "baseline",
+            type=click.Path(dir_okay=False),
+            help="A previous JSON report to compare with (consistency.baseline): fails when a fairness or performance metric got significantly worse.",
+        ),
         click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors."),
         click.option(
             "--debug",
@@ -172,6 +215,9 @@ def requested_outputs(options: dict[str, Any], cwd: Path) -> dict[OutputFormat, 
     explicit = {
         OutputFormat.JSON: options.get("json_path"),
         OutputFormat.HTML: options.get("html_path"),
+        OutputFormat.JUNIT: options.get("junit_path"),
+        OutputFormat.MARKDOWN: options.get("markdown_path"),
+        OutputFormat.SARIF: options.get("sarif_path"),
     }
     for output_format, path in explicit.items():
         if path:
@@ -179,13 +225,36 @@ def requested_outputs(options: dict[str, Any], cwd: Path) -> dict[OutputFormat, 
     return outputs
 
 
-def execute_scan(config: ScanConfig, outputs: dict[OutputFormat, Path], *, quiet: bool) -> Report:
+def execute_scan(
+    config: ScanConfig,
+    outputs: dict[OutputFormat, Path],
+    *,
+    quiet: bool,
+    pdf_path: Path | None = None,
+) -> Report:
     """Audit, render every output in memory, then write them all atomically."""
     with progress_reporter(enabled=not quiet) as progress:
         report = run_audit(config, progress=progress)
-    rendered = {path: render(fmt, report) for fmt, path in outputs.items()}
+    rendered: dict[Path, str | bytes] = {path: render(fmt, report) for fmt, path in outputs.items()}
+    if pdf_path is not None:
+        from trustscan.report.pdf import html_to_pdf
+
+        rendered[pdf_path] = html_to_pdf(render(OutputFormat.HTML, report))
     write_atomically(rendered)
     return report
+
+
+def append_step_summary(report: Report) -> None:
+    """On GitHub Actions, add the Markdown summary to the job's summary page. A summary that
+    cannot be written is reported, not fatal: the audit itself succeeded."""
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary_path:
+        return
+    try:
+        with open(summary_path, "a", encoding="utf-8") as stream:
+            stream.write(render(OutputFormat.MARKDOWN, report) + "\n")
+    except OSError as exc:
+        click.echo(f"warning: could not append to $GITHUB_STEP_SUMMARY: {exc}", err=True)
 
 
 @main.command()
@@ -208,9 +277,17 @@ def scan(**options: Any) -> None:
         cwd = Path.cwd()
         config = make_scan_config(options, cwd=cwd, command_line=tuple(sys.argv))
         outputs = requested_outputs(options, cwd)
-        report = execute_scan(config, outputs, quiet=quiet)
+        pdf_path = cwd / options["pdf_path"] if options.get("pdf_path") else None
+        report = execute_scan(config, outputs, quiet=quiet, pdf_path=pdf_path)
+        append_step_summary(report)
         if not quiet:
             print_summary(report, outputs.values())
+        if not options.get("no_ledger"):
+            ledger, entry = record_scan(
+                report, ledger_path=config.ledger_path, config_path=config.config_path, cwd=cwd
+            )
+            if not quiet:
+                click.echo(f"ledger: entry {entry['sequence']} appended to {ledger}")
     sys.exit(
         ExitCode.POLICY_FAILED if gate_fails(report.verdict, report.fail_on) else ExitCode.PASSED
     )
@@ -259,6 +336,27 @@ def demo(out_dir: str, quiet: bool, debug: bool) -> None:
     sys.exit(ExitCode.PASSED)
 
 
+@main.command()
+@click.argument("check_id")
+def explain(check_id: str) -> None:
+    """Explain a check: what it measures, its default thresholds and how to fix a failure.
+
+    CHECK_ID is an id from a report, e.g. data.quality. Exits 2 for an unknown id.
+    """
+    from trustscan.check_docs import check_entry, close_matches
+
+    text = check_entry(check_id)
+    if text is None:
+        close = close_matches(check_id)
+        hint = f"did you mean: {', '.join(close)}?" if close else "see docs/checks.md"
+        click.echo(f"error: unknown check id {check_id!r} — {hint}", err=True)
+        sys.exit(ExitCode.INPUT_ERROR)
+    click.echo(text)
+
+
+for _command in ACCOUNTABILITY_COMMANDS:
+    main.add_command(_command)
+main.add_command(diff_command)
 
 
 def run() -> None:

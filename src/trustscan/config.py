@@ -144,6 +144,8 @@ def make_scan_config(
 
     sensitive = split_column_list(pick("sensitive", run.sensitive))
     features_raw = pick("features", run.features)
+    if isinstance(features_raw, str):
+        features_raw = (features_raw,)
     features = split_column_list(features_raw) if features_raw else None
     model = pick("model", run.model)
     data = pick("data", run.data)

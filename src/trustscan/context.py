@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,6 +15,8 @@ import pandas as pd
 from trustscan.config import ScanConfig
 from trustscan.errors import InputError
 from trustscan.loading import ModelAdapter, load_model, read_table
+from trustscan.loading.reports import read_report
+from trustscan.sensitive.autodetect import detect_for_audit
 
 Task = Literal["binary", "multiclass", "regression"]
 
@@ -58,6 +60,8 @@ class AuditContext:
     notes: tuple[str, ...] = ()
     started_at: float = field(default_factory=time.time)
     prediction_seconds: float = 0.0
+    baseline_path: Path | None = None
+    """A previous JSON report to compare this audit with (``--baseline``)."""
 
     @property
     def n_rows(self) -> int:
@@ -111,8 +115,16 @@ def build_context(config: ScanConfig) -> AuditContext:
         else None
     )
     data = read_table(config.data_path, encoding=config.encoding)
+    if config.baseline_path is not None:
+        read_report(config.baseline_path, what="baseline report")  # bad input: exit 2 up front
     where = config.data_path.name
     notes: list[str] = []
+    if not config.sensitive:  # never audit silently without sensitive attributes: detect, say so
+        detected, detection_notes = detect_for_audit(
+            data, (config.target, config.predictions_column, config.scores_column)
+        )
+        config = replace(config, sensitive=detected)
+        notes.extend(detection_notes)
 
     _require_columns(
         data, [config.target] if config.target else [], "target column", where, "--target"
@@ -140,8 +152,7 @@ def build_context(config: ScanConfig) -> AuditContext:
         if hasattr(model.estimator, "infer_classes") and model.classes is None:
             model.estimator.infer_classes(features)
             model = _rebuild_adapter(model)
-        predictions = model.predict(features)
-        proba = model.predict_proba(features)
+        predictions, proba = model.predict_with_proba(features)
         classes = model.classes
     else:
         predictions, proba, classes = _logged_predictions(config, data)
@@ -188,6 +199,7 @@ def build_context(config: ScanConfig) -> AuditContext:
         scores_column=config.scores_column,
         notes=tuple(notes),
         prediction_seconds=prediction_seconds,
+        baseline_path=config.baseline_path,
     )
 
 
@@ -318,9 +330,15 @@ def _choose_positive_label(requested: str | None, labels: tuple[Any, ...], notes
     for label in labels:
         if str(label).lower() in _POSITIVE_NAMES:
             return label
-    chosen = sorted(labels, key=str)[-1]
+    if not all(isinstance(label, int | float | np.integer | np.floating) for label in labels):
+        # Guessing between e.g. "approved" and "denied" would silently invert every rate.
+        raise InputError(
+            f"cannot tell which label is the favourable outcome among {', '.join(map(repr, labels))}",
+            "pass --positive-label with one of them",
+        )
+    chosen = max(labels)
     notes.append(
-        f"Positive label {chosen!r} was chosen as the last of {list(labels)}; "
+        f"Positive label {chosen!r} was taken as the larger of {list(labels)}; "
         "pass --positive-label to choose another."
     )
     return chosen

@@ -9,14 +9,29 @@ from collections.abc import Mapping
 from pathlib import Path
 
 
-def write_atomically(files: Mapping[Path, str]) -> None:
-    """Write every ``path -> text``; on any error, no new file is left behind."""
+def _default_file_mode() -> int:
+    # mkstemp creates files readable by the owner only; reports should get the usual
+    # permissions (0666 minus the umask), like any file the user writes.
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_atomically(files: Mapping[Path, str | bytes]) -> None:
+    """Write every ``path -> text`` (or bytes, e.g. a PDF); on any error, no new file is left
+    behind."""
     staged: list[tuple[Path, Path]] = []
+    mode = _default_file_mode()
     try:
         for path, text in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
             staged.append((Path(temp_name), path))
+            os.chmod(temp_name, mode)
+            if isinstance(text, bytes):
+                with os.fdopen(handle, "wb") as binary:
+                    binary.write(text)
+                continue
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
                 stream.write(text)
         for temp_path, path in staged:

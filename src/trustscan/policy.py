@@ -7,6 +7,7 @@ unknown keys and bad values are errors that name the key and the allowed values.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from collections.abc import Mapping
@@ -116,6 +117,29 @@ class ExplainPolicy:
     """Rows (stratified) used for permutation importance and neutralisation."""
     repeats: int = 5
     """Permutation repeats per feature."""
+    importance_min: float = 0.01
+    """A feature matters for a group when shuffling it within the group changes at least this
+    share of the group's decisions (regression: lowers R² by this much)."""
+    group_importance_ratio: float = 2.0
+    """Warn when a feature's importance in one group is at least this many times another's
+    (and their intervals do not overlap)."""
+    max_predictions: int = 250_000
+    """Most rows predicted per permutation-importance pass (features × repeats × rows): wide
+    models get a smaller sample, never below 1,000 rows."""
+    driver_candidates: int = 15
+    """Inputs neutralised per sensitive attribute by explain.disparity_drivers: the ones most
+    associated with it (normalised mutual information)."""
+
+    def __post_init__(self) -> None:
+        _require_share(self.flip_rate_max, "explain.flip_rate_max")
+        if self.sample_size < 100:
+            raise InputError("explain.sample_size must be >= 100")
+        if self.repeats < 1:
+            raise InputError("explain.repeats must be >= 1")
+        if self.group_importance_ratio < 1:
+            raise InputError("explain.group_importance_ratio must be >= 1")
+        if self.max_predictions < 1 or self.driver_candidates < 1:
+            raise InputError("explain.max_predictions and explain.driver_candidates must be >= 1")
 
 
 @dataclass(frozen=True)
@@ -128,6 +152,34 @@ class PerformancePolicy:
     """Optional: fail when the ROC AUC's lower CI bound is below this."""
     min_accuracy: float | None = None
     """Optional: fail when the accuracy's lower CI bound is below this."""
+    max_ece: float = 0.1
+    """Warn when the expected calibration error's lower CI bound exceeds this (overall or a group)."""
+    gap_metrics: tuple[str, ...] = ()
+    """Metrics whose group gap gates (empty: balanced_accuracy and roc_auc for classifiers, mae
+    for regression). Plain accuracy is reported but not gated by default: it differs between
+    groups whenever their base rates differ."""
+
+    def __post_init__(self) -> None:
+        allowed = (
+            "accuracy",
+            "balanced_accuracy",
+            "precision",
+            "recall",
+            "f1",
+            "macro_f1",
+            "roc_auc",
+            "brier",
+            "ece",
+            "mae",
+            "rmse",
+            "r2",
+        )
+        for name in self.gap_metrics:
+            if name not in allowed:
+                raise InputError(
+                    f"performance.gap_metrics: unknown metric {name!r}",
+                    f"use some of: {', '.join(allowed)}",
+                )
 
 
 @dataclass(frozen=True)
@@ -140,6 +192,10 @@ class ConsistencyPolicy:
     """Fail when at least this share of decisions flips under small noise."""
     noise_scale: float = 0.01
     """Noise as a fraction of each numeric feature's standard deviation."""
+    sample_size: int = 5000
+    """Rows (random sample) re-predicted by the determinism and perturbation checks."""
+    baseline_min_change: float = 0.01
+    """Baseline comparison ignores metric changes smaller than this (absolute)."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +214,27 @@ PROVENANCE_ARTIFACTS = ("model", "data", "config")
 
 
 @dataclass(frozen=True)
+class ProvenancePolicy:
+    """Expected manifest of the audited artifacts."""
+
+    expected_sha256: Mapping[str, str] = field(default_factory=dict)
+    """Artifact (``model``, ``data``, ``config``) -> expected SHA-256 hex; a mismatch fails."""
+
+    def __post_init__(self) -> None:
+        for name, digest in self.expected_sha256.items():
+            if name not in PROVENANCE_ARTIFACTS:
+                raise InputError(
+                    f"unknown artifact provenance.expected_sha256.{name}",
+                    f"use one of: {', '.join(PROVENANCE_ARTIFACTS)}",
+                )
+            if len(digest) != 64 or any(c not in "0123456789abcdefABCDEF" for c in digest):
+                raise InputError(
+                    f"provenance.expected_sha256.{name} is not a SHA-256 hex digest",
+                    "use the 64 hex characters printed by sha256sum",
+                )
+
+
+@dataclass(frozen=True)
 class Waiver:
     """An approved, expiring exception for one check (optionally one subject)."""
 
@@ -167,6 +244,23 @@ class Waiver:
     expires: str
     """ISO date ``YYYY-MM-DD``; the waiver stops applying after it."""
     subject: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("check", "reason", "approved_by"):
+            if not getattr(self, name).strip():
+                raise InputError(
+                    f"waiver.{name} is empty (waiver for {self.check!r})",
+                    "every waiver needs check, reason, approved_by and expires",
+                )
+        try:
+            valid = datetime.date.fromisoformat(self.expires).isoformat() == self.expires
+        except ValueError:
+            valid = False
+        if not valid:
+            raise InputError(
+                f"waiver.expires = {self.expires!r} is not a date (waiver for {self.check!r})",
+                "use YYYY-MM-DD, e.g. 2026-12-31",
+            )
 
 
 @dataclass(frozen=True)
@@ -191,6 +285,8 @@ class Policy:
     """When non-empty, run only these check ids (or prefixes)."""
     weights: Mapping[str, float] = field(default_factory=dict)
     """Per-check weight in its dimension score (default 1)."""
+    critical_fail_cap: float = 40.0
+    """Highest score (0-100) a dimension with a failing critical-severity check can get."""
     stats: StatsPolicy = field(default_factory=StatsPolicy)
     data_quality: DataPolicy = field(default_factory=DataPolicy)
     fairness: FairnessPolicy = field(default_factory=FairnessPolicy)
@@ -199,6 +295,7 @@ class Policy:
     performance: PerformancePolicy = field(default_factory=PerformancePolicy)
     consistency: ConsistencyPolicy = field(default_factory=ConsistencyPolicy)
     docs: DocsPolicy = field(default_factory=DocsPolicy)
+    provenance: ProvenancePolicy = field(default_factory=ProvenancePolicy)
     waiver: tuple[Waiver, ...] = ()
     justification: tuple[Justification, ...] = ()
 

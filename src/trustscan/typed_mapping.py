@@ -7,6 +7,7 @@ Every unknown key and every value of the wrong type is an ``InputError`` naming 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import types
 import typing
 from collections.abc import Mapping
@@ -32,6 +33,17 @@ def dataclass_from_mapping(cls: type[T], data: Mapping[str, Any], where: str) ->
                 f"allowed keys: {', '.join(allowed)}",
             )
         values[key] = _coerce(hints[key], raw, f"{where}.{key}" if where else key)
+    required = [
+        name
+        for name, f in fields.items()
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
+    missing = [name for name in required if name not in values]
+    if missing:
+        raise InputError(
+            f"missing key {where}.{missing[0]}" if where else f"missing key {missing[0]!r}",
+            f"required keys: {', '.join(required)}",
+        )
     return cls(**values)
 
 
@@ -83,6 +95,8 @@ def _coerce(hint: Any, raw: Any, where: str) -> Any:
             raise InputError(f"{where} must be a whole number, got {raw!r}")
         return raw
     if hint is str:
+        if isinstance(raw, datetime.date):
+            return raw.isoformat()  # TOML dates (expires = 2026-12-31) are read as strings
         if not isinstance(raw, str):
             raise InputError(f"{where} must be a string, got {raw!r}")
         return raw

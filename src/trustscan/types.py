@@ -123,7 +123,10 @@ class DimensionScore:
     coverage: float
     """Share (0-1) of this dimension's checks that produced a judgement (not skipped/errored)."""
     contributions: tuple[Mapping[str, Any], ...] = ()
-    """One entry per check: ``check_id``, ``score``, ``weight``, ``status``."""
+    """One entry per check: ``check_id``, ``status``, ``score``, ``basis``, ``weight``,
+    ``contribution`` (points of the dimension score), ``coverage`` (see ``scoring``)."""
+    capped_by: tuple[str, ...] = ()
+    """Checks whose critical failure capped this score at ``scoring.CRITICAL_FAIL_CAP``."""
 
 
 @dataclass(frozen=True)

@@ -227,3 +227,44 @@ def test_bad_policy_value_type(in_tmp: Path, applicants_csv: Path) -> None:
 def test_invalid_toml(in_tmp: Path, applicants_csv: Path) -> None:
     write(in_tmp / "trustscan.toml", "target = \n")
     assert_input_error(["--data", str(applicants_csv), "--predictions", "hired"], "invalid TOML")
+
+
+def test_ambiguous_text_labels_need_positive_label(in_tmp: Path) -> None:
+    write(in_tmp / "t.csv", "x,g,decision\n1,a,approved\n2,b,denied\n3,a,approved\n4,b,denied\n")
+    assert_input_error(
+        ["--data", "t.csv", "--predictions", "decision", "--sensitive", "g"],
+        "'approved'",
+        "--positive-label",
+    )
+
+
+def test_positive_label_option_resolves_text_labels(in_tmp: Path) -> None:
+    write(in_tmp / "t.csv", "x,g,decision\n1,a,approved\n2,b,denied\n3,a,approved\n4,b,denied\n")
+    result = CliRunner().invoke(
+        main,
+        [
+            "scan",
+            "--data",
+            "t.csv",
+            "--predictions",
+            "decision",
+            "--sensitive",
+            "g",
+            "--positive-label",
+            "approved",
+            "--json",
+            "r.json",
+            "--fail-on",
+            "never",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert '"positive_label": "approved"' in Path("r.json").read_text()
+
+
+def test_unknown_positive_label_is_rejected(in_tmp: Path) -> None:
+    write(in_tmp / "t.csv", "x,decision\n1,approved\n2,denied\n")
+    assert_input_error(
+        ["--data", "t.csv", "--predictions", "decision", "--positive-label", "yes please"],
+        "--positive-label 'yes please' is not one of the labels",
+    )

@@ -172,5 +172,70 @@ def test_same_seed_gives_identical_results(
         )
         assert code == 0, output
         data = json.loads((in_tmp / name).read_text())
-        reports.append([(r["check_id"], r["status"], r["metrics"]) for r in data["results"]])
+        # Provenance records the wall-clock start time and command line, so it differs by design.
+        reports.append(
+            [
+                (r["check_id"], r["status"], r["metrics"])
+                for r in data["results"]
+                if r["check_id"] != "trace.provenance"
+            ]
+        )
     assert reports[0] == reports[1]
+
+
+def test_features_option_takes_a_comma_list(
+    in_tmp: Path, applicants_csv: Path, hgb_model: Path
+) -> None:
+    code, output = scan(
+        "--model",
+        str(hgb_model),
+        "--data",
+        str(applicants_csv),
+        "--features",
+        "experience,score",
+        "--json",
+        "r.json",
+        "--fail-on",
+        "never",
+    )
+    assert code == 0, output
+    assert json.loads((in_tmp / "r.json").read_text())["inputs"]["features"] == [
+        "experience",
+        "score",
+    ]
+
+
+def test_pipeline_preprocessing_runs_once_and_matches_predict(
+    applicants_csv: Path, pipeline_model: Path
+) -> None:
+    import numpy as np
+    import pandas as pd
+
+    from trustscan.loading import load_model
+
+    adapter = load_model(pipeline_model)
+    frame = pd.read_csv(applicants_csv)[["city", "experience", "score"]]
+    predictions, proba = adapter.predict_with_proba(frame)
+    np.testing.assert_array_equal(predictions, adapter.estimator.predict(frame))
+    assert proba is not None
+    np.testing.assert_allclose(proba, adapter.estimator.predict_proba(frame), rtol=0, atol=1e-12)
+
+
+def test_report_provenance_block_carries_the_input_hashes(
+    in_tmp: Path, applicants_csv: Path, hgb_model: Path
+) -> None:
+    import hashlib
+
+    code, output = scan(
+        "--model",
+        str(hgb_model),
+        "--data",
+        str(applicants_csv),
+        "--json",
+        "r.json",
+        "--fail-on",
+        "never",
+    )
+    assert code == 0, output
+    provenance = json.loads((in_tmp / "r.json").read_text())["provenance"]
+    assert provenance["sha256"]["data"] == hashlib.sha256(applicants_csv.read_bytes()).hexdigest()

@@ -3,9 +3,52 @@
 from __future__ import annotations
 
 from trustscan.checks.base import Check
+from trustscan.checks.consistency import BaselineCheck, DeterminismCheck, PerturbationCheck
 from trustscan.checks.data_quality import DataQualityCheck
+from trustscan.checks.documentation import ConsequenceScanCheck, ModelCardCheck
+from trustscan.checks.explain import (
+    CounterfactualFlipCheck,
+    DisparityDriversCheck,
+    FeatureImportanceCheck,
+    GroupImportanceCheck,
+)
+from trustscan.checks.fairness import FairnessErrorRatesCheck, FairnessSelectionRateCheck
+from trustscan.checks.leakage import (
+    OutputInferenceCheck,
+    ProxyFeaturesCheck,
+    SensitiveTargetCheck,
+)
+from trustscan.checks.performance import (
+    PerformanceCalibrationCheck,
+    PerformanceGroupGapCheck,
+    PerformanceOverallCheck,
+)
+from trustscan.checks.traceability import CompatibilityCheck, ProvenanceCheck
 
-ALL_CHECKS: tuple[type[Check], ...] = (DataQualityCheck,)
+ALL_CHECKS: tuple[type[Check], ...] = (
+    DataQualityCheck,
+    FairnessSelectionRateCheck,
+    FairnessErrorRatesCheck,
+    SensitiveTargetCheck,
+    OutputInferenceCheck,
+    ProxyFeaturesCheck,
+    PerformanceOverallCheck,
+    PerformanceGroupGapCheck,
+    PerformanceCalibrationCheck,
+    DeterminismCheck,
+    PerturbationCheck,
+    CounterfactualFlipCheck,
+    FeatureImportanceCheck,
+    GroupImportanceCheck,
+    DisparityDriversCheck,
+    ProvenanceCheck,
+    CompatibilityCheck,
+    ModelCardCheck,
+    # Compares the fairness and performance results above with a previous report.
+    BaselineCheck,
+    # Must stay last: it checks that every failing result above is covered by a consequence.
+    ConsequenceScanCheck,
+)
 
 
 def check_by_id(check_id: str) -> type[Check] | None:

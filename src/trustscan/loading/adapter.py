@@ -54,6 +54,25 @@ class ModelAdapter:
         except Exception as exc:  # any library error becomes one readable input error
             raise _prediction_error("predict", exc) from exc
 
+    def predict_with_proba(self, features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
+        """Decisions and probabilities, running a Pipeline's preprocessing only once.
+
+        Calling ``predict`` and ``predict_proba`` on a Pipeline transforms the data twice,
+        which at a million rows costs as much as the model itself; the final step's own
+        ``predict`` is still used, so the decisions are exactly the model's.
+        """
+        steps = getattr(self.estimator, "steps", None)
+        if not self.has_proba or not steps or len(steps) < 2:
+            return self.predict(features), self.predict_proba(features)
+        try:
+            transformed = self.estimator[:-1].transform(features)
+            final = self.estimator[-1]
+            predictions = np.asarray(final.predict(transformed))
+            proba = np.asarray(final.predict_proba(transformed), dtype=float)
+        except Exception as exc:
+            raise _prediction_error("predict", exc) from exc
+        return predictions, proba
+
     def predict_proba(self, features: pd.DataFrame) -> np.ndarray | None:
         if not self.has_proba:
             return None

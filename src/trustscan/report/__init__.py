@@ -16,10 +16,21 @@ else:  # pragma: no cover
 class OutputFormat(str, enum.Enum):
     JSON = "json"
     HTML = "html"
+    JUNIT = "junit"
+    MARKDOWN = "markdown"
+    SARIF = "sarif"
 
     @property
     def default_filename(self) -> str:
-        return f"report.{self.value}"
+        """File name used by ``--out DIR``."""
+        return _DEFAULT_FILENAMES.get(self, f"report.{self.value}")
+
+
+_DEFAULT_FILENAMES = {
+    OutputFormat.JUNIT: "junit.xml",
+    OutputFormat.MARKDOWN: "summary.md",
+    OutputFormat.SARIF: "report.sarif",
+}
 
 
 def render(output_format: OutputFormat, report: Report) -> str:
@@ -32,6 +43,18 @@ def render(output_format: OutputFormat, report: Report) -> str:
         from trustscan.report import html
 
         return html.render(report)
+    if output_format is OutputFormat.JUNIT:
+        from trustscan.report import junit
+
+        return junit.render(report)
+    if output_format is OutputFormat.MARKDOWN:
+        from trustscan.report import markdown
+
+        return markdown.render(report)
+    if output_format is OutputFormat.SARIF:
+        from trustscan.report import sarif
+
+        return sarif.render(report)
     assert_never(output_format)
 
 

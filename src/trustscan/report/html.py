@@ -1,4 +1,6 @@
-"""HTML output: a presenter builds a plain view model; the jinja2 template only loops and prints."""
+"""HTML output: ``presenter`` builds a plain view model; the jinja2 templates only loop and
+print. The result is one self-contained file: CSS inline, charts as inline SVG, no scripts,
+no fonts or images from anywhere."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from typing import Any
 
 import jinja2
 
-from trustscan.report.json_format import to_jsonable
+from trustscan.report import presenter
 from trustscan.resources import resource_dir
 from trustscan.types import Report
 
@@ -25,38 +27,7 @@ def _environment() -> jinja2.Environment:
 
 def view_model(report: Report) -> dict[str, Any]:
     """Everything the template prints, already formatted as strings and plain lists."""
-    data = to_jsonable(report)
-    return {
-        "title": "trustscan audit report",
-        "verdict": report.verdict.value,
-        "created_at": report.created_at,
-        "tool_version": report.tool_version,
-        "inputs": data["inputs"],
-        "notes": list(report.notes),
-        "scores": [
-            {
-                "dimension": s.dimension.value.capitalize(),
-                "score": "n/a" if s.score is None else f"{s.score:.0f}",
-                "coverage": f"{s.coverage:.0%}",
-            }
-            for s in report.scores
-        ],
-        "results": [
-            {
-                "id": r.check_id,
-                "title": r.title,
-                "dimension": r.dimension.value,
-                "status": r.status.value,
-                "summary": r.summary,
-                "findings": [
-                    {"status": f.status.value, "message": f.message, "subject": f.subject or ""}
-                    for f in r.findings
-                ],
-            }
-            for r in report.results
-        ],
-        "policy_sha256": report.policy_sha256,
-    }
+    return presenter.build(report)
 
 
 def render(report: Report) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from trustscan.scoring import overall
 from trustscan.types import Report, Severity
 
 
@@ -37,6 +38,8 @@ def to_jsonable(value: Any) -> Any:
 
 def report_to_dict(report: Report) -> dict[str, Any]:
     data: dict[str, Any] = to_jsonable(report)
+    # The overall grade is derived (the weakest dimension), so it is added here, not stored.
+    data["overall"] = overall(report.scores)
     return data
 
 

@@ -1,0 +1,456 @@
+"""Consistency: does the model behave the same way twice, under tiny noise, and since last time?
+
+``consistency.determinism`` re-predicts a sample of rows twice; ``consistency.perturbation``
+nudges numeric features by a small fraction of their spread and counts flipped decisions;
+``consistency.baseline`` compares this audit with a previous JSON report.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from trustscan import stats
+from trustscan.checks.base import Check, worst_status
+from trustscan.checks.performance import exclusion_reason, sensitive_groupings, small_groups_finding
+from trustscan.compare import compare_reports, results_as_report
+from trustscan.context import AuditContext
+from trustscan.errors import InputError
+from trustscan.loading.reports import read_report
+from trustscan.policy import Policy
+from trustscan.scoring import verdict
+from trustscan.stats.performance import wilson_interval
+from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+
+PROBA_TOLERANCE = 1e-9
+"""Probabilities may differ by floating-point noise (BLAS summation order) and still count as
+the same answer; anything larger is a different answer."""
+
+NO_MODEL = "predictions-only mode: there is no model to run again"
+
+
+def _sample_rows(ctx: AuditContext, size: int, purpose: str) -> np.ndarray:
+    if ctx.n_rows <= size:
+        return np.arange(ctx.n_rows)
+    return np.sort(ctx.rng(purpose).choice(ctx.n_rows, size=size, replace=False))
+
+
+def _differs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per row: do two prediction arrays disagree? (numbers with a relative tolerance)."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype.kind in "fc" or b.dtype.kind in "fc":
+        try:
+            x, y = a.astype(float), b.astype(float)
+        except (TypeError, ValueError):
+            pass
+        else:
+            same = np.isclose(x, y, rtol=PROBA_TOLERANCE, atol=PROBA_TOLERANCE, equal_nan=True)
+            return np.asarray(np.asarray(~same).reshape(len(a), -1).any(axis=1), dtype=bool)
+    return np.asarray(pd.Series(a).astype(str).to_numpy() != pd.Series(b).astype(str).to_numpy())
+
+
+# ---------------------------------------------------------------------------------------------
+# consistency.determinism
+
+
+class DeterminismCheck(Check):
+    id: ClassVar[str] = "consistency.determinism"
+    title: ClassVar[str] = "Same input, same answer"
+    dimension: ClassVar[Dimension] = Dimension.CONSISTENCY
+    default_severity: ClassVar[Severity] = Severity.HIGH
+    description: ClassVar[str] = (
+        "Predicts a random sample of rows (consistency.sample_size, default 5,000) a second time "
+        "and compares decisions and probabilities with the audit's own predictions. Any "
+        "different decision, or a probability that differs by more than 1e-9, fails: the model "
+        "has hidden randomness (unseeded sampling, dropout left on, thread-order effects) and "
+        "two people with identical data can get different outcomes. Skipped in "
+        "predictions-only mode. Fix: fix random seeds, disable stochastic inference, make "
+        "parallel reductions deterministic."
+    )
+
+    def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
+        if ctx.model is None:
+            return self.skip(NO_MODEL)
+        rows = _sample_rows(ctx, policy.consistency.sample_size, self.id)
+        sample = ctx.features.iloc[rows]
+        # The audit's own predictions are the first run; one more run of the same rows
+        # (and of their probabilities) is the second. Any disagreement is hidden randomness.
+        again = ctx.model.predict(sample)
+        changed = _differs(again, ctx.predictions[rows])
+        max_proba_diff = 0.0
+        probabilities = ctx.model.predict_proba(sample) if ctx.proba is not None else None
+        if probabilities is not None and ctx.proba is not None:
+            diff = np.abs(probabilities - ctx.proba[rows])
+            max_proba_diff = float(np.nanmax(diff)) if diff.size else 0.0
+            changed |= (diff > PROBA_TOLERANCE).any(axis=1)
+        n = int(rows.size)
+        n_changed = int(changed.sum())
+        share = n_changed / n if n else 0.0
+        evidence = (
+            Evidence(
+                "changed_share",
+                share,
+                n=n,
+                threshold=0.0,
+                method="the audit's predictions against a second run on the same rows",
+            ),
+            Evidence("max_probability_difference", max_proba_diff, n=n, threshold=PROBA_TOLERANCE),
+        )
+        metrics = {
+            "rows_checked": n,
+            "rows_changed": n_changed,
+            "changed_share": share,
+            "max_probability_difference": max_proba_diff,
+            "tolerance": PROBA_TOLERANCE,
+        }
+        if n_changed:
+            finding = self.finding(
+                Status.FAIL,
+                f"Predicting the same {n:,} rows again changed the answer for {n_changed:,} "
+                f"({share:.1%}); the largest probability change was {max_proba_diff:.3g}. "
+                "Identical applicants can get different outcomes.",
+                subject="model",
+                evidence=evidence,
+                remediation="Seed every random step at inference, disable stochastic layers, "
+                "and make parallel computation order-independent.",
+            )
+            return self.result(
+                Status.FAIL,
+                f"{n_changed:,} of {n:,} rows got a different answer when predicted again",
+                (finding,),
+                metrics,
+            )
+        finding = self.finding(
+            Status.PASS,
+            f"Predicting the same {n:,} rows a second time gave identical answers "
+            f"(largest probability difference {max_proba_diff:.3g}).",
+            subject="model",
+            evidence=evidence,
+            severity=Severity.INFO,
+        )
+        return self.result(
+            Status.PASS, f"{n:,} rows predicted twice, identical answers", (finding,), metrics
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# consistency.perturbation
+
+
+def perturb(
+    features: pd.DataFrame, *, scale: float, rng: np.random.Generator
+) -> tuple[pd.DataFrame, list[str]]:
+    """Numeric features moved by ± ``scale`` × their standard deviation (random sign per cell).
+
+    Categorical, boolean and two-valued (indicator) columns stay unchanged, as do columns with
+    no spread. Returns the new frame and the names of the columns that were moved.
+    """
+    out = features.copy()
+    moved: list[str] = []
+    for name in features.columns:
+        column = features[name]
+        if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            continue
+        values = column.to_numpy(dtype=float, na_value=np.nan)
+        if pd.Series(values).nunique(dropna=True) <= 2:
+            continue  # an indicator: a 0/1 flag nudged to 0.003 is not "the same person"
+        spread = float(np.nanstd(values, ddof=1)) if np.sum(~np.isnan(values)) > 1 else 0.0
+        if not spread:
+            continue
+        signs = rng.choice(np.array([-1.0, 1.0]), size=values.size)
+        out[name] = values + signs * scale * spread
+        moved.append(str(name))
+    return out, moved
+
+
+class PerturbationCheck(Check):
+    id: ClassVar[str] = "consistency.perturbation"
+    title: ClassVar[str] = "Stable under tiny changes"
+    dimension: ClassVar[Dimension] = Dimension.CONSISTENCY
+    default_severity: ClassVar[Severity] = Severity.MEDIUM
+    description: ClassVar[str] = (
+        "Moves every numeric feature of a random sample of rows by ± consistency.noise_scale "
+        "(default 1%) of its standard deviation — categorical and 0/1 columns unchanged — and "
+        "counts decisions that flip, overall and per group. Warns at "
+        "consistency.perturbation_warn (1%), fails at consistency.perturbation_fail (5%); warns "
+        "when a group flips significantly more often than everyone else (Holm-corrected). A "
+        "high share means the decision threshold sits on a dense cluster of scores: measurement "
+        "noise decides outcomes. Skipped in predictions-only mode and for regression. Fix: "
+        "move the threshold away from the cluster, add a review band around it, or smooth the "
+        "model."
+    )
+
+    def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
+        if ctx.model is None:
+            return self.skip(NO_MODEL)
+        if ctx.task == "regression":
+            return self.skip("regression has no decisions to flip")
+        limits = policy.consistency
+        rows = _sample_rows(ctx, limits.sample_size, self.id)
+        nudged, moved = perturb(
+            ctx.features.iloc[rows], scale=limits.noise_scale, rng=ctx.rng(f"{self.id}:noise")
+        )
+        if not moved:
+            return self.skip("no numeric feature with spread to perturb (all categorical or 0/1)")
+        try:
+            after = ctx.model.predict(nudged)
+        except InputError as exc:
+            return self.skip(
+                "the model rejects slightly changed numeric values "
+                f"({exc.message[:160]}); it probably treats a numeric column as categorical"
+            )
+        flipped = _differs(after, ctx.predictions[rows])
+        n = int(rows.size)
+        k = int(flipped.sum())
+        rate = k / n
+        confidence = policy.stats.confidence
+        low, high = wilson_interval(k, n, confidence=confidence)
+        how = f"± {limits.noise_scale:g} × SD on {len(moved)} numeric feature(s), {n:,} rows"
+        status = (
+            Status.FAIL
+            if rate >= limits.perturbation_fail
+            else Status.WARN
+            if rate >= limits.perturbation_warn
+            else Status.PASS
+        )
+        findings: list[Finding] = [
+            self.finding(
+                status,
+                f"Nudging numeric features by {limits.noise_scale:.0%} of their spread flipped "
+                f"{k:,} of {n:,} decisions ({rate:.2%}, {confidence:.0%} CI {low:.2%}–{high:.2%})"
+                + (
+                    "; outcomes there depend on measurement noise."
+                    if status is not Status.PASS
+                    else "."
+                ),
+                subject="all rows",
+                evidence=(
+                    Evidence(
+                        "flip_rate",
+                        rate,
+                        low,
+                        high,
+                        confidence,
+                        n=n,
+                        threshold=limits.perturbation_fail
+                        if status is Status.FAIL
+                        else limits.perturbation_warn,
+                        method=f"Wilson interval; {how}",
+                    ),
+                ),
+                remediation="Move the decision threshold away from the dense cluster of scores "
+                "or send cases near it to human review."
+                if status is not Status.PASS
+                else None,
+                severity=self.default_severity if status is not Status.PASS else Severity.INFO,
+            )
+        ]
+        group_rows, fragile, excluded = self._groups(ctx, policy, rows, flipped)
+        findings.extend(fragile)
+        note = small_groups_finding(self, excluded)
+        if note is not None:
+            findings.append(note)
+        status = worst_status([status, *(f.status for f in fragile)])
+        summary = f"{rate:.2%} of {n:,} decisions flipped under {limits.noise_scale:.0%}-SD noise"
+        if fragile:
+            summary += "; " + ", ".join(str(f.subject) for f in fragile) + " more fragile"
+        metrics = {
+            "rows": n,
+            "flipped": k,
+            "flip_rate": rate,
+            "ci": [low, high],
+            "confidence": confidence,
+            "noise_scale": limits.noise_scale,
+            "perturbed_features": moved,
+            "unchanged_features": [c for c in ctx.feature_names if c not in moved],
+            "groups": group_rows,
+        }
+        return self.result(status, summary, tuple(findings), metrics)
+
+    def _groups(
+        self, ctx: AuditContext, policy: Policy, rows: np.ndarray, flipped: np.ndarray
+    ) -> tuple[list[dict[str, Any]], list[Finding], list[tuple[str, str, int, str]]]:
+        confidence = policy.stats.confidence
+        table: list[dict[str, Any]] = []
+        fragile: list[Finding] = []
+        excluded: list[tuple[str, str, int, str]] = []
+        total, total_flips = int(rows.size), int(flipped.sum())
+        for grouping in sensitive_groupings(ctx):
+            codes = grouping.codes[rows]
+            n = np.bincount(codes, minlength=grouping.n_groups)
+            x = np.bincount(codes, weights=flipped.astype(float), minlength=grouping.n_groups)
+            reasons = [
+                exclusion_reason(grouping, g, int(n[g]), total, policy)
+                for g in range(grouping.n_groups)
+            ]
+            judged = np.array([r is None for r in reasons])
+            p = np.full(grouping.n_groups, np.nan)
+            if judged.sum() >= 2:
+                raw, _ = stats.compare_proportions(x, n, total_flips - x, total - n)
+                p = np.where(judged, stats.holm(np.where(judged, raw, np.nan)), np.nan)
+            for g in range(grouping.n_groups):
+                rate = x[g] / n[g] if n[g] else math.nan
+                rest = (total_flips - x[g]) / (total - n[g]) if total > n[g] else math.nan
+                g_low, g_high = wilson_interval(int(x[g]), int(n[g]), confidence=confidence)
+                label = grouping.labels[g]
+                table.append(
+                    {
+                        "grouping": grouping.name,
+                        "group": label,
+                        "n": int(n[g]),
+                        "flipped": int(x[g]),
+                        "flip_rate": None if math.isnan(rate) else rate,
+                        "ci": [g_low, g_high],
+                        "judged": reasons[g] is None,
+                        "excluded_reason": reasons[g],
+                        "p_value_vs_rest": None if math.isnan(p[g]) else float(p[g]),
+                    }
+                )
+                if reasons[g] is not None:
+                    if n[g]:
+                        excluded.append((grouping.name, label, int(n[g]), reasons[g] or ""))
+                    continue
+                if (
+                    rate >= policy.consistency.perturbation_warn
+                    and rate > rest
+                    and p[g] < policy.stats.alpha
+                ):
+                    fragile.append(
+                        self.finding(
+                            Status.WARN,
+                            f"Decisions for {grouping.name} = {label} flip more often under noise: "
+                            f"{rate:.2%} (n = {int(n[g]):,}) against {rest:.2%} for everyone else "
+                            f"(p = {p[g]:.3g}, Holm-adjusted).",
+                            subject=f"{grouping.name} = {label}",
+                            evidence=(
+                                Evidence(
+                                    "flip_rate",
+                                    rate,
+                                    g_low,
+                                    g_high,
+                                    confidence,
+                                    float(p[g]),
+                                    int(n[g]),
+                                    policy.consistency.perturbation_warn,
+                                    "Wilson interval; two-proportion test vs the rest",
+                                ),
+                            ),
+                            remediation="Check whether this group's scores cluster at the threshold "
+                            "and whether its features are measured less precisely.",
+                            severity=Severity.MEDIUM,
+                        )
+                    )
+        return table, fragile, excluded
+
+
+# ---------------------------------------------------------------------------------------------
+# consistency.baseline
+
+
+class BaselineCheck(Check):
+    id: ClassVar[str] = "consistency.baseline"
+    title: ClassVar[str] = "Compared with the previous audit"
+    dimension: ClassVar[Dimension] = Dimension.CONSISTENCY
+    default_severity: ClassVar[Severity] = Severity.HIGH
+    description: ClassVar[str] = (
+        "With --baseline PREVIOUS.json, compares this audit with a previous one: every metric "
+        "both report (with the interval of the change, from both reports' intervals), findings "
+        "that are new or resolved, checks whose status changed and the verdict. Fails when a "
+        "fairness or performance metric got significantly worse (the change's interval excludes "
+        "0 and it exceeds consistency.baseline_min_change) or a fairness/performance check has "
+        "a new failing finding; warns on other new problems or a worse verdict. Skipped without "
+        "--baseline. `trustscan diff OLD.json NEW.json` shows the same without re-running. "
+        "Fix: find what changed (model, data, threshold) between the two audits."
+    )
+
+    def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
+        return self.run_after(ctx, policy, ())
+
+    def run_after(
+        self, ctx: AuditContext, policy: Policy, earlier: tuple[CheckResult, ...]
+    ) -> CheckResult:
+        if ctx.baseline_path is None:
+            return self.skip("no baseline report (--baseline PREVIOUS.json)")
+        old = read_report(ctx.baseline_path, what="baseline report")
+        inputs = {
+            "data_path": str(ctx.data_path),
+            "model_path": str(ctx.model_path) if ctx.model_path else None,
+            "target": ctx.target_name,
+        }
+        new = results_as_report(earlier, verdict(earlier).value, inputs, policy.sha256())
+        comparison = compare_reports(
+            old,
+            new,
+            min_change=policy.consistency.baseline_min_change,
+            confidence=policy.stats.confidence,
+        )
+        findings: list[Finding] = []
+        for delta in comparison.deltas:
+            if not delta.regression:
+                continue
+            findings.append(
+                self.finding(
+                    Status.FAIL,
+                    f"{delta.check_id} {delta.metric}"
+                    + (f" for {delta.subject}" if delta.subject else "")
+                    + f" got significantly worse since the baseline: {delta.old:.4g} -> "
+                    f"{delta.new:.4g} (change {delta.delta:+.4g}, {policy.stats.confidence:.0%} CI "
+                    f"{delta.ci_low:+.4g} to {delta.ci_high:+.4g}).",
+                    subject=f"{delta.check_id}: {delta.metric}"
+                    + (f" ({delta.subject})" if delta.subject else ""),
+                    evidence=(
+                        Evidence(
+                            f"{delta.metric}_change",
+                            delta.delta,
+                            delta.ci_low,
+                            delta.ci_high,
+                            policy.stats.confidence,
+                            threshold=policy.consistency.baseline_min_change,
+                            method="difference of two audits, normal approximation "
+                            "from both intervals",
+                        ),
+                    ),
+                    remediation="Find what changed since the baseline (model, data, threshold) "
+                    "before releasing.",
+                )
+            )
+        for change in comparison.new_findings:
+            gated = change.new_status == "fail" and change.check_id.startswith(
+                ("fairness.", "performance.")
+            )
+            findings.append(
+                self.finding(
+                    Status.FAIL if gated else Status.WARN,
+                    f"New since the baseline ({change.old_status or 'absent'} -> {change.new_status}) "
+                    f"in {change.check_id}: {change.title}"
+                    + (f" — {change.subject}" if change.subject else "")
+                    + ".",
+                    subject=f"{change.check_id}: {change.subject or change.title}",
+                    severity=self.default_severity if gated else Severity.MEDIUM,
+                )
+            )
+        if comparison.verdict_worse and not findings:
+            findings.append(
+                self.finding(
+                    Status.WARN,
+                    f"The verdict went from {comparison.old_verdict} to {comparison.new_verdict}.",
+                    subject="verdict",
+                    severity=Severity.MEDIUM,
+                )
+            )
+        status = worst_status([f.status for f in findings])
+        better = [d for d in comparison.deltas if d.significant and d.direction and not d.worse]
+        summary = (
+            f"baseline {comparison.old_verdict} -> now {comparison.new_verdict}; "
+            f"{len(comparison.deltas)} metrics compared, "
+            f"{sum(d.regression for d in comparison.deltas)} significantly worse, "
+            f"{len(comparison.new_findings)} new and {len(comparison.resolved_findings)} "
+            "resolved finding(s)"
+        )
+        if better:
+            summary += f", {len(better)} significantly better"
+        metrics = {"baseline": str(ctx.baseline_path), **comparison.to_dict()}
+        return self.result(status, summary, tuple(findings), metrics)

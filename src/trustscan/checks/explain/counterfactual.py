@@ -1,0 +1,294 @@
+"""``explain.counterfactual_flip``: would the decision change if only the person's sensitive
+attribute (or an encoding of it) were different?"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from trustscan.checks.base import Check
+from trustscan.checks.explain._common import (
+    Groups,
+    clean,
+    constant_column,
+    sample_rows,
+    sensitive_groups,
+    stacked_outputs,
+    wilson_interval,
+)
+from trustscan.context import AuditContext
+from trustscan.policy import Policy
+from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+
+NO_SENSITIVE_FLIP = "no sensitive attribute given; pass --sensitive COL (e.g. --sensitive gender)"
+_REGRESSION_TOLERANCE = 0.01
+"""Regression: a prediction "flips" when it moves by more than this many standard deviations."""
+
+
+def encodings(attribute: Groups, frame: pd.DataFrame, codes: np.ndarray) -> dict[str, list[Any]]:
+    """Model inputs that carry the attribute: the column itself, or columns that are a
+    function of it (e.g. one-hot ``gender_female``). Maps each to its value per group code."""
+    found: dict[str, list[Any]] = {}
+    if attribute.column in frame.columns:
+        found[attribute.column] = list(attribute.representatives)
+    if attribute.binned:
+        return found
+    present = np.unique(codes)
+    for feature in frame.columns:
+        if feature == attribute.column:
+            continue
+        series = frame[feature]
+        distinct = series.nunique(dropna=False)
+        if distinct < 2 or distinct > present.size:
+            continue
+        per_group = pd.DataFrame({"g": codes, "v": series.astype(object).to_numpy()}).groupby("g")[
+            "v"
+        ]
+        if (per_group.nunique(dropna=False) == 1).all():
+            first = per_group.first()
+            values: list[Any] = [None] * attribute.n_groups
+            for g in present:
+                values[int(g)] = first.loc[g]
+            found[str(feature)] = values
+    return found
+
+
+class CounterfactualFlipCheck(Check):
+    id: ClassVar[str] = "explain.counterfactual_flip"
+    title: ClassVar[str] = "Counterfactual flip of the sensitive attribute"
+    dimension: ClassVar[Dimension] = Dimension.ETHICS
+    default_severity: ClassVar[Severity] = Severity.HIGH
+    description: ClassVar[str] = (
+        "When a sensitive attribute (or a column that encodes it, e.g. one-hot gender_female) is "
+        "a model input, sets it to each other group's value for every sampled person and "
+        "measures the share of decisions that change and the mean score shift, per group. "
+        "Fails when more than explain.flip_rate_max (default 1%) of decisions flip; passes with "
+        "'the model does not use X as an input' otherwise. Fix: remove the attribute and its "
+        "encodings from the inputs, or record a legal basis and a waiver."
+    )
+
+    def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
+        if ctx.model is None:
+            return self.skip(
+                "predictions-only mode: the flip test re-predicts with the sensitive attribute "
+                "changed and needs the model; pass --model to run it"
+            )
+        attributes, skipped = sensitive_groups(ctx)
+        if not attributes:
+            return self.skip("; ".join(skipped) if skipped else NO_SENSITIVE_FLIP)
+        findings: list[Finding] = []
+        metrics: dict[str, Any] = {"attributes": {}, "skipped_attributes": skipped}
+        for attribute in attributes:
+            finding, detail = self._attribute(ctx, policy, attribute)
+            findings.append(finding)
+            metrics["attributes"][attribute.column] = detail
+        failing = [f for f in findings if f.status is Status.FAIL]
+        used = [f.subject for f in findings if metrics["attributes"][f.subject or ""]["input"]]
+        if failing:
+            summary = " ".join(f.message.split(". ")[0].rstrip(".") + "." for f in failing)
+            status = Status.FAIL
+        elif used:
+            verb = "is a model input" if len(used) == 1 else "are model inputs"
+            summary = (
+                f"{', '.join(map(str, used))} {verb}, but changing it rarely changes a decision."
+            )
+            status = Status.PASS
+        else:
+            names = " or ".join(a.column for a in attributes)
+            summary = (
+                f"The model does not use {names} as an input (neither the column nor an "
+                "encoding of it)."
+            )
+            status = Status.PASS
+        worst = [
+            max(
+                d["flip_rate"] or 0.0,
+                *((g["flip_rate"] or 0.0) for g in d["groups"] if g["judged"]),
+            )
+            for d in metrics["attributes"].values()
+            if d["input"]
+        ]
+        if worst:
+            # Lower is better: no flips scores 100, five times the limit scores 0.
+            limit = policy.explain.flip_rate_max
+            metrics["score_input"] = {"value": max(worst), "green": 0.0, "red": 5 * limit}
+        return self.result(status, summary, tuple(findings), metrics)
+
+    def _attribute(
+        self, ctx: AuditContext, policy: Policy, attribute: Groups
+    ) -> tuple[Finding, dict[str, Any]]:
+        column = attribute.column
+        rows = sample_rows(ctx, f"flip:{column}", policy.explain.sample_size, attribute.codes)
+        frame = ctx.features.iloc[rows].reset_index(drop=True)
+        codes = attribute.codes[rows]
+        carriers = encodings(attribute, frame, codes)
+        if not carriers:
+            return (
+                self.finding(
+                    Status.PASS,
+                    f"The model does not use {column} as an input (neither the column nor an "
+                    "encoding of it); changing it cannot change a decision directly.",
+                    subject=column,
+                    severity=Severity.INFO,
+                ),
+                {"input": False, "encoded_as": [], "sample_size": len(rows)},
+            )
+        model = ctx.model
+        assert model is not None
+        targets = [int(g) for g in np.unique(codes)]
+        copies = []
+        for g in targets:
+            copy = frame.copy(deep=False)
+            for feature, values in carriers.items():
+                copy[feature] = constant_column(
+                    frame[feature],
+                    values[g],
+                    categorical=not pd.api.types.is_numeric_dtype(frame[feature]),
+                )
+            copies.append(copy)
+        predicted = stacked_outputs(model.predict, copies)
+        base_pred = np.asarray(ctx.predictions)[rows]
+        scores: list[np.ndarray] | None = None
+        base_scores: np.ndarray | None = None
+        if ctx.task == "binary" and ctx.scores is not None and model.has_proba and ctx.classes:
+            pos = list(ctx.classes).index(ctx.positive_label)
+
+            def proba(f: pd.DataFrame) -> np.ndarray:
+                out = model.predict_proba(f)
+                assert out is not None
+                return out[:, pos]
+
+            scores = stacked_outputs(proba, copies)
+            base_scores = np.asarray(ctx.scores)[rows]
+        elif ctx.task == "regression":
+            scores = [np.asarray(p, dtype=float) for p in predicted]
+            base_scores = np.asarray(base_pred, dtype=float)
+
+        if ctx.task == "regression":
+            tolerance = _REGRESSION_TOLERANCE * (float(np.std(ctx.predictions)) or 1.0)
+            flips = [np.abs(np.asarray(p, dtype=float) - base_pred) > tolerance for p in predicted]
+        else:
+            flips = [np.asarray(p) != base_pred for p in predicted]
+
+        confidence = policy.stats.confidence
+        limit = policy.explain.flip_rate_max
+        group_rows: list[dict[str, Any]] = []
+        total_flips = 0
+        total_pairs = 0
+        worst: dict[str, Any] | None = None
+        for g in targets:
+            mine = codes == g
+            n_g = int(mine.sum())
+            to: dict[str, Any] = {}
+            flipped = 0
+            for k, v in enumerate(targets):
+                if v == g:
+                    continue
+                rate = float(flips[k][mine].mean())
+                shift = (
+                    float(np.mean(scores[k][mine] - base_scores[mine]))
+                    if scores is not None and base_scores is not None
+                    else None
+                )
+                to[attribute.labels[v]] = {
+                    "flip_rate": clean(rate),
+                    "mean_score_shift": clean(shift),
+                }
+                flipped += int(flips[k][mine].sum())
+            pairs = n_g * (len(targets) - 1)
+            total_flips += flipped
+            total_pairs += pairs
+            low, high = wilson_interval(flipped, pairs, confidence)
+            row = {
+                "group": attribute.labels[g],
+                "n": n_g,
+                "flip_rate": clean(flipped / pairs if pairs else float("nan")),
+                "ci_low": clean(low),
+                "ci_high": clean(high),
+                "judged": n_g >= policy.stats.min_group_size,
+                "to": to,
+            }
+            group_rows.append(row)
+            if (
+                row["judged"]
+                and row["flip_rate"] is not None
+                and (worst is None or row["flip_rate"] > worst["flip_rate"])
+            ):
+                worst = row
+        overall = total_flips / total_pairs if total_pairs else 0.0
+        low, high = wilson_interval(total_flips, total_pairs, confidence)
+        fails = overall > limit or (worst is not None and worst["flip_rate"] > limit)
+        inputs = ", ".join(carriers)
+        how = f"as {inputs}" if list(carriers) != [column] else "directly"
+        method = (
+            f"each of {len(rows):,} sampled people (stratified on {column}) re-scored with "
+            f"{column} set to every other group's value; share of (person, other value) pairs "
+            f"whose decision changes; Wilson {confidence:.0%} interval"
+        )
+        evidence = [
+            Evidence(
+                "flip_rate",
+                clean(overall),
+                clean(low),
+                clean(high),
+                confidence=confidence,
+                n=total_pairs,
+                threshold=limit,
+                method=method,
+            )
+        ]
+        detail_text = ""
+        if worst is not None:
+            target, info = max(worst["to"].items(), key=lambda kv: kv[1]["flip_rate"] or 0.0)
+            shift = info["mean_score_shift"]
+            shift_text = f", mean score shift {shift:+.3f}" if shift is not None else ""
+            detail_text = (
+                f" For {column} = {worst['group']}, setting it to {target} flips "
+                f"{(info['flip_rate'] or 0):.1%} of decisions{shift_text}."
+            )
+            evidence.append(
+                Evidence(
+                    f"flip_rate[{column}={worst['group']}]",
+                    worst["flip_rate"],
+                    worst["ci_low"],
+                    worst["ci_high"],
+                    confidence=confidence,
+                    n=worst["n"] * (len(targets) - 1),
+                    threshold=limit,
+                    method=method,
+                )
+            )
+        if fails:
+            finding = self.finding(
+                Status.FAIL,
+                f"The model uses {column} {how}: changing only {column} changes {overall:.1%} of "
+                f"decisions ({confidence:.0%} CI {low:.1%}–{high:.1%}; limit {limit:.1%}).{detail_text}",
+                subject=column,
+                evidence=tuple(evidence),
+                remediation=(
+                    f"Remove {column}{' and ' + inputs if how != 'directly' else ''} from the "
+                    "model's inputs and retrain; if using it is lawful and intended (e.g. positive "
+                    "action), record the legal basis and an approved waiver."
+                ),
+            )
+        else:
+            finding = self.finding(
+                Status.PASS,
+                f"The model takes {column} {how}, but changing it changes only {overall:.1%} of "
+                f"decisions ({confidence:.0%} CI {low:.1%}–{high:.1%}; limit {limit:.1%}).",
+                subject=column,
+                evidence=tuple(evidence),
+                severity=Severity.LOW,
+            )
+        detail = {
+            "input": True,
+            "encoded_as": list(carriers),
+            "sample_size": len(rows),
+            "flip_rate": clean(overall),
+            "ci_low": clean(low),
+            "ci_high": clean(high),
+            "groups": group_rows,
+        }
+        return finding, detail

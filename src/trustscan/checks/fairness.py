@@ -1,0 +1,1113 @@
+"""Group fairness: ``fairness.selection_rate`` and ``fairness.error_rates``.
+
+Both checks compare every group of every sensitive feature (and of their intersections) with
+the most-favoured group, from per-group counts computed once (``trustscan.stats``). A group
+*fails* only when all three hold:
+
+1. its rate ratio to the most-favoured group is below the policy threshold (four-fifths rule);
+2. the difference is statistically significant (two-proportion z-test, Fisher's exact test
+   when an expected cell is below 5; Holm-corrected across the groups compared);
+3. the result survives moving one person between selected and not selected.
+
+Below the threshold without (2) or (3) is a *warning*: insufficient evidence, with the n per
+group and roughly how many people would be needed to decide. Groups below
+``stats.min_group_size`` or ``stats.min_group_share`` of the data, and the ``unknown`` group of
+missing values, are reported with their counts but never gate.
+
+Regression tasks compare mean predictions (Welch t-test), absolute errors and score
+distributions (Kolmogorov–Smirnov); multiclass tasks compare each class one-vs-rest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from trustscan import stats
+from trustscan.checks.base import Check, worst_status
+from trustscan.context import AuditContext
+from trustscan.policy import Policy
+from trustscan.stats import GroupCodes, GroupCounts
+from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+
+# ---------------------------------------------------------------------------------------------
+# Groupings and outcomes
+
+
+def sensitive_groupings(ctx: AuditContext) -> tuple[list[GroupCodes], list[GroupCodes]]:
+    """Group codes of each sensitive column alone, and of their intersections."""
+    singles = []
+    for name in ctx.sensitive_names:
+        column = ctx.sensitive[name]
+        try:
+            codes, uniques = pd.factorize(column, sort=True)
+        except TypeError:  # mixed types cannot be sorted: compare them as text
+            codes, uniques = pd.factorize(column.astype("string"), sort=True)
+        singles.append(stats.from_codes(name, codes, list(uniques)))
+    return singles, stats.intersections(singles)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """One yes/no outcome compared across groups: the decisions, or one class one-vs-rest."""
+
+    label: str | None
+    """Class label for a multiclass one-vs-rest outcome, else None."""
+    selected: np.ndarray
+    y_true: np.ndarray | None
+
+
+def _outcomes(ctx: AuditContext) -> list[_Outcome]:
+    if ctx.task == "binary":
+        decisions = ctx.decisions
+        assert decisions is not None
+        return [_Outcome(None, decisions, ctx.y_true_positive)]
+    classes = ctx.classes
+    if classes is None:
+        values = pd.Series(ctx.predictions)
+        if ctx.y_true is not None:
+            values = pd.concat([values, pd.Series(ctx.y_true)])
+        classes = tuple(sorted(values.dropna().unique().tolist(), key=str))
+    pred = pd.Series(ctx.predictions).astype(str).to_numpy()
+    truth = None if ctx.y_true is None else pd.Series(ctx.y_true).astype(str).to_numpy()
+    return [
+        _Outcome(str(c), pred == str(c), None if truth is None else truth == str(c))
+        for c in classes
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain language
+
+_PLURAL = {
+    "female": "women",
+    "woman": "women",
+    "women": "women",
+    "male": "men",
+    "man": "men",
+    "men": "men",
+}
+
+
+def _who(grouping: GroupCodes, index: int) -> str:
+    """'women' / 'people with race = black' / 'people with gender = female and race = black'."""
+    parts = grouping.parts[index]
+    if len(parts) == 1 and parts[0].lower() in _PLURAL and not grouping.unknown[index]:
+        return _PLURAL[parts[0].lower()]
+    terms = [f"{column} = {value}" for column, value in zip(grouping.columns, parts, strict=True)]
+    return "people with " + " and ".join(terms)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _pct(value: float) -> str:
+    return "n/a" if not math.isfinite(value) else f"{value:.1%}"
+
+
+def _num(value: float, digits: int = 2) -> str:
+    return "n/a" if not math.isfinite(value) else f"{value:.{digits}f}"
+
+
+def _ratio_pct(ratio: float) -> str:
+    # "0%" would hide a tiny but non-zero ratio.
+    return f"{ratio:.1%}" if ratio < 0.095 else f"{ratio:.0%}"
+
+
+def format_p(p: float) -> str:
+    """``p < 0.001`` / ``p = 0.032`` / ``p n/a``."""
+    if not math.isfinite(p):
+        return "p n/a"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _json(value: Any) -> Any:
+    """JSON-safe scalar: numpy to Python, NaN/inf to None."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _pair(low: float, high: float) -> list[float | None]:
+    return [_json(float(low)), _json(float(high))]
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparing groups with the most-favoured one
+
+
+_JUDGED = ("pass", "warn", "fail")
+"""Per-group statuses of groups that were compared with the reference."""
+
+
+@dataclass(frozen=True)
+class _Settings:
+    threshold: float
+    alpha: float
+    confidence: float
+    resamples: int
+    min_size: int
+    min_share: float
+
+
+def _settings(policy: Policy, threshold: float) -> _Settings:
+    s = policy.stats
+    return _Settings(
+        threshold, s.alpha, s.confidence, s.bootstrap_resamples, s.min_group_size, s.min_group_share
+    )
+
+
+def _exclusions(
+    grouping: GroupCodes, n: np.ndarray, denominator: np.ndarray, total: int, cfg: _Settings
+) -> list[str | None]:
+    """Why each group is not gated (None when it is)."""
+    reasons: list[str | None] = []
+    for g in range(grouping.n_groups):
+        if grouping.unknown[g]:
+            reasons.append("sensitive value missing")
+        elif n[g] < cfg.min_size:
+            reasons.append(f"below the minimum group size of {cfg.min_size}")
+        elif total and n[g] / total < cfg.min_share:
+            reasons.append(
+                f"{n[g] / total:.1%} of the data, below the minimum share of {cfg.min_share:.0%}"
+            )
+        elif denominator[g] < cfg.min_size:
+            reasons.append(
+                f"only {int(denominator[g])} people in the rate's denominator, below {cfg.min_size}"
+            )
+        else:
+            reasons.append(None)
+    return reasons
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A rate compared across the groups of one grouping. Arrays have one entry per group."""
+
+    metric: str
+    numerator: np.ndarray
+    denominator: np.ndarray
+    rate: np.ndarray
+    rate_low: np.ndarray
+    rate_high: np.ndarray
+    reference: int | None
+    ratio: np.ndarray
+    ratio_low: np.ndarray
+    ratio_high: np.ndarray
+    katz_low: np.ndarray
+    katz_high: np.ndarray
+    difference: np.ndarray
+    difference_low: np.ndarray
+    difference_high: np.ndarray
+    p_value: np.ndarray
+    p_adjusted: np.ndarray
+    test: list[str | None]
+    one_person_ratio: np.ndarray
+    people_needed: np.ndarray
+    excluded: list[str | None]
+    status: list[str]
+    """Per group: pass, warn, fail, reference, excluded or n/a."""
+    survives: np.ndarray | None = None
+    """Per group: whether a ratio below the threshold survives the one-person check."""
+
+
+def compare_rates(
+    metric: str,
+    counts: GroupCounts,
+    boot: GroupCounts | None,
+    grouping: GroupCodes,
+    total: int,
+    cfg: _Settings,
+) -> Comparison:
+    """Compare rate ``metric`` of every group with the most-favoured eligible group."""
+    num, den = stats.numerator_denominator(counts, metric)
+    value = stats.safe_divide(num, den)
+    g = counts.n_groups
+    nan = np.full(g, np.nan)
+    excluded = _exclusions(grouping, counts.n, den, total, cfg)
+    eligible = np.array([r is None for r in excluded]) & np.isfinite(value)
+    reference: int | None = None
+    if eligible.any():
+        # Most-favoured: highest rate; ties go to the larger group.
+        key = np.where(eligible, value, -np.inf)
+        best = np.flatnonzero(key == key.max())
+        reference = int(best[np.argmax(den[best])])
+
+    if boot is not None:
+        boot_rate = stats.rate(boot, metric)
+        rate_low, rate_high = stats.percentile_interval(boot_rate, confidence=cfg.confidence)
+    else:
+        boot_rate, rate_low, rate_high = None, nan, nan
+
+    common: dict[str, Any] = {
+        "metric": metric,
+        "numerator": num,
+        "denominator": den,
+        "rate": value,
+        "rate_low": rate_low,
+        "rate_high": rate_high,
+        "reference": reference,
+        "excluded": excluded,
+    }
+    if reference is None or value[reference] == 0:
+        # No eligible group, or nobody has the outcome. In the second case every eligible
+        # group's rate is 0: ratios are undefined but there is no gap, so they pass.
+        if reference is None:
+            undecided = ["excluded" if r else "n/a" for r in excluded]
+        else:
+            undecided = [
+                "excluded" if r else "reference" if i == reference else "pass"
+                for i, r in enumerate(excluded)
+            ]
+        return Comparison(
+            **common,
+            ratio=nan,
+            ratio_low=nan,
+            ratio_high=nan,
+            katz_low=nan,
+            katz_high=nan,
+            difference=nan
+            if reference is None
+            else stats.difference_to_reference(value, reference),
+            difference_low=nan,
+            difference_high=nan,
+            p_value=nan,
+            p_adjusted=nan,
+            test=[None] * g,
+            one_person_ratio=nan,
+            people_needed=nan,
+            status=undecided,
+        )
+
+    ratio, katz_low, katz_high = stats.katz_ratio_interval(
+        num, den, num[reference], den[reference], confidence=cfg.confidence
+    )
+    if boot_rate is not None:
+        ratio_low, ratio_high = stats.percentile_interval(
+            stats.ratio_to_reference(boot_rate, reference), confidence=cfg.confidence
+        )
+        diff_low, diff_high = stats.percentile_interval(
+            stats.difference_to_reference(boot_rate, reference), confidence=cfg.confidence
+        )
+    else:
+        ratio_low = ratio_high = diff_low = diff_high = nan
+
+    compared = eligible.copy()
+    compared[reference] = False
+    p_value = np.full(g, np.nan)
+    test: list[str | None] = [None] * g
+    idx = np.flatnonzero(compared)
+    if idx.size:
+        p, methods = stats.compare_proportions(num[idx], den[idx], num[reference], den[reference])
+        p_value[idx] = p
+        for i, m in zip(idx.tolist(), methods.tolist(), strict=True):
+            test[i] = m
+    survives, after = stats.one_person_check(
+        num, den, num[reference], den[reference], threshold=cfg.threshold
+    )
+    comparison = Comparison(
+        **common,
+        ratio=ratio,
+        ratio_low=ratio_low,
+        ratio_high=ratio_high,
+        katz_low=katz_low,
+        katz_high=katz_high,
+        difference=stats.difference_to_reference(value, reference),
+        difference_low=diff_low,
+        difference_high=diff_high,
+        p_value=p_value,
+        p_adjusted=nan,
+        test=test,
+        one_person_ratio=after,
+        people_needed=nan,
+        status=[
+            "reference" if i == reference else "excluded" if excluded[i] else "n/a"
+            for i in range(g)
+        ],
+        survives=survives,
+    )
+    return judge(comparison, stats.holm(p_value), cfg)
+
+
+def judge(c: Comparison, p_adjusted: np.ndarray, cfg: _Settings) -> Comparison:
+    """Statuses from the adjusted p-values: fail needs ratio < threshold, significance and
+    the one-person check; below the threshold without both is a warning."""
+    if c.reference is None or c.survives is None:
+        return c
+    tests = int(np.isfinite(p_adjusted).sum())
+    needed = stats.people_needed(c.rate, c.rate[c.reference], alpha=cfg.alpha / max(tests, 1))
+    status: list[str] = []
+    for i, previous in enumerate(c.status):
+        if previous in ("reference", "excluded") or not math.isfinite(c.p_value[i]):
+            status.append(previous)
+        elif c.ratio[i] >= cfg.threshold:
+            status.append("pass")
+        elif p_adjusted[i] < cfg.alpha and c.survives[i]:
+            status.append("fail")
+        else:
+            status.append("warn")
+    return dataclasses.replace(c, p_adjusted=p_adjusted, people_needed=needed, status=status)
+
+
+def judge_family(comparisons: list[Comparison], cfg: _Settings) -> list[Comparison]:
+    """Holm-correct every comparison of one grouping together (all metrics and classes a
+    check makes for it), so more metrics or classes do not mean more false alarms."""
+    if not comparisons:
+        return comparisons
+    adjusted = stats.holm(np.concatenate([c.p_value for c in comparisons]))
+    out, start = [], 0
+    for c in comparisons:
+        end = start + c.p_value.size
+        out.append(judge(c, adjusted[start:end], cfg))
+        start = end
+    return out
+
+
+def comparison_columns(c: Comparison, i: int) -> dict[str, Any]:
+    """Flat, JSON-safe row keys for group ``i``, all prefixed with the metric name."""
+    m = c.metric
+    return {
+        m: _json(float(c.rate[i])),
+        f"{m}_ci": _pair(c.rate_low[i], c.rate_high[i]),
+        f"{m}_numerator": int(c.numerator[i]),
+        f"{m}_denominator": int(c.denominator[i]),
+        f"{m}_ratio": _json(float(c.ratio[i])),
+        f"{m}_ratio_ci": _pair(c.ratio_low[i], c.ratio_high[i]),
+        f"{m}_ratio_ci_katz": _pair(c.katz_low[i], c.katz_high[i]),
+        f"{m}_difference": _json(float(c.difference[i])),
+        f"{m}_difference_ci": _pair(c.difference_low[i], c.difference_high[i]),
+        f"{m}_p_value": _json(float(c.p_value[i])),
+        f"{m}_p_value_adjusted": _json(float(c.p_adjusted[i])),
+        f"{m}_test": c.test[i],
+        f"{m}_one_person_ratio": _json(float(c.one_person_ratio[i])),
+        f"{m}_people_needed": _json(float(c.people_needed[i])),
+        f"{m}_status": c.status[i],
+        f"{m}_excluded_reason": c.excluded[i],
+    }
+
+
+def _row_base(
+    grouping: GroupCodes,
+    i: int,
+    n: np.ndarray,
+    total: int,
+    outcome_label: str | None,
+    excluded: str | None,
+) -> dict[str, Any]:
+    return {
+        "feature": grouping.name,
+        "group": grouping.labels[i],
+        "class": outcome_label,
+        "n": int(n[i]),
+        "share": _json(float(n[i] / total)) if total else None,
+        "gated": excluded is None,
+        "excluded_reason": excluded,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages and findings
+
+_RATE_PHRASES: dict[str, tuple[str, str]] = {
+    # metric: (prefix describing the population, verb phrase)
+    "selection_rate": ("", "are selected"),
+    "scoring_rate": ("", "score above the median"),
+    "true_positive_rate": ("Among people whose true outcome is positive, ", "are selected"),
+    "false_positive_rate": ("Among people whose true outcome is negative, ", "are selected"),
+}
+
+_METRIC_TITLES = {
+    "selection_rate": "selection rate",
+    "scoring_rate": "scoring rate (LL144: share above the median score)",
+    "true_positive_rate": "true-positive rate (equal opportunity)",
+    "false_positive_rate": "false-positive rate (equalized odds)",
+}
+
+
+def _verb(metric: str, outcome_label: str | None) -> tuple[str, str]:
+    """(population prefix, verb phrase) of a message; multiclass names the class."""
+    if outcome_label is None:
+        return _RATE_PHRASES[metric]
+    verb = f"are predicted {outcome_label!r}"
+    if metric == "true_positive_rate":
+        return f"Among people whose true class is {outcome_label!r}, ", verb
+    if metric == "false_positive_rate":
+        return f"Among people whose true class is not {outcome_label!r}, ", verb
+    return "", verb
+
+
+def comparison_findings(
+    check: Check,
+    c: Comparison,
+    grouping: GroupCodes,
+    cfg: _Settings,
+    outcome_label: str | None,
+    method: str,
+) -> list[Finding]:
+    """A finding for every group that warns or fails."""
+    if c.reference is None:
+        return []
+    ref = c.reference
+    prefix, verb = _verb(c.metric, outcome_label)
+
+    def ev(name: str, k: int, values: tuple[float, float, float], **extra: Any) -> Evidence:
+        estimate, lo, hi = (_json(float(v)) for v in values)
+        return Evidence(name, estimate, lo, hi, cfg.confidence, n=int(c.denominator[k]), **extra)
+
+    findings = []
+    for i, status in enumerate(c.status):
+        if status not in ("warn", "fail"):
+            continue
+        use_katz = math.isfinite(c.katz_low[i])
+        low = c.katz_low[i] if use_katz else c.ratio_low[i]
+        high = c.katz_high[i] if use_katz else c.ratio_high[i]
+        p = float(c.p_adjusted[i])
+        sentence = (
+            f"{prefix}{_who(grouping, i)} {verb} at {_ratio_pct(float(c.ratio[i]))} of the rate of "
+            f"{_who(grouping, ref)} ({_pct(c.rate[i])} vs {_pct(c.rate[ref])}, "
+            f"{cfg.confidence:.0%} CI of the ratio {_num(low)}–{_num(high)}, {format_p(p)}, "
+            f"n = {int(c.denominator[i]):,} / {int(c.denominator[ref]):,})."
+        )
+        sentence = _capital(sentence)
+        if status == "fail":
+            detail = (
+                f" That is below the {cfg.threshold:.2f} threshold, statistically significant "
+                f"(Holm-corrected, α = {cfg.alpha}) and not reversed by moving one person."
+            )
+            remediation = (
+                "Investigate which features drive the gap (see the explainability checks), "
+                "remove or neutralise proxies for the sensitive attribute, re-train, and "
+                "re-run the audit; if the gap is justified by a job-related necessity, "
+                "record it as a waiver with its evidence."
+            )
+        elif not (p < cfg.alpha):
+            needed = c.people_needed[i]
+            more = (
+                f" Roughly {int(needed):,} people per group "
+                f"(about {max(int(needed) - int(c.denominator[i]), 0):,} more in this group) "
+                "would be needed to decide."
+                if math.isfinite(needed)
+                else ""
+            )
+            detail = (
+                f" Insufficient evidence: below the {cfg.threshold:.2f} threshold but not "
+                f"statistically significant at α = {cfg.alpha} (Holm-corrected).{more}"
+            )
+            remediation = "Collect more outcomes for these groups before relying on the model."
+        else:
+            detail = (
+                f" The gap is significant, but moving one person would lift the ratio to "
+                f"{_num(float(c.one_person_ratio[i]))}, so the finding is not robust."
+            )
+            remediation = "Collect more outcomes for these groups before relying on the model."
+
+        interval = "Katz log-ratio interval" if use_katz else "bootstrap interval"
+        evidence = (
+            ev(
+                f"{c.metric}_ratio",
+                i,
+                (c.ratio[i], low, high),
+                p_value=_json(p),
+                threshold=cfg.threshold,
+                method=f"ratio to the most-favoured group ({grouping.labels[ref]}); {interval}; "
+                f"{c.test[i]}, Holm-adjusted",
+            ),
+            ev(
+                f"{c.metric}_ratio_bootstrap",
+                i,
+                (c.ratio[i], c.ratio_low[i], c.ratio_high[i]),
+                p_value=_json(p),
+                threshold=cfg.threshold,
+                method=method,
+            ),
+            ev(
+                f"{c.metric}[{grouping.labels[i]}]",
+                i,
+                (c.rate[i], c.rate_low[i], c.rate_high[i]),
+                method=method,
+            ),
+            ev(
+                f"{c.metric}[{grouping.labels[ref]}]",
+                ref,
+                (c.rate[ref], c.rate_low[ref], c.rate_high[ref]),
+                method=method,
+            ),
+            ev(
+                f"{c.metric}_difference",
+                i,
+                (c.difference[i], c.difference_low[i], c.difference_high[i]),
+                p_value=_json(float(c.p_value[i])),
+                method=f"{method}; unadjusted {c.test[i]}",
+            ),
+        )
+        subject = f"{grouping.name} = {grouping.labels[i]}"
+        if outcome_label is not None:
+            subject += f" (class {outcome_label})"
+        findings.append(
+            check.finding(
+                Status.FAIL if status == "fail" else Status.WARN,
+                sentence + detail,
+                subject=subject,
+                evidence=evidence,
+                remediation=remediation,
+                severity=check.default_severity if status == "fail" else Severity.MEDIUM,
+                title=f"{_METRIC_TITLES[c.metric].capitalize()} gap: {subject}",
+            )
+        )
+    return findings
+
+
+def _small_group_finding(check: Check, rows: Sequence[dict[str, Any]]) -> Finding | None:
+    excluded = {
+        (r["feature"], r["group"]): (r["n"], r["excluded_reason"]) for r in rows if not r["gated"]
+    }
+    if not excluded:
+        return None
+    listed = "; ".join(
+        f"{feature} = {group} (n = {n:,}: {reason})"
+        for (feature, group), (n, reason) in list(excluded.items())[:12]
+    )
+    more = f" and {len(excluded) - 12} more" if len(excluded) > 12 else ""
+    return check.finding(
+        Status.SKIP,
+        f"{len(excluded)} group(s) are reported with their counts but not judged (too small, "
+        f"or missing the sensitive value): {listed}{more}.",
+        subject="excluded groups",
+        severity=Severity.INFO,
+        title="Groups not judged",
+        remediation="Collect more data for these groups to audit them.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The shared run loop
+
+
+@dataclass
+class _Section:
+    """What the comparisons of one check produced."""
+
+    findings: list[Finding] = field(default_factory=list)
+    quiet: list[Finding] = field(default_factory=list)
+    """Intersectional gaps without enough evidence: summarised in one finding, not one each,
+    so dozens of small crossed groups do not bury the reader in warnings."""
+    tables: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {"groups": [], "intersections": []}
+    )
+    lowest: list[tuple[float, str]] = field(default_factory=list)
+    not_judged: str | None = None
+    """Why nothing could be judged at all (e.g. ratios of means with negative predictions)."""
+
+    def add(self, grouping: GroupCodes, findings: list[Finding]) -> None:
+        for finding in findings:
+            if grouping.is_intersection and finding.status is Status.WARN:
+                self.quiet.append(finding)
+            else:
+                self.findings.append(finding)
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """What one check compares."""
+
+    compared: tuple[str, ...]
+    described: tuple[str, ...]
+    needs_target: bool
+
+
+def _run_rates(
+    check: Check,
+    ctx: AuditContext,
+    spec: _Spec,
+    cfg: _Settings,
+    indicators: dict[str, np.ndarray] | None = None,
+) -> _Section:
+    """Compare ``spec.compared`` rates for every grouping and outcome.
+
+    ``indicators`` adds further yes/no outcomes compared like a selection rate under their
+    own metric name (the LL144 scoring rate).
+    """
+    singles, crosses = sensitive_groupings(ctx)
+    total = ctx.n_rows
+    method = f"percentile bootstrap, {cfg.resamples} resamples of the group counts"
+    out = _Section()
+    outcomes = _outcomes(ctx)
+    for grouping in singles + crosses:
+        family: list[tuple[_Outcome, GroupCounts, GroupCounts | None, list[Comparison]]] = []
+        for outcome in outcomes:
+            y_true = outcome.y_true if spec.needs_target else None
+            counts = stats.group_counts(grouping, outcome.selected, y_true)
+            boot = _bootstrap(ctx, check, grouping, outcome, counts, cfg)
+            comparisons = [
+                compare_rates(m, counts, boot, grouping, total, cfg) for m in spec.compared
+            ]
+            for name, indicator in (indicators or {}).items():
+                extra = stats.group_counts(grouping, indicator)
+                extra_boot = _bootstrap(ctx, check, grouping, outcome, extra, cfg, name)
+                comp = compare_rates("selection_rate", extra, extra_boot, grouping, total, cfg)
+                comparisons.append(dataclasses.replace(comp, metric=name))
+            family.append((outcome, counts, boot, comparisons))
+        judged = iter(judge_family([c for *_, comps in family for c in comps], cfg))
+        for outcome, counts, boot, comps in family:
+            comparisons = [next(judged) for _ in comps]
+            for comp in comparisons:
+                out.add(
+                    grouping, comparison_findings(check, comp, grouping, cfg, outcome.label, method)
+                )
+                out.lowest.extend(_lowest(comp, grouping, outcome.label))
+            table = out.tables["intersections" if grouping.is_intersection else "groups"]
+            described = _described(counts, boot, spec, cfg)
+            group_excluded = _exclusions(grouping, counts.n, counts.n, total, cfg)
+            for i in range(grouping.n_groups):
+                row = _row_base(grouping, i, counts.n, total, outcome.label, group_excluded[i])
+                row.update({k: v[i] for k, v in described.items()})
+                statuses = []
+                for comp in comparisons:
+                    row.update(comparison_columns(comp, i))
+                    row[f"{comp.metric}_reference"] = (
+                        grouping.labels[comp.reference] if comp.reference is not None else None
+                    )
+                    statuses.append(comp.status[i])
+                row["status"] = _row_status(statuses)
+                table.append(row)
+    return out
+
+
+def _lowest(
+    c: Comparison, grouping: GroupCodes, outcome_label: str | None
+) -> list[tuple[float, str]]:
+    """The lowest judged ratio of a comparison, with who it is about."""
+    judged = np.array([s in _JUDGED for s in c.status]) & np.isfinite(c.ratio)
+    if c.reference is None or not judged.any():
+        return []
+    worst = int(np.argmin(np.where(judged, c.ratio, np.inf)))
+    where = f" (class {outcome_label!r})" if outcome_label is not None else ""
+    return [
+        (
+            float(c.ratio[worst]),
+            f"{_who(grouping, worst)} vs {_who(grouping, c.reference)}, "
+            f"{_METRIC_TITLES[c.metric]}{where}",
+        )
+    ]
+
+
+def _row_status(statuses: list[str]) -> str:
+    for s in ("fail", "warn", "pass", "reference", "excluded"):
+        if s in statuses:
+            return s
+    return "n/a"
+
+
+def _bootstrap(
+    ctx: AuditContext,
+    check: Check,
+    grouping: GroupCodes,
+    outcome: _Outcome,
+    counts: GroupCounts,
+    cfg: _Settings,
+    tag: str = "",
+) -> GroupCounts | None:
+    if cfg.resamples < 1:
+        return None
+    rng = ctx.rng(f"{check.id}:{grouping.name}:{outcome.label}:{tag}")
+    return stats.bootstrap_counts(counts, resamples=cfg.resamples, rng=rng)
+
+
+def _described(
+    counts: GroupCounts, boot: GroupCounts | None, spec: _Spec, cfg: _Settings
+) -> dict[str, list[Any]]:
+    """Descriptive rates (not compared) with bootstrap intervals, per group."""
+    out: dict[str, list[Any]] = {}
+    for name in spec.described:
+        if name in spec.compared or (stats.RATES[name].needs_target and not counts.has_target):
+            continue
+        value = stats.rate(counts, name)
+        out[name] = [_json(float(v)) for v in value]
+        if boot is not None:
+            low, high = stats.percentile_interval(stats.rate(boot, name), confidence=cfg.confidence)
+            out[f"{name}_ci"] = [_pair(lo, hi) for lo, hi in zip(low, high, strict=True)]
+    return out
+
+
+def _summary_metrics(
+    ctx: AuditContext, cfg: _Settings, spec: _Spec, tables: dict[str, list[dict[str, Any]]]
+) -> dict[str, Any]:
+    return {
+        "task": ctx.task,
+        "positive_label": None if ctx.positive_label is None else str(ctx.positive_label),
+        "sensitive": list(ctx.sensitive_names),
+        "compared": list(spec.compared),
+        "described": [m for m in spec.described if m not in spec.compared],
+        "threshold": cfg.threshold,
+        "alpha": cfg.alpha,
+        "confidence": cfg.confidence,
+        "bootstrap_resamples": cfg.resamples,
+        "min_group_size": cfg.min_size,
+        "min_group_share": cfg.min_share,
+        "reference_rule": "most-favoured eligible group (highest rate; ties: larger group)",
+        "methods": {
+            "rate_ci": "percentile bootstrap from the group counts (multinomial per group)",
+            "ratio_ci": "percentile bootstrap; ratio_ci_katz: Katz log-ratio interval",
+            "test": "two-proportion z-test; Fisher's exact test when an expected cell < 5; "
+            "Holm correction across the groups compared in each grouping",
+            "one_person": "ratio after the single move that most helps the group",
+            "people_needed": "people per group for 80% power at the Holm-adjusted level",
+        },
+        "classes": (
+            [str(c) for c in ctx.classes] if ctx.task == "multiclass" and ctx.classes else None
+        ),
+        "groups": tables["groups"],
+        "intersections": tables["intersections"],
+    }
+
+
+def _status_and_summary(section: _Section, cfg: _Settings, what: str) -> tuple[Status, str]:
+    judged = [f for f in section.findings if f.status in (Status.FAIL, Status.WARN)]
+    status = worst_status([f.status for f in judged])
+    fails = sum(f.status is Status.FAIL for f in judged)
+    warns = len(judged) - fails
+    quiet = (
+        f" {len(section.quiet)} intersectional gap(s) below {cfg.threshold:.2f} lack evidence "
+        "(reported, not judged)."
+        if section.quiet
+        else ""
+    )
+    low = min(section.lowest, default=None)
+    low_text = f" Lowest ratio {low[0]:.2f} ({low[1]})." if low else ""
+    if status is Status.FAIL:
+        extra = f" and {warns} with insufficient evidence" if warns else ""
+        return status, (
+            f"{fails} significant, robust {what} gap(s) below the {cfg.threshold:.2f} ratio"
+            f"{extra}.{low_text}{quiet}"
+        )
+    if status is Status.WARN:
+        return status, (
+            f"{warns} {what} gap(s) below the {cfg.threshold:.2f} ratio without enough evidence "
+            f"to decide.{low_text}{quiet}"
+        )
+    if section.not_judged is not None:
+        return Status.SKIP, section.not_judged
+    if not any(r["status"] in _JUDGED for r in section.tables["groups"]):
+        return Status.WARN, (
+            f"Insufficient evidence: no sensitive feature has two groups large enough to compare "
+            f"{what}s (n >= {cfg.min_size} and share >= {cfg.min_share:.0%})."
+        )
+    if low is None:
+        return Status.PASS, (
+            f"No {what} gap: the most-favoured group's {what} is 0, so every compared group's "
+            "is 0 too (ratios are undefined)."
+        )
+    return Status.PASS, (
+        f"No significant {what} gap below {cfg.threshold:.2f} of the most-favoured group's."
+        f"{low_text}{quiet}"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Regression
+
+
+def _regression(
+    check: Check,
+    ctx: AuditContext,
+    cfg: _Settings,
+    values: np.ndarray,
+    metric: str,
+    *,
+    higher_is_favoured: bool,
+    with_ks: bool,
+) -> _Section:
+    """Compare a per-row numeric value (prediction, absolute error) across groups by its mean.
+
+    Predictions: the highest mean is the reference and the ratio is mean / highest. Errors:
+    the lowest mean error is the reference and the ratio is lowest / mean, so below the
+    threshold always means "worse off". Absolute errors also get the RMSE per group.
+    """
+    singles, crosses = sensitive_groupings(ctx)
+    total = ctx.n_rows
+    out = _Section()
+    positive = bool(np.nanmin(values) >= 0) if values.size else False
+    if not positive:
+        out.not_judged = (
+            f"Ratios of group means need non-negative values ({metric.replace('_', ' ')} "
+            "goes below 0); the group means, differences and distribution distances are "
+            "reported, not judged."
+        )
+    for grouping in singles + crosses:
+        mom = stats.group_moments(grouping, values)
+        mean = mom.mean
+        excluded = _exclusions(grouping, mom.n, mom.n, total, cfg)
+        eligible = np.array([r is None for r in excluded]) & np.isfinite(mean)
+        mean_low, mean_high = stats.mean_interval(mom, confidence=cfg.confidence)
+        # For absolute errors, the mean of their squares gives the RMSE.
+        squares = None if higher_is_favoured else stats.group_moments(grouping, values**2)
+        ks, ks_p = (
+            stats.ks_against_rest(grouping.codes, values, grouping.n_groups)
+            if with_ks
+            else (None, None)
+        )
+        reference = None
+        if eligible.any():
+            key = np.where(eligible, mean if higher_is_favoured else -mean, -np.inf)
+            reference = int(np.argmax(key))
+        g = grouping.n_groups
+        nan = np.full(g, np.nan)
+        ratio = low = high = p = p_adj = nan
+        status = ["excluded" if r else "n/a" for r in excluded]
+        if reference is not None and positive and mean[reference] > 0:
+            ratio, low, high = stats.ratio_of_means_interval(
+                mom, reference, confidence=cfg.confidence
+            )
+            if not higher_is_favoured:  # errors: best (lowest) error over the group's
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio, low, high = 1.0 / ratio, 1.0 / high, 1.0 / low
+            compared = eligible.copy()
+            compared[reference] = False
+            p = np.where(compared, stats.welch_ttest(mom, reference), np.nan)
+            p_adj = stats.holm(p)
+            for i in range(g):
+                if i == reference:
+                    status[i] = "reference"
+                elif compared[i]:
+                    below = ratio[i] < cfg.threshold
+                    status[i] = (
+                        "fail" if below and p_adj[i] < cfg.alpha else "warn" if below else "pass"
+                    )
+            judged = [ratio[i] for i in range(g) if compared[i]]
+            if judged:
+                worst = int(np.argmin(np.where(compared, ratio, np.inf)))
+                out.lowest.append(
+                    (float(min(judged)), f"{_who(grouping, worst)} vs {_who(grouping, reference)}")
+                )
+        diff = mean - mean[reference] if reference is not None else nan
+        for i in range(g):
+            row = _row_base(grouping, i, mom.n, total, None, excluded[i])
+            row.update(
+                {
+                    metric: _json(float(mean[i])),
+                    f"{metric}_ci": _pair(mean_low[i], mean_high[i]),
+                    f"{metric}_reference": grouping.labels[reference]
+                    if reference is not None
+                    else None,
+                    f"{metric}_ratio": _json(float(ratio[i])),
+                    f"{metric}_ratio_ci": _pair(low[i], high[i]),
+                    f"{metric}_difference": _json(float(diff[i])),
+                    f"{metric}_p_value": _json(float(p[i])),
+                    f"{metric}_p_value_adjusted": _json(float(p_adj[i])),
+                    f"{metric}_test": "Welch t-test" if math.isfinite(p[i]) else None,
+                    f"{metric}_status": status[i],
+                    "status": status[i],
+                }
+            )
+            if ks is not None and ks_p is not None:
+                row["ks_distance"] = _json(float(ks[i]))
+                row["ks_p_value"] = _json(float(ks_p[i]))
+            if squares is not None:
+                row["root_mean_squared_error"] = _json(float(np.sqrt(squares.mean[i])))
+            out.tables["intersections" if grouping.is_intersection else "groups"].append(row)
+            if status[i] in ("warn", "fail") and reference is not None:
+                word = "mean prediction" if higher_is_favoured else "mean absolute error"
+                message = _capital(
+                    f"{_who(grouping, i)} have a {word} of {mean[i]:.4g} against "
+                    f"{mean[reference]:.4g} for {_who(grouping, reference)} (ratio {ratio[i]:.2f}, "
+                    f"{cfg.confidence:.0%} CI {_num(low[i])}–{_num(high[i])}, "
+                    f"{format_p(float(p_adj[i]))}, n = {int(mom.n[i]):,} / "
+                    f"{int(mom.n[reference]):,})."
+                )
+                if status[i] == "warn":
+                    message += " Not statistically significant: insufficient evidence."
+                evidence = Evidence(
+                    f"{metric}_ratio", _json(float(ratio[i])), _json(float(low[i])),
+                    _json(float(high[i])), cfg.confidence, _json(float(p_adj[i])),
+                    int(mom.n[i]), cfg.threshold,
+                    "delta-method log-ratio interval; Welch t-test, Holm-adjusted",
+                )  # fmt: skip
+                failed = status[i] == "fail"
+                out.add(grouping, [check.finding(
+                    Status.FAIL if failed else Status.WARN,
+                    message,
+                    subject=f"{grouping.name} = {grouping.labels[i]}",
+                    evidence=(evidence,),
+                    severity=check.default_severity if failed else Severity.MEDIUM,
+                )])  # fmt: skip
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks
+
+
+class FairnessSelectionRateCheck(Check):
+    id: ClassVar[str] = "fairness.selection_rate"
+    title: ClassVar[str] = "Selection-rate parity (four-fifths rule)"
+    dimension: ClassVar[Dimension] = Dimension.ETHICS
+    default_severity: ClassVar[Severity] = Severity.HIGH
+    policy_keys: ClassVar[tuple[str, ...]] = (
+        "fairness.impact_ratio_min",
+        "stats.alpha",
+        "stats.confidence",
+        "stats.bootstrap_resamples",
+        "stats.min_group_size",
+        "stats.min_group_share",
+    )
+    description: ClassVar[str] = (
+        "Compares each group's selection rate with the most-favoured group's (impact ratio, "
+        "EEOC four-fifths rule, 29 CFR 1607.4(D)) for every sensitive feature and their "
+        "intersections; with scores, also the NYC Local Law 144 scoring rate (share above the "
+        "median score). Fails only when the ratio is below fairness.impact_ratio_min (0.8), the "
+        "difference is significant (z-test or Fisher's exact test, Holm-corrected) and moving "
+        "one person does not reverse it; below the ratio without that evidence it warns "
+        "(insufficient evidence, with the people per group needed to decide). Groups under "
+        "stats.min_group_size or stats.min_group_share, and missing values, are reported but not "
+        "judged; intersectional gaps that are not significant are listed in one note rather "
+        "than warned one by one. Regression: mean prediction ratio (Welch t-test) "
+        "and KS distance; multiclass: each class one-vs-rest. Fix: find and remove proxies for "
+        "the sensitive attribute, re-train, re-audit."
+    )
+
+    def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
+        if ctx.sensitive.shape[1] == 0:
+            return self.skip("No sensitive column declared; pass --sensitive to audit fairness.")
+        cfg = _settings(policy, policy.fairness.impact_ratio_min)
+        if ctx.task == "regression":
+            values = np.asarray(ctx.predictions, dtype=float)
+            section = _regression(
+                self, ctx, cfg, values, "mean_prediction", higher_is_favoured=True, with_ks=True
+            )
+            return _finish(
+                self, ctx, cfg, _Spec(("mean_prediction",), (), False), section, "mean prediction"
+            )
+        indicators = {}
+        if ctx.task == "binary" and ctx.scores is not None:
+            # NYC LL144 scoring rate: share of each group above the whole sample's median.
+            scores = np.asarray(ctx.scores, dtype=float)
+            indicators["scoring_rate"] = scores > float(np.median(scores))
+        section = _run_rates(self, ctx, _Spec(("selection_rate",), (), False), cfg, indicators)
+        spec = _Spec(("selection_rate", *indicators), (), False)
+        return _finish(self, ctx, cfg, spec, section, "selection rate")
+
+
+class FairnessErrorRatesCheck(Check):
+    id: ClassVar[str] = "fairness.error_rates"
+    title: ClassVar[str] = "Error-rate parity (equal opportunity / equalized odds)"
+    dimension: ClassVar[Dimension] = Dimension.ETHICS
+    default_severity: ClassVar[Severity] = Severity.HIGH
+    policy_keys: ClassVar[tuple[str, ...]] = (
+        "fairness.error_rate_ratio_min",
+        "stats.alpha",
+        "stats.confidence",
+        "stats.bootstrap_resamples",
+        "stats.min_group_size",
+        "stats.min_group_share",
+    )
+    description: ClassVar[str] = (
+        "Compares true-positive rates (equal opportunity) and false-positive rates (equalized "
+        "odds) of each group with the best-treated group's, with the same evidence rules as "
+        "the selection-rate check (ratio below fairness.error_rate_ratio_min, significant after "
+        "Holm correction, robust to one person). Also reports FNR, precision and accuracy per "
+        "group. Regression: mean absolute error (and RMSE) per group. Needs a target. Fix: "
+        "check label quality per group, re-weight or re-train, consider group-aware thresholds "
+        "where the law allows."
+    )
+
+    def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
+        if ctx.sensitive.shape[1] == 0:
+            return self.skip("No sensitive column declared; pass --sensitive to audit fairness.")
+        if ctx.y_true is None:
+            return self.skip(
+                "No target column; error-rate parity needs true outcomes (pass --target)."
+            )
+        cfg = _settings(policy, policy.fairness.error_rate_ratio_min)
+        if ctx.task == "regression":
+            y = pd.to_numeric(pd.Series(ctx.y_true), errors="coerce").to_numpy(dtype=float)
+            error = np.abs(np.asarray(ctx.predictions, dtype=float) - y)
+            section = _regression(
+                self,
+                ctx,
+                cfg,
+                error,
+                "mean_absolute_error",
+                higher_is_favoured=False,
+                with_ks=False,
+            )
+            spec = _Spec(("mean_absolute_error",), ("root_mean_squared_error",), True)
+            return _finish(self, ctx, cfg, spec, section, "mean absolute error")
+        spec = _Spec(
+            ("true_positive_rate", "false_positive_rate"),
+            ("selection_rate", "false_negative_rate", "precision", "accuracy", "base_rate"),
+            True,
+        )
+        return _finish(self, ctx, cfg, spec, _run_rates(self, ctx, spec, cfg), "error rate")
+
+
+def _finish(
+    check: Check, ctx: AuditContext, cfg: _Settings, spec: _Spec, section: _Section, what: str
+) -> CheckResult:
+    """Status, summary, the two summary findings and the metrics tables."""
+    status, summary = _status_and_summary(section, cfg, what)
+    findings = list(section.findings)
+    if section.quiet:
+        listed = "; ".join(f.subject or "" for f in section.quiet[:10])
+        more = f" and {len(section.quiet) - 10} more" if len(section.quiet) > 10 else ""
+        findings.append(
+            check.finding(
+                Status.SKIP,
+                f"{len(section.quiet)} intersectional {what} gap(s) are below the "
+                f"{cfg.threshold:.2f} ratio but not statistically significant, so they are "
+                f"reported in the intersections table rather than judged: {listed}{more}.",
+                subject="intersections",
+                severity=Severity.INFO,
+                title="Intersectional gaps without enough evidence",
+                remediation="Collect more data for these intersections to decide.",
+            )
+        )
+    small = _small_group_finding(check, section.tables["groups"] + section.tables["intersections"])
+    if small is not None:
+        findings.append(small)
+    metrics = _summary_metrics(ctx, cfg, spec, section.tables)
+    metrics.update(_scoring_inputs(section, spec, cfg, status))
+    return check.result(status, summary, tuple(findings), metrics)
+
+
+def _scoring_inputs(
+    section: _Section, spec: _Spec, cfg: _Settings, status: Status
+) -> dict[str, Any]:
+    """``score_input``, ``evidence_coverage`` and ``insufficient_evidence`` for scoring.py.
+
+    The measured value is the lowest judged ratio (single features, plus intersections that
+    fail); green is parity (1.0) and red is placed so the threshold scores 40, the edge of
+    the fail band. Coverage is the mean share of rows, per sensitive feature, in groups that
+    were judged.
+    """
+    ratios: list[float] = []
+    for key in ("groups", "intersections"):
+        for row in section.tables[key]:
+            for m in spec.compared:
+                value, verdict = row.get(f"{m}_ratio"), row.get(f"{m}_status")
+                judged = verdict in _JUDGED if key == "groups" else verdict == "fail"
+                if judged and value is not None:
+                    ratios.append(float(value))
+    shares: dict[str, float] = {}
+    for row in section.tables["groups"]:
+        if row["status"] in (*_JUDGED, "reference") and row["share"] is not None:
+            shares[row["feature"]] = shares.get(row["feature"], 0.0) + row["share"]
+    features = {row["feature"] for row in section.tables["groups"]}
+    out: dict[str, Any] = {
+        "evidence_coverage": (
+            sum(min(v, 1.0) for v in shares.values()) / len(features) if features else 0.0
+        ),
+        "insufficient_evidence": status is Status.WARN and not ratios,
+    }
+    if ratios:
+        red = (cfg.threshold - 0.4) / 0.6  # (threshold - red) / (1 - red) = 0.4
+        out["score_input"] = {"value": min(ratios), "green": 1.0, "red": red}
+    return out

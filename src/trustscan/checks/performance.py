@@ -1,0 +1,735 @@
+"""Competence: is the model good overall, for every group, and are its probabilities honest?
+
+``performance.overall`` — accuracy, balanced accuracy, precision, recall, F1, ROC AUC, Brier
+score and ECE (binary); accuracy, balanced accuracy, macro F1 (multiclass); MAE, RMSE, R²
+(regression), each with a bootstrap interval, against optional policy targets.
+``performance.group_gap`` — the same metrics per group and intersection, and the worst-group
+gap with an interval. ``performance.calibration`` — reliability data and ECE per group.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from trustscan import stats
+from trustscan.checks.base import Check, worst_status
+from trustscan.context import AuditContext
+from trustscan.policy import Policy
+from trustscan.stats.groups import GroupCodes
+from trustscan.stats.performance import (
+    METRICS,
+    MetricSet,
+    PerformanceData,
+    evaluate,
+    reliability_table,
+)
+from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+
+NO_TARGET = "no target column (--target): performance needs the true outcome"
+
+GAP_METRICS: dict[str, tuple[str, ...]] = {
+    "binary": ("balanced_accuracy", "roc_auc"),
+    "multiclass": ("balanced_accuracy",),
+    "regression": ("mae",),
+}
+"""Default metrics whose worst-group gap gates (``performance.gap_metrics`` overrides).
+MAE and RMSE gaps are in units of the target's standard deviation."""
+
+ERROR_METRICS = ("mae", "rmse")
+"""Regression errors: their gaps are divided by the target's standard deviation."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs shared by the competence and consistency checks
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The rows with a known target, encoded for ``stats.performance``."""
+
+    data: PerformanceData
+    rows: np.ndarray
+    """Indices (into the context's rows) of the rows kept."""
+    target_sd: float
+    """Standard deviation of a regression target (1.0 otherwise); scales regression gaps."""
+
+
+def prepare(ctx: AuditContext) -> Prepared | None:
+    """Encode target and predictions; None without a target."""
+    if ctx.y_true is None:
+        return None
+    known = ~pd.isna(pd.Series(ctx.y_true)).to_numpy()
+    rows = np.flatnonzero(known)
+    if ctx.task == "binary":
+        y, pred = ctx.y_true_positive, ctx.decisions
+        assert y is not None and pred is not None
+        score = None if ctx.scores is None else np.asarray(ctx.scores, dtype=float)
+        probabilities = bool(score is not None and np.all((score[rows] >= 0) & (score[rows] <= 1)))
+        data = PerformanceData(
+            "binary", y[rows], pred[rows], None if score is None else score[rows], 2, probabilities
+        )
+        return Prepared(data, rows, 1.0)
+    if ctx.task == "multiclass":
+        truth = pd.Series(ctx.y_true[rows]).astype(str).to_numpy()
+        predicted = pd.Series(ctx.predictions[rows]).astype(str).to_numpy()
+        labels = np.unique(np.concatenate([truth, predicted]))
+        data = PerformanceData(
+            "multiclass",
+            np.searchsorted(labels, truth),
+            np.searchsorted(labels, predicted),
+            n_classes=int(labels.size),
+        )
+        return Prepared(data, rows, 1.0)
+    y_float = np.asarray(ctx.y_true[rows], dtype=float)
+    pred_float = np.asarray(ctx.predictions[rows], dtype=float)
+    sd = float(np.std(y_float, ddof=1)) if y_float.size > 1 else 0.0
+    return Prepared(PerformanceData("regression", y_float, pred_float), rows, sd or 1.0)
+
+
+def sensitive_groupings(ctx: AuditContext) -> list[GroupCodes]:
+    """Each sensitive column alone, then their intersections (as the fairness checks group)."""
+    singles = []
+    for name in ctx.sensitive_names:
+        column = ctx.sensitive[name]
+        try:
+            codes, uniques = pd.factorize(column, sort=True)
+        except TypeError:  # mixed types cannot be sorted: compare them as text
+            codes, uniques = pd.factorize(column.astype("string"), sort=True)
+        singles.append(stats.from_codes(name, codes, list(uniques)))
+    return [*singles, *stats.intersections(singles)]
+
+
+def exclusion_reason(
+    grouping: GroupCodes, group: int, n: int, total: int, policy: Policy
+) -> str | None:
+    """Why a group is reported but not judged (None when it is judged)."""
+    if grouping.unknown[group]:
+        return "sensitive value missing"
+    if n < policy.stats.min_group_size:
+        return f"below the minimum group size of {policy.stats.min_group_size}"
+    if total and n / total < policy.stats.min_group_share:
+        return f"{n / total:.1%} of the data, below the minimum share of {policy.stats.min_group_share:.0%}"
+    return None
+
+
+def method_text(metric_set: MetricSet, resamples: int) -> str:
+    if not metric_set.replicates:
+        return "no bootstrap (stats.bootstrap_resamples = 0)"
+    text = f"percentile bootstrap ({resamples} row resamples)"
+    if metric_set.bootstrap_rows < metric_set.n:
+        text += (
+            f" on a random {metric_set.bootstrap_rows:,} of {metric_set.n:,} rows, "
+            "deviations rescaled by sqrt(m/n)"
+        )
+    return text
+
+
+def jsonable(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def small_groups_finding(
+    check: Check, excluded: Sequence[tuple[str, str, int, str]]
+) -> Finding | None:
+    """One informational finding naming every group reported but not judged, with its n."""
+    if not excluded:
+        return None
+    listed = "; ".join(
+        f"{name} = {label} (n = {n:,}: {why})" for name, label, n, why in excluded[:12]
+    )
+    more = f" and {len(excluded) - 12} more" if len(excluded) > 12 else ""
+    return check.finding(
+        Status.SKIP,
+        f"Insufficient evidence for {len(excluded)} group(s), reported with their counts but "
+        f"not judged: {listed}{more}.",
+        subject="excluded groups",
+        severity=Severity.INFO,
+        title="Groups not judged (insufficient evidence)",
+        remediation="Collect more labelled data for these groups to audit them.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# performance.overall
+
+
+class PerformanceOverallCheck(Check):
+    id: ClassVar[str] = "performance.overall"
+    title: ClassVar[str] = "Overall performance"
+    dimension: ClassVar[Dimension] = Dimension.COMPETENCE
+    default_severity: ClassVar[Severity] = Severity.HIGH
+    description: ClassVar[str] = (
+        "Measures how good the model is on the audited rows: accuracy, balanced accuracy, "
+        "precision, recall, F1, ROC AUC, Brier score and expected calibration error for binary "
+        "classifiers; accuracy, balanced accuracy and macro F1 for multiclass; MAE, RMSE and R² "
+        "for regression — each with a bootstrap confidence interval. Optional targets "
+        "(performance.min_auc, performance.min_accuracy) fail when the interval's lower bound "
+        "is below the target. Needs --target; skipped otherwise. Fix: improve the model or "
+        "its training data, or revisit whether it is fit for the decision it supports."
+    )
+
+    def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
+        prepared = prepare(ctx)
+        if prepared is None:
+            return self.skip(NO_TARGET)
+        resamples = policy.stats.bootstrap_resamples
+        confidence = policy.stats.confidence
+        result = evaluate(prepared.data, resamples=resamples, rng=ctx.rng(self.id))
+        method = method_text(result, resamples)
+        table: list[dict[str, Any]] = []
+        evidence: list[Evidence] = []
+        for name, value in result.estimate.items():
+            low, high = result.interval(name, confidence)
+            table.append(
+                {
+                    "metric": name,
+                    "label": METRICS[name].label,
+                    "estimate": jsonable(value),
+                    "ci_low": low,
+                    "ci_high": high,
+                    "higher_is_better": METRICS[name].higher_is_better,
+                }
+            )
+            evidence.append(
+                Evidence(name, jsonable(value), low, high, confidence, n=result.n, method=method)
+            )
+
+        findings: list[Finding] = []
+        targets = (
+            ("roc_auc", policy.performance.min_auc),
+            ("accuracy", policy.performance.min_accuracy),
+        )
+        for name, target in targets:
+            if target is None:
+                continue
+            row = next((r for r in table if r["metric"] == name), None)
+            if row is None or row["estimate"] is None:
+                findings.append(
+                    self.finding(
+                        Status.WARN,
+                        f"The policy sets a {METRICS[name].label} target of {target:.3f}, but "
+                        f"{METRICS[name].label} cannot be computed here (it needs "
+                        f"{'scores' if name == 'roc_auc' else 'class predictions'}).",
+                        subject=f"{name} target",
+                        severity=Severity.MEDIUM,
+                    )
+                )
+                continue
+            low = row["ci_low"] if row["ci_low"] is not None else row["estimate"]
+            missed = low < target
+            findings.append(
+                self.finding(
+                    Status.FAIL if missed else Status.PASS,
+                    f"{METRICS[name].label} is {row['estimate']:.3f} "
+                    f"({confidence:.0%} CI {_ci(row)}, n = {result.n:,}); the target is "
+                    f"{target:.3f}"
+                    + (", and the interval's lower bound is below it." if missed else ", met."),
+                    subject=f"{name} target",
+                    evidence=(
+                        Evidence(
+                            name,
+                            row["estimate"],
+                            row["ci_low"],
+                            row["ci_high"],
+                            confidence,
+                            n=result.n,
+                            threshold=target,
+                            method=method,
+                        ),
+                    ),
+                    remediation="Improve the model or lower the target with a recorded reason."
+                    if missed
+                    else None,
+                    severity=self.default_severity if missed else Severity.INFO,
+                )
+            )
+        status = worst_status([f.status for f in findings])
+        headline = ", ".join(
+            f"{r['label']} {r['estimate']:.3f}" for r in table[:6] if r["estimate"] is not None
+        )
+        findings.insert(
+            0,
+            self.finding(
+                Status.PASS,
+                f"On {result.n:,} labelled rows: {headline}.",
+                subject="all rows",
+                evidence=tuple(evidence),
+                severity=Severity.INFO,
+                title="Performance on the audited rows",
+            ),
+        )
+        if status is Status.FAIL:
+            summary = "performance below a policy target: " + "; ".join(
+                f.message for f in findings if f.status is Status.FAIL
+            )
+        else:
+            summary = f"{headline} (n = {result.n:,})."
+        metrics = {
+            "task": prepared.data.task,
+            "n": result.n,
+            "confidence": confidence,
+            "method": method,
+            "metrics": table,
+            "dropped_missing_target": int(ctx.n_rows - prepared.rows.size),
+        }
+        return self.result(status, summary, tuple(findings), metrics)
+
+
+def _ci(row: dict[str, Any]) -> str:
+    if row.get("ci_low") is None or row.get("ci_high") is None:
+        return "n/a"
+    return f"{row['ci_low']:.3f}–{row['ci_high']:.3f}"
+
+
+# ---------------------------------------------------------------------------------------------
+# performance.group_gap
+
+
+@dataclass(frozen=True)
+class GroupMetrics:
+    """Metrics of every group of one grouping."""
+
+    grouping: GroupCodes
+    sets: list[MetricSet]
+    excluded: list[str | None]
+
+
+def group_metrics(
+    ctx: AuditContext, policy: Policy, prepared: Prepared, purpose: str
+) -> list[GroupMetrics]:
+    """Per-group metrics with bootstrap replicates for every grouping (independent per group)."""
+    rng = ctx.rng(purpose)
+    total = prepared.rows.size
+    out: list[GroupMetrics] = []
+    for grouping in sensitive_groupings(ctx):
+        codes = grouping.codes[prepared.rows]
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(grouping.n_groups + 1))
+        sets: list[MetricSet] = []
+        excluded: list[str | None] = []
+        for g in range(grouping.n_groups):
+            members = order[bounds[g] : bounds[g + 1]]
+            reason = exclusion_reason(grouping, g, int(members.size), total, policy)
+            resamples = policy.stats.bootstrap_resamples if reason is None else 0
+            sets.append(evaluate(prepared.data, members, resamples=resamples, rng=rng))
+            excluded.append(reason)
+        out.append(GroupMetrics(grouping, sets, excluded))
+    return out
+
+
+@dataclass(frozen=True)
+class Gap:
+    grouping: str
+    metric: str
+    best: str
+    worst: str
+    best_value: float
+    worst_value: float
+    n_best: int
+    n_worst: int
+    gap: float
+    ci_low: float | None
+    ci_high: float | None
+    status: Status
+    comparisons: int
+    """Pairs × metrics the interval is adjusted for."""
+
+
+def worst_gap(
+    gm: GroupMetrics,
+    metric: str,
+    confidence: float,
+    scale: float,
+    limit: float,
+    *,
+    n_metrics: int = 1,
+) -> Gap | None:
+    """Gap between the best and the worst judged group, oriented so that positive = worse.
+
+    The pair is picked *because* it is furthest apart, so its interval must cover every pair
+    at once: a normal interval from the bootstrap standard error, Bonferroni-adjusted for all
+    ``k(k-1)/2`` pairs of judged groups times ``n_metrics`` gated metrics.
+    """
+    judged = [
+        g
+        for g, (s, why) in enumerate(zip(gm.sets, gm.excluded, strict=True))
+        if why is None and math.isfinite(s.estimate.get(metric, math.nan))
+    ]
+    if len(judged) < 2:
+        return None
+    sign = 1.0 if METRICS[metric].higher_is_better else -1.0
+    values = {g: sign * gm.sets[g].estimate[metric] for g in judged}
+    best = max(judged, key=lambda g: values[g])
+    worst = min(judged, key=lambda g: values[g])
+    gap = (values[best] - values[worst]) / scale
+    low = high = None
+    b_reps, w_reps = gm.sets[best].replicates.get(metric), gm.sets[worst].replicates.get(metric)
+    comparisons = len(judged) * (len(judged) - 1) // 2 * n_metrics
+    if b_reps is not None and w_reps is not None:
+        se = float(np.std((b_reps - w_reps) / scale, ddof=1))
+        z = stats.normal_quantile(1.0 - (1.0 - confidence) / comparisons)
+        low, high = jsonable(gap - z * se), jsonable(gap + z * se)
+    if gap <= limit:
+        status = Status.PASS
+    elif low is not None and low > 0:
+        status = Status.FAIL
+    else:
+        status = Status.WARN  # over the limit, but the interval does not exclude 0
+    return Gap(
+        gm.grouping.name,
+        metric,
+        gm.grouping.labels[best],
+        gm.grouping.labels[worst],
+        gm.sets[best].estimate[metric],
+        gm.sets[worst].estimate[metric],
+        gm.sets[best].n,
+        gm.sets[worst].n,
+        gap,
+        low,
+        high,
+        status,
+        comparisons,
+    )
+
+
+class PerformanceGroupGapCheck(Check):
+    id: ClassVar[str] = "performance.group_gap"
+    title: ClassVar[str] = "Performance gap between groups"
+    dimension: ClassVar[Dimension] = Dimension.COMPETENCE
+    default_severity: ClassVar[Severity] = Severity.HIGH
+    description: ClassVar[str] = (
+        "Computes the performance metrics for every group of each sensitive column and of their "
+        "intersections, and the gap between the best and the worst judged group with a bootstrap "
+        "interval (groups are resampled independently; the interval is Bonferroni-adjusted for every pair of groups, since the pair is chosen for being furthest apart). Gated metrics (performance.gap_metrics): "
+        "by default balanced accuracy and ROC AUC (classification; plain accuracy differs with "
+        "base rates, so it is reported, not gated) and MAE in units of the target's standard "
+        "deviation (regression). Fails when a gap exceeds performance.group_gap_max (default 0.05) and "
+        "its interval excludes 0; warns when it exceeds the limit without that certainty. "
+        "Groups below stats.min_group_size / stats.min_group_share are reported as "
+        "insufficient evidence. Fix: collect more or better data for the worse-served group, "
+        "check its feature quality, or train with group-aware evaluation."
+    )
+
+    def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
+        prepared = prepare(ctx)
+        if prepared is None:
+            return self.skip(NO_TARGET)
+        if not ctx.sensitive_names:
+            return self.skip("no sensitive columns (--sensitive): there are no groups to compare")
+        confidence = policy.stats.confidence
+        limit = policy.performance.group_gap_max
+        task = prepared.data.task
+        names = prepared.data.metric_names()
+        gated = [m for m in (policy.performance.gap_metrics or GAP_METRICS[task]) if m in names]
+        per_grouping = group_metrics(ctx, policy, prepared, self.id)
+
+        group_rows: list[dict[str, Any]] = []
+        excluded: list[tuple[str, str, int, str]] = []
+        gaps: list[Gap] = []
+        findings: list[Finding] = []
+        for gm in per_grouping:
+            for g, (metric_set, why) in enumerate(zip(gm.sets, gm.excluded, strict=True)):
+                row: dict[str, Any] = {
+                    "grouping": gm.grouping.name,
+                    "group": gm.grouping.labels[g],
+                    "n": metric_set.n,
+                    "share": metric_set.n / max(prepared.rows.size, 1),
+                    "judged": why is None,
+                    "excluded_reason": why,
+                }
+                for name in names:
+                    low, high = metric_set.interval(name, confidence)
+                    row[name] = jsonable(metric_set.estimate.get(name))
+                    row[f"{name}_ci"] = [low, high]
+                group_rows.append(row)
+                if why is not None:
+                    excluded.append((gm.grouping.name, gm.grouping.labels[g], metric_set.n, why))
+            found = [
+                gap
+                for m in gated
+                if (
+                    gap := worst_gap(
+                        gm, m, confidence, _scale(m, prepared), limit, n_metrics=len(gated)
+                    )
+                )
+            ]
+            gaps.extend(found)
+            if found:
+                findings.append(self._grouping_finding(gm.grouping.name, found, confidence, limit))
+        note = small_groups_finding(self, excluded)
+        status = worst_status([f.status for f in findings])
+        if note is not None:
+            findings.append(note)
+        failing = [g for g in gaps if g.status is not Status.PASS]
+        if not gaps:
+            status = Status.SKIP
+            summary = "no grouping has two groups large enough to compare (insufficient evidence)"
+        elif failing:
+            top = max(failing, key=lambda g: g.gap)
+            summary = (
+                f"{len(failing)} gap(s) over {limit:g}; largest: {METRICS[top.metric].label} "
+                f"{top.best_value:.3f} for {top.grouping} = {top.best} vs {top.worst_value:.3f} "
+                f"for {top.worst}"
+            )
+        else:
+            summary = f"every judged group is within {limit:g} of the best on {', '.join(gated)}"
+        metrics = {
+            "confidence": confidence,
+            "group_gap_max": limit,
+            "gated_metrics": gated,
+            "gap_units": {
+                m: "target standard deviations" if m in ERROR_METRICS else "metric units"
+                for m in gated
+            },
+            "groups": group_rows,
+            "gaps": [
+                {
+                    "grouping": g.grouping,
+                    "metric": g.metric,
+                    "best_group": g.best,
+                    "worst_group": g.worst,
+                    "best_value": jsonable(g.best_value),
+                    "worst_value": jsonable(g.worst_value),
+                    "gap": jsonable(g.gap),
+                    "ci_low": g.ci_low,
+                    "ci_high": g.ci_high,
+                    "status": g.status.value,
+                    "comparisons": g.comparisons,
+                }
+                for g in gaps
+            ],
+        }
+        return self.result(status, summary, tuple(findings), metrics)
+
+    def _grouping_finding(
+        self, name: str, gaps: list[Gap], confidence: float, limit: float
+    ) -> Finding:
+        status = worst_status([g.status for g in gaps])
+        parts = []
+        evidence = []
+        for g in gaps:
+            label = METRICS[g.metric].label
+            ci = "n/a" if g.ci_low is None else f"{g.ci_low:.3f}–{g.ci_high:.3f}"
+            unit = " target SDs" if g.metric in ERROR_METRICS else ""
+            parts.append(
+                f"{label}: {g.best_value:.3f} for {g.best} (n = {g.n_best:,}) vs "
+                f"{g.worst_value:.3f} for {g.worst} (n = {g.n_worst:,}), gap {g.gap:.3f}{unit} "
+                f"({confidence:.0%} CI {ci})"
+            )
+            evidence.append(
+                Evidence(
+                    f"{g.metric}_gap",
+                    jsonable(g.gap),
+                    g.ci_low,
+                    g.ci_high,
+                    confidence,
+                    n=g.n_worst,
+                    threshold=limit,
+                    method=f"best ({g.best}) minus worst ({g.worst}) group; bootstrap "
+                    f"standard error, Bonferroni-adjusted for {g.comparisons} comparisons",
+                )
+            )
+        if status is Status.FAIL:
+            verdict = f" The model is measurably worse for some {name} groups (gap over {limit:g}, interval excludes 0)."
+        elif status is Status.WARN:
+            verdict = f" A gap exceeds {limit:g} but its interval includes 0: insufficient evidence to decide."
+        else:
+            verdict = f" Every gap is within {limit:g}."
+        return self.finding(
+            status,
+            f"By {name}: " + "; ".join(parts) + "." + verdict,
+            subject=name,
+            evidence=tuple(evidence),
+            remediation=(
+                "Look at the worse-served group's data quality and size; collect more labelled "
+                "examples or evaluate and tune per group."
+            )
+            if status is not Status.PASS
+            else None,
+            severity=self.default_severity
+            if status is Status.FAIL
+            else Severity.MEDIUM
+            if status is Status.WARN
+            else Severity.INFO,
+        )
+
+
+def _scale(metric: str, prepared: Prepared) -> float:
+    return prepared.target_sd if metric in ERROR_METRICS else 1.0
+
+
+# ---------------------------------------------------------------------------------------------
+# performance.calibration
+
+
+class PerformanceCalibrationCheck(Check):
+    id: ClassVar[str] = "performance.calibration"
+    title: ClassVar[str] = "Calibration per group"
+    dimension: ClassVar[Dimension] = Dimension.COMPETENCE
+    default_severity: ClassVar[Severity] = Severity.MEDIUM
+    description: ClassVar[str] = (
+        "Reliability data — the observed positive rate against the mean predicted probability in "
+        "10 equal-width bins — overall and for every group, and the expected calibration error "
+        "(ECE) of each with a bootstrap interval, for the report's charts. A score of 0.7 should "
+        "mean 70% for every group. Warns when the ECE's lower bound exceeds performance.max_ece "
+        "(default 0.1) overall or for a judged group. Needs a target and probability scores of "
+        "a binary classifier. Fix: recalibrate (Platt scaling, isotonic regression), per group "
+        "if needed, or stop presenting scores as probabilities."
+    )
+
+    def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
+        prepared = prepare(ctx)
+        if prepared is None:
+            return self.skip(NO_TARGET)
+        data = prepared.data
+        if data.task != "binary":
+            return self.skip(f"calibration needs a binary classifier; this task is {data.task}")
+        if data.score is None or not data.probabilities:
+            return self.skip(
+                "calibration needs probability scores in [0, 1] for the positive class"
+            )
+        score = data.score
+        assert score is not None
+        data = replace(data, with_auc=False)
+        prepared = replace(prepared, data=data)
+        confidence = policy.stats.confidence
+        limit = policy.performance.max_ece
+        overall = evaluate(data, resamples=policy.stats.bootstrap_resamples, rng=ctx.rng(self.id))
+        per_grouping = (
+            group_metrics(ctx, policy, prepared, f"{self.id}:groups") if ctx.sensitive_names else []
+        )
+
+        low, high = overall.interval("ece", confidence)
+        rows: list[dict[str, Any]] = [
+            {
+                "grouping": None,
+                "group": "all rows",
+                "n": overall.n,
+                "judged": True,
+                "excluded_reason": None,
+                "ece": jsonable(overall.estimate["ece"]),
+                "ece_ci": [low, high],
+                "brier": jsonable(overall.estimate["brier"]),
+            }
+        ]
+        curves: list[dict[str, Any]] = [
+            {"grouping": None, "group": "all rows", "bins": reliability_table(data.y, score)}
+        ]
+        over: list[tuple[str, float, float | None, float | None, int]] = []
+        if low is not None and low > limit:
+            over.append(("all rows", overall.estimate["ece"], low, high, overall.n))
+        excluded: list[tuple[str, str, int, str]] = []
+        for gm in per_grouping:
+            codes = gm.grouping.codes[prepared.rows]
+            for g, (metric_set, why) in enumerate(zip(gm.sets, gm.excluded, strict=True)):
+                label = gm.grouping.labels[g]
+                members = codes == g
+                g_low, g_high = metric_set.interval("ece", confidence)
+                rows.append(
+                    {
+                        "grouping": gm.grouping.name,
+                        "group": label,
+                        "n": metric_set.n,
+                        "judged": why is None,
+                        "excluded_reason": why,
+                        "ece": jsonable(metric_set.estimate.get("ece")),
+                        "ece_ci": [g_low, g_high],
+                        "brier": jsonable(metric_set.estimate.get("brier")),
+                    }
+                )
+                curves.append(
+                    {
+                        "grouping": gm.grouping.name,
+                        "group": label,
+                        "bins": reliability_table(data.y[members], score[members]),
+                    }
+                )
+                if why is not None:
+                    excluded.append((gm.grouping.name, label, metric_set.n, why))
+                elif g_low is not None and g_low > limit:
+                    over.append(
+                        (
+                            f"{gm.grouping.name} = {label}",
+                            metric_set.estimate["ece"],
+                            g_low,
+                            g_high,
+                            metric_set.n,
+                        )
+                    )
+
+        findings: list[Finding] = []
+        for subject, ece, e_low, e_high, n in over:
+            findings.append(
+                self.finding(
+                    Status.WARN,
+                    f"Scores are miscalibrated for {subject}: expected calibration error {ece:.3f} "
+                    f"({confidence:.0%} CI {e_low:.3f}–{e_high:.3f}, n = {n:,}), above the "
+                    f"{limit:g} limit; a predicted probability there does not mean what it says.",
+                    subject=subject,
+                    evidence=(
+                        Evidence(
+                            "ece",
+                            jsonable(ece),
+                            e_low,
+                            e_high,
+                            confidence,
+                            n=n,
+                            threshold=limit,
+                            method="percentile bootstrap",
+                        ),
+                    ),
+                    remediation="Recalibrate the scores (Platt or isotonic), per group if needed.",
+                )
+            )
+        judged = [r for r in rows if r["judged"] and r["ece"] is not None]
+        findings.insert(
+            0,
+            self.finding(
+                Status.PASS,
+                f"Expected calibration error {overall.estimate['ece']:.3f} overall"
+                + (
+                    f"; per judged group from {min(r['ece'] for r in judged):.3f} to "
+                    f"{max(r['ece'] for r in judged):.3f}."
+                    if len(judged) > 1
+                    else "."
+                ),
+                subject="all rows",
+                evidence=(
+                    Evidence(
+                        "ece",
+                        jsonable(overall.estimate["ece"]),
+                        low,
+                        high,
+                        confidence,
+                        n=overall.n,
+                        threshold=limit,
+                        method="percentile bootstrap",
+                    ),
+                ),
+                severity=Severity.INFO,
+                title="Calibration",
+            ),
+        )
+        note = small_groups_finding(self, excluded)
+        if note is not None:
+            findings.append(note)
+        status = Status.WARN if over else Status.PASS
+        summary = (
+            f"ECE above {limit:g} for: {', '.join(o[0] for o in over)}"
+            if over
+            else f"ECE {overall.estimate['ece']:.3f} overall, no judged group above {limit:g}"
+        )
+        metrics = {
+            "confidence": confidence,
+            "bins": len(curves[0]["bins"]),
+            "max_ece": limit,
+            "ece": rows,
+            "reliability": curves,
+        }
+        return self.result(status, summary, tuple(findings), metrics)

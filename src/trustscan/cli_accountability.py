@@ -1,0 +1,286 @@
+"""Accountability commands: ``init``, ``ledger verify|show``, ``signoff``,
+``consequences suggest``; and the scan's ledger entry.
+
+Registered on the main group in ``cli.py``. Exit codes: 0 ok, 1 verification failed,
+2 bad input (one-line error).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from trustscan.config import read_config_file, split_settings
+from trustscan.consequences import suggest_entries
+from trustscan.errors import InputError
+from trustscan.init_files import write_starters
+from trustscan.ledger import (
+    DEFAULT_LEDGER,
+    ROLES,
+    append_scan,
+    append_signoff,
+    describe,
+    read_entries,
+    scan_entry_for,
+    verify,
+)
+from trustscan.model_card import read_model_card, same_person
+from trustscan.provenance import sha256_file, sha256_text
+
+EXIT_OK = 0
+EXIT_VERIFY_FAILED = 1
+EXIT_INPUT_ERROR = 2
+
+
+@contextmanager
+def _input_errors() -> Iterator[None]:
+    """Bad input becomes one line on stderr and exit code 2."""
+    try:
+        yield
+    except InputError as exc:
+        click.echo(f"error: {exc.one_line()}", err=True)
+        raise click.exceptions.Exit(EXIT_INPUT_ERROR) from None
+
+
+def _settings(cwd: Path) -> tuple[Any, Any]:
+    """Run options and policy from ./trustscan.toml or [tool.trustscan], for defaults."""
+    table, source = read_config_file(None, cwd)
+    return split_settings(table, str(source) if source else "config")
+
+
+def default_ledger_path(cwd: Path, configured: str | None = None) -> Path:
+    path = Path(configured) if configured else DEFAULT_LEDGER
+    return path if path.is_absolute() else cwd / path
+
+
+def record_scan(
+    report: Any, *, ledger_path: Path | None, config_path: Path | None, cwd: Path
+) -> tuple[Path, dict[str, Any]]:
+    """Append the scan's ledger entry. The report hash is that of its JSON rendering, which
+    equals ``sha256sum report.json`` when the JSON report was written."""
+    from trustscan.report import OutputFormat, render
+
+    path = ledger_path if ledger_path is not None else default_ledger_path(cwd)
+    entry = append_scan(
+        path, report, sha256_text(render(OutputFormat.JSON, report)), config_path=config_path
+    )
+    return path, entry
+
+
+# --- init ---------------------------------------------------------------------------------
+
+
+@click.command("init")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False),
+    default=".",
+    show_default=True,
+    help="Folder to write the starters into.",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def init_command(folder: str, force: bool) -> None:
+    """Write commented starters: trustscan.toml, model_card.yaml, consequences.yaml.
+
+    Existing files are kept unless --force is given.
+    """
+    outcome = write_starters(Path(folder), force=force)
+    for path in outcome.written:
+        click.echo(f"wrote {path}")
+    for path in outcome.kept:
+        click.echo(f"kept {path} (exists; use --force to overwrite)")
+    pyproject = Path(folder) / "pyproject.toml"
+    shadowed = (
+        Path(folder) / "trustscan.toml" in outcome.written
+        and pyproject.is_file()
+        and "[tool.trustscan]" in pyproject.read_text(encoding="utf-8", errors="replace")
+    )
+    if shadowed:
+        click.echo(
+            "note: trustscan.toml takes precedence over [tool.trustscan] in pyproject.toml; "
+            "merge them or delete one."
+        )
+    if outcome.written:
+        click.echo("Fill in every TBD, then run `trustscan scan`.")
+
+
+# --- ledger -------------------------------------------------------------------------------
+
+
+@click.group("ledger")
+def ledger_group() -> None:
+    """The tamper-evident audit ledger (.trustscan/ledger.jsonl)."""
+
+
+@ledger_group.command("verify")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+def ledger_verify(path: str | None) -> None:
+    """Check the hash chain. Exits 0 when intact, 1 naming the first bad entry."""
+    with _input_errors():
+        ledger = (
+            Path(path) if path else default_ledger_path(Path.cwd(), _settings(Path.cwd())[0].ledger)
+        )
+        outcome = verify(ledger)
+    click.echo(outcome.message(), err=not outcome.ok)
+    raise click.exceptions.Exit(EXIT_OK if outcome.ok else EXIT_VERIFY_FAILED)
+
+
+@ledger_group.command("show")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as a JSON list.")
+def ledger_show(path: str | None, as_json: bool) -> None:
+    """List the ledger's entries (run `ledger verify` to check them)."""
+    with _input_errors():
+        ledger = (
+            Path(path) if path else default_ledger_path(Path.cwd(), _settings(Path.cwd())[0].ledger)
+        )
+        entries = read_entries(ledger)
+    if as_json:
+        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        return
+    if not entries:
+        click.echo(f"{ledger}: no entries")
+    for entry in entries:
+        click.echo(describe(entry))
+
+
+# --- signoff ------------------------------------------------------------------------------
+
+
+@click.command("signoff")
+@click.option(
+    "--report",
+    "report_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The JSON report being signed (report.json).",
+)
+@click.option("--by", "by", required=True, help="Name of the person signing.")
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    default="approver",
+    show_default=True,
+    help="Capacity in which they sign.",
+)
+@click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(dir_okay=False),
+    help="Ledger to append to (default .trustscan/ledger.jsonl).",
+)
+@click.option(
+    "--model-card",
+    "card_path",
+    type=click.Path(dir_okay=False),
+    help="Model card naming the authors (default from trustscan.toml, else model_card.yaml).",
+)
+def signoff_command(
+    report_path: str, by: str, role: str, ledger_path: str | None, card_path: str | None
+) -> None:
+    """Record a sign-off bound to the report's SHA-256 in the ledger.
+
+    An approver must not be one of the model card's authors (separation of duties).
+    """
+    with _input_errors():
+        cwd = Path.cwd()
+        run, policy = _settings(cwd)
+        report_file = Path(report_path)
+        report = _read_report(report_file)
+        if not by.strip():
+            raise InputError("--by must name a person")
+        if role == "approver":
+            _require_independent(by, Path(card_path or policy.docs.model_card))
+        ledger = Path(ledger_path) if ledger_path else default_ledger_path(cwd, run.ledger)
+        digest = sha256_file(report_file)
+        known = scan_entry_for(ledger, digest)
+        entry = append_signoff(
+            ledger, report_sha256=digest, by=by.strip(), role=role, verdict=report.get("verdict")
+        )
+    click.echo(
+        f"signed: entry {entry['sequence']} in {ledger}: {role} {entry['by']} "
+        f"for report {digest[:12]} (verdict {report.get('verdict')})"
+    )
+    if known is None:
+        click.echo(
+            "note: no scan entry in this ledger has this report's hash; the sign-off is bound "
+            "to the file as it is now.",
+            err=True,
+        )
+
+
+def _require_independent(by: str, card: Path) -> None:
+    review = read_model_card(card)
+    if review is None:
+        raise InputError(
+            f"cannot check the approver is independent: no model card at {card}",
+            "run `trustscan init` and fill in model_details.authors, or pass --model-card",
+        )
+    if not review.authors:
+        raise InputError(
+            f"the model card {card} names no authors (model_details.authors)",
+            "list who built the model so the approver can be checked against them",
+        )
+    if any(same_person(by, author) for author in review.authors):
+        raise InputError(
+            f"{by!r} is an author of the model (model card {card}) and cannot approve it",
+            "ask someone who did not build the model to sign off as approver",
+        )
+
+
+def _read_report(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise InputError(f"report not found: {path}", "pass the JSON report a scan wrote (--json)")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"{path} is not a JSON report", "pass the report.json file, not the HTML report"
+        ) from exc
+    if not isinstance(data, dict) or "results" not in data or "verdict" not in data:
+        raise InputError(f"{path} is not a trustscan JSON report (no results/verdict)")
+    return data
+
+
+# --- consequences suggest -----------------------------------------------------------------
+
+
+@click.group("consequences")
+def consequences_group() -> None:
+    """The consequence scan (consequences.yaml)."""
+
+
+@consequences_group.command("suggest")
+@click.option(
+    "--report",
+    "report_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="A JSON report from `trustscan scan --json`.",
+)
+def consequences_suggest(report_path: str) -> None:
+    """Print consequence entries drafted from a report's warn/fail findings, to edit and
+    paste under `consequences:` in consequences.yaml."""
+    with _input_errors():
+        report = _read_report(Path(report_path))
+    drafts = suggest_entries(report)
+    if not drafts:
+        click.echo("# The report has no warn or fail findings: nothing to suggest.")
+        return
+    click.echo(
+        "# Drafted by `trustscan consequences suggest` from "
+        f"{Path(report_path).name}. Edit each entry: who is affected, the real disposition,\n"
+        "# an owner, a due date and a review date (YYYY-MM-DD); then paste under `consequences:`."
+    )
+    click.echo(yaml.safe_dump(drafts, sort_keys=False, allow_unicode=True, width=100).rstrip())
+
+
+COMMANDS = (init_command, ledger_group, signoff_command, consequences_group)
+"""Registered on ``trustscan.cli.main``."""

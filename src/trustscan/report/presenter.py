@@ -1,0 +1,651 @@
+"""The HTML report's view model: a ``Report`` in, plain dicts, lists and strings out.
+
+The template only loops and prints what this module prepares. Every section renders any
+check generically from its status, summary, findings and metrics (lists of rows become tables),
+and adds richer charts when it recognises a check's metric keys; a check that did not run says
+why. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from trustscan.report import charts, renderers
+from trustscan.report.formatting import (
+    STATUS_RANK,
+    badge,
+    describe_evidence,
+    flatten,
+    fmt,
+    generic_tables,
+    humanize,
+    is_number,
+    key_value_table,
+    table,
+)
+from trustscan.report.json_format import to_jsonable
+from trustscan.report.renderers import Extras, RenderContext
+from trustscan.types import CheckResult, Dimension, Finding, Report, Status
+
+MAX_TOP_FINDINGS = 6
+MAX_OPEN_FINDINGS = 6
+"""Problem findings shown in full per check; the rest are listed under "more findings"."""
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """One report section: which checks it shows and what it is for."""
+
+    id: str
+    title: str
+    intro: str
+    checks: tuple[str, ...]
+    prefixes: tuple[str, ...] = ()
+    """Unknown check ids starting with one of these also land here."""
+
+
+SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec(
+        "fairness",
+        "Fairness",
+        "Does the model select or err at different rates for different groups? Rates are shown "
+        "with confidence intervals; the dashed line marks four-fifths of the most-favoured "
+        "group's rate.",
+        ("fairness.selection_rate", "fairness.error_rates"),
+        ("fairness.",),
+    ),
+    SectionSpec(
+        "sensitive-inference",
+        "Sensitive inference",
+        "Is the model trained to infer a special category, does its output reveal a sensitive "
+        "attribute, and which inputs act as proxies for one?",
+        ("leakage.sensitive_target", "leakage.output_inference", "leakage.proxy_features"),
+        ("leakage.",),
+    ),
+    SectionSpec(
+        "explainability",
+        "Explainability",
+        "Which inputs drive the decisions, would a decision change if only a sensitive attribute "
+        "changed, and which features explain the gaps between groups?",
+        (
+            "explain.feature_importance",
+            "explain.group_importance",
+            "explain.counterfactual_flip",
+            "explain.disparity_drivers",
+        ),
+        ("explain.",),
+    ),
+    SectionSpec(
+        "competence",
+        "Competence & consistency",
+        "Is the model accurate enough, for every group, and does it give the same answer for the "
+        "same (or nearly the same) input? Data quality underpins both.",
+        (
+            "performance.overall",
+            "performance.group_gap",
+            "performance.calibration",
+            "consistency.determinism",
+            "consistency.perturbation",
+            "consistency.baseline",
+            "data.quality",
+        ),
+        ("performance.", "consistency.", "data."),
+    ),
+    SectionSpec(
+        "traceability",
+        "Traceability",
+        "Can anyone verify exactly which model, data and policy this report is about, with "
+        "which software, and who has signed it off?",
+        ("trace.provenance", "trace.compatibility", "docs.model_card"),
+        ("trace.",),
+    ),
+    SectionSpec(
+        "consequences",
+        "Consequence Scan",
+        "What did the team decide to do about the consequences of this model (act, influence, "
+        "monitor), and which failing findings has nobody taken responsibility for yet?",
+        ("docs.consequence_scan",),
+        ("docs.",),
+    ),
+)
+
+DIMENSION_HELP = {
+    "ethics": "fairness and sensitive inference",
+    "integrity": "data quality and compatibility",
+    "openness": "explainability and documentation",
+    "accountability": "provenance and consequence scan",
+    "competence": "accuracy, per-group performance, calibration",
+    "consistency": "determinism, robustness, drift from baseline",
+}
+
+
+# --------------------------------------------------------------------------- check blocks
+
+
+def finding_view(finding: Finding) -> dict[str, Any]:
+    return {
+        "badge": badge(finding.status.value),
+        "severity": finding.severity.label,
+        "title": finding.title,
+        "message": finding.message,
+        "subject": finding.subject or "",
+        # Titles such as "gap: gender = female" already name their subject.
+        "subject_shown": ""
+        if not finding.subject or finding.subject in finding.title
+        else finding.subject,
+        "evidence": [describe_evidence(e) for e in finding.evidence],
+        "remediation": finding.remediation or "",
+        "waived": finding.waived,
+        "waiver_reason": finding.waiver_reason or "",
+    }
+
+
+def check_view(result: CheckResult, ctx: RenderContext) -> dict[str, Any]:
+    try:
+        extras = renderers.render(result, ctx)
+    except (KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError):
+        # A check's metrics changed shape: plain tables beat a report that fails to render.
+        extras = Extras()
+    ordered = sorted(
+        result.findings, key=lambda f: (-STATUS_RANK[f.status.value], -int(f.severity))
+    )
+    problems = [f for f in ordered if f.status is not Status.PASS]
+    passes = [f for f in ordered if f.status is Status.PASS]
+    # Remediation and method text usually repeat across a check's findings: say each once.
+    remediations = list(dict.fromkeys(f.remediation for f in problems if f.remediation))
+    methods = list(dict.fromkeys(e.method for f in result.findings for e in f.evidence if e.method))
+    return {
+        "id": result.check_id,
+        "anchor": "check-" + "".join(c if c.isalnum() else "-" for c in result.check_id),
+        "title": result.title,
+        "badge": badge(result.status.value),
+        "dimension": result.dimension.value,
+        "severity": result.severity.label,
+        "summary": result.summary,
+        "error": result.error or "",
+        "duration": f"{result.duration_s:.2f} s",
+        "findings": [finding_view(f) for f in problems[:MAX_OPEN_FINDINGS]],
+        "more_findings": [finding_view(f) for f in problems[MAX_OPEN_FINDINGS:]],
+        "passes": [finding_view(f) for f in passes],
+        "remediations": remediations,
+        "methods": methods,
+        "charts": extras.charts,
+        "tables": extras.tables + generic_tables(result.metrics, extras.consumed),
+    }
+
+
+def not_run_reason(check_id: str, policy: Mapping[str, Any], registered: set[str]) -> str:
+    def matches(pattern: str) -> bool:
+        return check_id == pattern or (pattern.endswith(".") and check_id.startswith(pattern))
+
+    only = [str(p) for p in policy.get("only", ()) or ()]
+    skip = [str(p) for p in policy.get("skip", ()) or ()]
+    if only and not any(matches(p) for p in only):
+        return "not selected: the policy's `only` list leaves it out"
+    if any(matches(p) for p in skip):
+        return "excluded by the policy's `skip` list"
+    if check_id not in registered:
+        return "not available in this trustscan version"
+    return "did not run in this audit"
+
+
+def _registered_ids() -> set[str]:
+    from trustscan.checks import ALL_CHECKS  # late: the registry imports every check module
+
+    return {c.id for c in ALL_CHECKS}
+
+
+def _descriptions() -> dict[str, str]:
+    from trustscan.checks import ALL_CHECKS
+
+    return {c.id: c.description for c in ALL_CHECKS}
+
+
+def section_of(check_id: str) -> str:
+    for spec in SECTIONS:
+        if check_id in spec.checks:
+            return spec.id
+    for spec in SECTIONS:
+        if any(check_id.startswith(p) for p in spec.prefixes):
+            return spec.id
+    return "other"
+
+
+def sections_view(report: Report, ctx: RenderContext) -> list[dict[str, Any]]:
+    registered = _registered_ids()
+    placed: dict[str, list[CheckResult]] = {}
+    for result in report.results:
+        placed.setdefault(section_of(result.check_id), []).append(result)
+    out = []
+    specs = list(SECTIONS)
+    if placed.get("other"):
+        specs.append(SectionSpec("other", "Other checks", "Checks outside the sections above.", ()))
+    for spec in specs:
+        results = placed.get(spec.id, [])
+        present = {r.check_id for r in results}
+        missing = [
+            {
+                "id": c,
+                "reason": not_run_reason(c, report.policy, registered),
+                "badge": badge("skip"),
+            }
+            for c in spec.checks
+            if c not in present
+        ]
+        ran = [r for r in results if r.status not in (Status.SKIP,)]
+        statuses = [r.status for r in ran]
+        worst = max(statuses, key=lambda s: s.rank).value if statuses else "skip"
+        view: dict[str, Any] = {
+            "id": spec.id,
+            "title": spec.title,
+            "intro": spec.intro,
+            "badge": badge(worst),
+            "checks": [check_view(r, ctx) for r in results],
+            "missing": missing,
+            "empty_reason": "",
+            "extra": {},
+        }
+        if not ran:
+            skipped = [f"{r.check_id}: {r.summary}" for r in results if r.status is Status.SKIP]
+            view["empty_reason"] = (
+                "No check of this section produced a result, so this report makes no claim "
+                "about it. " + ("Skipped: " + "; ".join(skipped) + "." if skipped else "")
+            ).strip()
+        if spec.id == "traceability":
+            view["extra"] = traceability_view(report)
+        if spec.id == "consequences":
+            view["extra"] = consequence_view(report)
+        out.append(view)
+    return out
+
+
+# --------------------------------------------------------------------------- special sections
+
+
+def traceability_view(report: Report) -> dict[str, Any]:
+    provenance = report.result("trace.provenance")
+    metrics: Mapping[str, Any] = provenance.metrics if provenance is not None else {}
+    hashes = metrics.get("sha256") if isinstance(metrics.get("sha256"), Mapping) else {}
+    files = metrics.get("files") if isinstance(metrics.get("files"), Mapping) else {}
+    hash_rows = [
+        {
+            "artifact": name,
+            "file": (files or {}).get(name) or ("policy in effect" if name == "policy" else None),
+            "sha256": digest or "not recorded",
+        }
+        for name, digest in (hashes or {}).items()
+    ]
+    if not any(r["artifact"] == "policy" for r in hash_rows):
+        hash_rows.append(
+            {"artifact": "policy", "file": "policy in effect", "sha256": report.policy_sha256}
+        )
+    versions = metrics.get("versions") if isinstance(metrics.get("versions"), Mapping) else {}
+    platform = metrics.get("platform") if isinstance(metrics.get("platform"), Mapping) else {}
+    environment = [(f"{name}", value) for name, value in (versions or {}).items()]
+    environment += [(humanize(name), value) for name, value in (platform or {}).items()]
+    git = metrics.get("git")
+    if isinstance(git, Mapping):
+        environment += [(f"git {k}", v) for k, v in git.items()]
+    command = metrics.get("command_line")
+    if isinstance(command, list):
+        environment.append(("command line", " ".join(str(c) for c in command)))
+    prov = report.provenance or {}
+    ledger_head = prov.get("ledger_head") if isinstance(prov, Mapping) else None
+    signoffs = prov.get("signoffs") if isinstance(prov, Mapping) else None
+    return {
+        "hashes": table(
+            "Artifact hashes (verify with sha256sum)",
+            hash_rows,
+            ["artifact", "file", "sha256"],
+            headers={"sha256": "SHA-256"},
+            mono=("sha256",),
+        )
+        if hash_rows
+        else None,
+        "environment": key_value_table("Software environment", environment)
+        if environment
+        else None,
+        "ledger": key_value_table("Audit ledger head", flatten(ledger_head))
+        if isinstance(ledger_head, Mapping) and ledger_head
+        else None,
+        "signoffs": table("Sign-offs", signoffs)
+        if isinstance(signoffs, list) and signoffs
+        else None,
+        "provenance_missing": provenance is None,
+    }
+
+
+DISPOSITIONS = ("act", "influence", "monitor")
+
+
+def consequence_view(report: Report) -> dict[str, Any]:
+    result = report.result("docs.consequence_scan")
+    metrics: Mapping[str, Any] = result.metrics if result is not None else {}
+    entries = renderers.rows_of(metrics.get("consequences"))
+    groups = []
+    for disposition in (*DISPOSITIONS, None):
+        members = [e for e in entries if (e.get("disposition") or None) == disposition]
+        if not members:
+            continue
+        columns = [
+            c
+            for c in (
+                "id",
+                "statement",
+                "intended",
+                "impact",
+                "affected_group",
+                "owner",
+                "action",
+                "due",
+                "checks",
+                "review",
+            )
+            if any(c in e for e in members)
+        ]
+        groups.append(
+            {
+                "title": disposition.capitalize() if disposition else "No disposition",
+                "table": table(
+                    f"{disposition.capitalize() if disposition else 'Undecided'}: "
+                    f"{len(members)} consequence(s)",
+                    members,
+                    columns,
+                ),
+            }
+        )
+    uncovered = renderers.rows_of(metrics.get("uncovered"))
+    counts = [
+        (humanize(k), metrics[k])
+        for k in (
+            "entries",
+            "intended",
+            "unintended",
+            "negative",
+            "failed_findings",
+            "schema_errors",
+        )
+        if k in metrics
+    ]
+    return {
+        "groups": groups,
+        "entries_recorded": bool(entries),
+        "entries_elsewhere": (
+            f"{fmt(metrics.get('entries'))} consequence(s) are recorded in "
+            f"{metrics.get('path') or 'the consequence scan'}; this report counts them but does "
+            "not copy them."
+            if not entries and is_number(metrics.get("entries")) and metrics.get("entries")
+            else ""
+        ),
+        "counts": key_value_table("Consequence scan at a glance", counts) if counts else None,
+        "uncovered": table(
+            "Failing findings no consequence covers yet",
+            uncovered,
+            ["check_id", "subject"],
+            headers={"check_id": "Check", "subject": "Subject"},
+        )
+        if uncovered
+        else None,
+        "ran": result is not None,
+    }
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def scores_view(report: Report, ctx: RenderContext) -> dict[str, Any]:
+    by_dimension = {s.dimension: s for s in report.scores}
+    rows = []
+    bars = []
+    for dimension in Dimension:
+        score = by_dimension.get(dimension)
+        value = score.score if score is not None else None
+        judged = [c for c in (score.contributions if score else ()) if c.get("score") is not None]
+        total = len(score.contributions) if score else 0
+        if value is None:
+            band, tone = "not assessed", "skip"
+        elif value >= 80:
+            band, tone = "good", "pass"
+        elif value >= 50:
+            band, tone = "concerns", "warn"
+        else:
+            band, tone = "poor", "fail"
+        coverage = f"{len(judged)} of {total}" if total else "none ran"
+        note = f"{value:.0f} · {band}" if value is not None else "not assessed"
+        bars.append(
+            charts.Bar(
+                dimension.value.capitalize(),
+                value if value is not None else 100.0,
+                tone=tone,
+                note=note,
+                hatched=value is None,
+            )
+        )
+        rows.append(
+            {
+                "dimension": dimension.value.capitalize(),
+                "score": "n/a" if value is None else f"{value:.0f}",
+                "band": band,
+                "badge": {
+                    **badge(tone if tone in ("pass", "warn", "fail") else "skip"),
+                    "word": band.capitalize(),
+                },
+                "coverage": coverage,
+                "checks": ", ".join(
+                    str(c.get("check_id")) for c in (score.contributions if score else ())
+                )
+                or "none ran",
+                "covers": DIMENSION_HELP.get(dimension.value, ""),
+            }
+        )
+    chart = charts.bar_chart(
+        bars,
+        title="Trust scores by dimension (0–100)",
+        description="Scores out of 100 for the six trust dimensions: "
+        + "; ".join(f"{r['dimension']} {r['score']} ({r['band']})" for r in rows)
+        + ". Hatched bars were not assessed.",
+        domain=(0.0, 100.0),
+        tick_format=".0f",
+        plot_width=230.0,
+        caption="0–100; 80 and above reads as good, below 50 as poor. Hatched: no check of "
+        "that dimension produced a judgement.",
+        ident=ctx.chart_id(),
+    )
+    return {"chart": chart, "rows": rows}
+
+
+def top_findings(report: Report) -> list[dict[str, Any]]:
+    """Problems, worst first (status, then severity), taking each check's worst finding before
+    any check's second, so one check with many groups cannot crowd out the others."""
+    items: list[tuple[tuple[int, int, int, int], dict[str, Any]]] = []
+    for order, result in enumerate(report.results):
+        problems = [
+            f
+            for f in result.findings
+            if f.status in (Status.FAIL, Status.WARN, Status.ERROR) and not f.waived
+        ]
+        if not problems and result.status in (Status.FAIL, Status.ERROR, Status.WARN):
+            problems = [
+                Finding(
+                    result.check_id, result.status, result.severity, result.title, result.summary
+                )
+            ]
+        problems.sort(key=lambda f: (-f.status.rank, -int(f.severity)))
+        for rank, finding in enumerate(problems):
+            view = finding_view(finding)
+            view["check_id"] = result.check_id
+            view["check_title"] = result.title
+            view["anchor"] = "check-" + "".join(c if c.isalnum() else "-" for c in result.check_id)
+            view["evidence"] = view["evidence"][:1]
+            key = (-finding.status.rank, rank, -int(finding.severity), order)
+            items.append((key, view))
+    items.sort(key=lambda item: item[0])
+    return [view for _, view in items]
+
+
+def verdict_sentence(report: Report) -> str:
+    counts = {s: sum(1 for r in report.results if r.status is s) for s in Status}
+    parts = [
+        f"{counts[Status.FAIL]} failed" if counts[Status.FAIL] else "",
+        f"{counts[Status.ERROR]} could not run (error)" if counts[Status.ERROR] else "",
+        f"{counts[Status.WARN]} raised warnings" if counts[Status.WARN] else "",
+        f"{counts[Status.PASS]} passed" if counts[Status.PASS] else "",
+        f"{counts[Status.SKIP]} skipped" if counts[Status.SKIP] else "",
+    ]
+    listed = ", ".join(p for p in parts if p) or "no check ran"
+    outcome = {
+        Status.PASS: "passes the policy",
+        Status.WARN: "passes the policy with warnings",
+        Status.FAIL: "fails the policy",
+    }.get(report.verdict, report.verdict.value)
+    return f"This model {outcome}. Of {len(report.results)} checks, {listed}."
+
+
+# --------------------------------------------------------------------------- methodology
+
+
+def methodology_view(report: Report) -> dict[str, Any]:
+    from trustscan.scoring import CRITICAL_FAIL_CAP, STATUS_SCORE
+
+    descriptions = _descriptions()
+    contributions = [
+        {
+            "dimension": s.dimension.value,
+            "check": c.get("check_id"),
+            "status": c.get("status"),
+            "score": c.get("score"),
+            "weight": c.get("weight"),
+        }
+        for s in report.scores
+        for c in s.contributions
+    ]
+    policy = dict(report.policy)
+    thresholds: list[tuple[str, Any]] = []
+    for key, value in policy.items():
+        if key in ("waiver", "justification"):
+            continue
+        if isinstance(value, Mapping):
+            thresholds += [(f"{key}.{name}", v) for name, v in flatten(value)]
+        else:
+            thresholds.append((key, value))
+    waivers = policy.get("waiver") or []
+    justifications = policy.get("justification") or []
+    waived = [
+        {"check": f.check_id, "subject": f.subject, "finding": f.title, "reason": f.waiver_reason}
+        for r in report.results
+        for f in r.findings
+        if f.waived
+    ]
+    checks = [
+        {
+            "id": r.check_id,
+            "title": r.title,
+            "dimension": r.dimension.value,
+            "badge": badge(r.status.value),
+            "duration": f"{r.duration_s:.2f} s",
+            "description": descriptions.get(r.check_id, ""),
+        }
+        for r in report.results
+    ]
+    methods = sorted(
+        {e.method for r in report.results for f in r.findings for e in f.evidence if e.method}
+    )
+    return {
+        "scoring": [
+            f"Each check that produced a judgement scores {fmt(STATUS_SCORE[Status.PASS])} for "
+            f"pass, {fmt(STATUS_SCORE[Status.WARN])} for a warning and "
+            f"{fmt(STATUS_SCORE[Status.FAIL])} for a failure; skipped and errored checks are "
+            "not judgements and lower the dimension's coverage instead.",
+            "A dimension's score is the weighted mean of its checks' scores (weights from the "
+            "policy, default 1).",
+            f"A dimension with a critical-severity failure is capped at {fmt(CRITICAL_FAIL_CAP)}.",
+            "The verdict fails when any check failed or errored, warns when any warned, and "
+            f"passes otherwise; the gate fails the run on: {report.fail_on}.",
+        ],
+        "contributions": table(
+            "How each dimension score was computed",
+            contributions,
+            ["dimension", "check", "status", "score", "weight"],
+        )
+        if contributions
+        else None,
+        "checks": checks,
+        "thresholds": key_value_table("Policy thresholds", thresholds),
+        "policy_sha256": report.policy_sha256,
+        "seed": report.seed,
+        "methods": methods,
+        "waivers": table("Waivers in the policy", waivers) if waivers else None,
+        "waived": table("Findings covered by a waiver", waived) if waived else None,
+        "justifications": table("Recorded legal bases for special-category columns", justifications)
+        if justifications
+        else None,
+    }
+
+
+# --------------------------------------------------------------------------- the whole report
+
+
+def build(report: Report) -> dict[str, Any]:
+    """The complete view model of the HTML report."""
+    ctx = RenderContext(policy=report.policy, used_proxies=used_proxies(report))
+    inputs = to_jsonable(report.inputs)
+    findings = top_findings(report)
+    sections = sections_view(report, ctx)
+    counts = {s.value: sum(1 for r in report.results if r.status is s) for s in Status}
+    model = inputs.get("model_path") or "predictions only (logged decisions)"
+    return {
+        "title": "Trust audit report",
+        "model_name": _basename(inputs.get("model_path")) or "Logged decisions",
+        "verdict": badge(report.verdict.value),
+        "verdict_sentence": verdict_sentence(report),
+        "fail_on": report.fail_on,
+        "created_at": report.created_at.replace("T", " ").replace("Z", " UTC"),
+        "tool_version": report.tool_version,
+        "facts": [
+            ("Model", model),
+            (
+                "Data",
+                f"{inputs.get('data_path')} ({fmt(inputs.get('n_rows'))} rows, {fmt(inputs.get('n_columns'))} columns)",
+            ),
+            ("Task", f"{inputs.get('task')}, mode: {inputs.get('mode')}"),
+            ("Target", inputs.get("target") or "none given"),
+            ("Favourable outcome", inputs.get("positive_label") or "—"),
+            (
+                "Sensitive attributes",
+                fmt(inputs.get("sensitive")) if inputs.get("sensitive") else "none given",
+            ),
+            ("Model inputs", fmt(inputs.get("features"))),
+        ],
+        "counts": [
+            {"badge": badge(s), "count": counts[s]}
+            for s in ("fail", "error", "warn", "pass", "skip")
+        ],
+        "scores": scores_view(report, ctx),
+        "top_findings": findings[:MAX_TOP_FINDINGS],
+        "more_findings": max(0, len(findings) - MAX_TOP_FINDINGS),
+        "sections": sections,
+        "methodology": methodology_view(report),
+        "notes": list(report.notes),
+        "policy_sha256": report.policy_sha256,
+        "duration": f"{report.duration_s:.1f} s",
+    }
+
+
+def used_proxies(report: Report) -> dict[str, str]:
+    """Inputs leakage.proxy_features found standing in for a sensitive attribute."""
+    result = report.result("leakage.proxy_features")
+    rows = renderers.rows_of(result.metrics.get("features")) if result is not None else []
+    found: dict[str, str] = {}
+    for row in rows:
+        if row.get("used_proxy") and row.get("feature") is not None:
+            found.setdefault(str(row["feature"]), str(row.get("attribute")))
+    return found
+
+
+def _basename(path: Any) -> str:
+    if not path:
+        return ""
+    text = str(path).replace("\\", "/")
+    return text.rsplit("/", 1)[-1]

@@ -1,0 +1,259 @@
+"""Integer group codes and per-group sufficient statistics.
+
+Every fairness number trustscan reports is a function of a handful of counts per group:
+``n``, ``selected`` and, with a target, the confusion cells ``TP, FP, TN, FN``. They are
+computed once with one ``np.bincount`` over integer group codes; rates, ratios, tests and
+bootstrap intervals are then derived from the counts alone (see ``rates``, ``intervals``,
+``tests``). The codes can come from any source (numpy here, pandas ``factorize`` in a check,
+a SQL group-by elsewhere) without changing the metric code.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+UNKNOWN = "unknown"
+"""Label of the group of rows whose sensitive value is missing."""
+INTERSECTION_SEPARATOR = " × "
+
+
+@dataclass(frozen=True)
+class GroupCodes:
+    """Rows mapped to groups ``0 .. len(labels) - 1``."""
+
+    name: str
+    """What the grouping is, e.g. ``gender`` or ``gender × race``."""
+    columns: tuple[str, ...]
+    """The sensitive column(s) it is built from (one for a single feature)."""
+    codes: np.ndarray
+    """``int64`` group code of every row."""
+    labels: tuple[str, ...]
+    """Group label per code; missing values form the group labelled ``unknown``."""
+    parts: tuple[tuple[str, ...], ...]
+    """Per code, the value of each column in ``columns`` (for intersections)."""
+    unknown: tuple[bool, ...]
+    """Per code, whether the group is (or includes) the missing-value group."""
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.labels)
+
+    @property
+    def is_intersection(self) -> bool:
+        return len(self.columns) > 1
+
+
+def from_codes(name: str, codes: np.ndarray, labels: Sequence[object]) -> GroupCodes:
+    """Wrap factorised codes (``-1`` = missing, as ``pandas.factorize`` returns them).
+
+    Missing rows get their own trailing ``unknown`` group, only when there are any.
+    Labels that are not strings are converted with ``str``.
+    """
+    codes = np.asarray(codes, dtype=np.int64)
+    text = [str(label) for label in labels]
+    unknown = [False] * len(text)
+    missing = codes < 0
+    if missing.any():
+        codes = np.where(missing, len(text), codes)
+        text.append(UNKNOWN if UNKNOWN not in text else f"{UNKNOWN} (missing)")
+        unknown.append(True)
+    return GroupCodes(
+        name=name,
+        columns=(name,),
+        codes=codes,
+        labels=tuple(text),
+        parts=tuple((label,) for label in text),
+        unknown=tuple(unknown),
+    )
+
+
+def encode(name: str, values: np.ndarray | Sequence[object]) -> GroupCodes:
+    """Group codes for one column of raw values, in sorted label order (pure numpy).
+
+    ``None`` and float ``NaN`` count as missing and form the ``unknown`` group.
+    """
+    array = np.asarray(values)
+    if array.dtype.kind in "biu":
+        uniques, codes = np.unique(array, return_inverse=True)
+        return from_codes(name, codes, [_plain(u) for u in uniques])
+    if array.dtype.kind == "f":
+        missing = np.isnan(array)
+    else:
+        array = array.astype(object)
+        missing = np.fromiter(
+            (v is None or (isinstance(v, float) and v != v) for v in array), bool, array.size
+        )
+    codes = np.full(array.size, -1, dtype=np.int64)
+    uniques, inner = np.unique(array[~missing].astype(str), return_inverse=True)
+    codes[~missing] = inner
+    return from_codes(name, codes, [_plain(u) for u in uniques])
+
+
+def _plain(value: object) -> object:
+    # numpy scalars print as e.g. "np.int64(1)" in reprs; labels should read "1".
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def intersect(*groupings: GroupCodes) -> GroupCodes:
+    """The intersection of several groupings; only combinations that occur become groups.
+
+    Codes are combined arithmetically (mixed radix) and compressed with a bincount, so the
+    cost is O(N) whatever the number of possible combinations.
+    """
+    if len(groupings) < 2:
+        raise ValueError("intersect() needs at least two groupings")
+    combined = np.zeros_like(groupings[0].codes)
+    radix = 1
+    for grouping in groupings:
+        combined = combined * grouping.n_groups + grouping.codes
+        radix *= grouping.n_groups
+    present = np.flatnonzero(np.bincount(combined, minlength=radix))
+    remap = np.full(radix, -1, dtype=np.int64)
+    remap[present] = np.arange(present.size)
+    # Decode each present combination back into its per-grouping codes.
+    parts: list[tuple[str, ...]] = []
+    unknown: list[bool] = []
+    digits = np.empty((present.size, len(groupings)), dtype=np.int64)
+    rest = present.copy()
+    for index in range(len(groupings) - 1, -1, -1):
+        size = groupings[index].n_groups
+        digits[:, index] = rest % size
+        rest //= size
+    for row in digits.tolist():
+        pairs = list(zip(groupings, row, strict=True))
+        parts.append(tuple(g.labels[d] for g, d in pairs))
+        unknown.append(any(g.unknown[d] for g, d in pairs))
+    columns = tuple(c for g in groupings for c in g.columns)
+    return GroupCodes(
+        name=INTERSECTION_SEPARATOR.join(g.name for g in groupings),
+        columns=columns,
+        codes=remap[combined],
+        labels=tuple(INTERSECTION_SEPARATOR.join(p) for p in parts),
+        parts=tuple(parts),
+        unknown=tuple(unknown),
+    )
+
+
+def intersections(groupings: Sequence[GroupCodes], *, max_order: int = 3) -> list[GroupCodes]:
+    """All intersections of 2 .. ``max_order`` of the given single-feature groupings."""
+    out: list[GroupCodes] = []
+    for order in range(2, min(max_order, len(groupings)) + 1):
+        out.extend(intersect(*combo) for combo in itertools.combinations(groupings, order))
+    return out
+
+
+@dataclass(frozen=True)
+class GroupCounts:
+    """Sufficient statistics per group. Arrays have shape ``(..., G)``.
+
+    The leading axes are empty for observed counts and ``(B,)`` for bootstrap resamples,
+    so every function in ``rates`` works on both.
+    """
+
+    labels: tuple[str, ...]
+    n: np.ndarray
+    selected: np.ndarray
+    tp: np.ndarray | None = None
+    fp: np.ndarray | None = None
+    tn: np.ndarray | None = None
+    fn: np.ndarray | None = None
+
+    @property
+    def has_target(self) -> bool:
+        return self.tp is not None
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.labels)
+
+    def cells(self) -> np.ndarray:
+        """The disjoint cells that add up to ``n``: ``(G, 4)`` TP/FP/TN/FN with a target,
+        else ``(G, 2)`` selected / not selected. Resampling these resamples everything."""
+        if self.tp is not None:
+            assert self.fp is not None and self.tn is not None and self.fn is not None
+            return np.stack([self.tp, self.fp, self.tn, self.fn], axis=-1)
+        return np.stack([self.selected, self.n - self.selected], axis=-1)
+
+    @classmethod
+    def from_cells(cls, labels: tuple[str, ...], cells: np.ndarray) -> GroupCounts:
+        """Inverse of ``cells``; ``cells`` may carry leading resample axes."""
+        if cells.shape[-1] == 4:
+            tp, fp, tn, fn = (cells[..., k] for k in range(4))
+            return cls(labels, tp + fp + tn + fn, tp + fp, tp, fp, tn, fn)
+        if cells.shape[-1] == 2:
+            return cls(labels, cells[..., 0] + cells[..., 1], cells[..., 0])
+        raise ValueError(f"cells must have 2 or 4 columns, got {cells.shape[-1]}")
+
+
+def group_counts(
+    grouping: GroupCodes, selected: np.ndarray, y_true: np.ndarray | None = None
+) -> GroupCounts:
+    """Per-group n, selected and (with ``y_true``) TP/FP/TN/FN in one ``np.bincount``.
+
+    ``selected`` and ``y_true`` are boolean per row (positive decision / positive label).
+    """
+    codes = grouping.codes
+    g = grouping.n_groups
+    pred = np.asarray(selected, dtype=bool)
+    if pred.shape != codes.shape:
+        raise ValueError(f"selected has {pred.size} rows, the grouping has {codes.size}")
+    if y_true is None:
+        cells = np.bincount(codes * 2 + (~pred), minlength=2 * g).reshape(g, 2)
+        return GroupCounts.from_cells(grouping.labels, cells)
+    truth = np.asarray(y_true, dtype=bool)
+    if truth.shape != codes.shape:
+        raise ValueError(f"y_true has {truth.size} rows, the grouping has {codes.size}")
+    # Cell index: 0 TP, 1 FP, 2 TN, 3 FN.
+    cell = np.where(pred, np.where(truth, 0, 1), np.where(truth, 3, 2))
+    cells = np.bincount(codes * 4 + cell, minlength=4 * g).reshape(g, 4)
+    return GroupCounts.from_cells(grouping.labels, cells)
+
+
+@dataclass(frozen=True)
+class GroupMoments:
+    """Sufficient statistics of a numeric value per group, around a common ``shift``.
+
+    Sums are of ``value - shift`` (``shift`` = overall mean) so variances keep their
+    precision when the values are large and close together.
+    """
+
+    labels: tuple[str, ...]
+    n: np.ndarray
+    shift: float
+    centred_sum: np.ndarray
+    centred_sum_sq: np.ndarray
+
+    @property
+    def mean(self) -> np.ndarray:
+        """Per-group mean (NaN for an empty group)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.shift + self.centred_sum / self.n
+
+    @property
+    def variance(self) -> np.ndarray:
+        """Unbiased sample variance (NaN below two observations)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            var = (self.centred_sum_sq - self.centred_sum**2 / self.n) / (self.n - 1)
+        return np.where(self.n > 1, np.maximum(var, 0.0), np.nan)
+
+
+def group_moments(grouping: GroupCodes, values: np.ndarray) -> GroupMoments:
+    """Per-group count, mean and variance of ``values`` (NaN values are dropped)."""
+    x = np.asarray(values, dtype=float)
+    keep = ~np.isnan(x)
+    codes = grouping.codes[keep]
+    x = x[keep]
+    g = grouping.n_groups
+    shift = float(x.mean()) if x.size else 0.0
+    centred = x - shift
+    return GroupMoments(
+        grouping.labels,
+        np.bincount(codes, minlength=g),
+        shift,
+        np.bincount(codes, weights=centred, minlength=g),
+        np.bincount(codes, weights=centred * centred, minlength=g),
+    )

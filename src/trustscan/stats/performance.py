@@ -1,0 +1,353 @@
+"""Performance metrics with bootstrap intervals, from weighted per-row sufficient statistics.
+
+Every metric is a function of a few weighted sums over rows (confusion cells, squared errors,
+per-bin sums, per-score-level label counts). A bootstrap replicate is a vector of row
+multiplicities ``w``; its sums are ``w @ M`` for a fixed per-row matrix ``M``, so a chunk of
+replicates costs one matrix product instead of re-running every metric on resampled rows.
+
+Groups are bootstrapped independently (a stratified bootstrap: group sizes fixed). Above
+``max_rows`` rows a group is bootstrapped on a random subsample of ``m`` rows and the replicate
+deviations are shrunk by ``sqrt(m / n)`` (the rescaled m-out-of-n bootstrap), which keeps the
+cost bounded whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from trustscan.stats.intervals import normal_quantile, percentile_interval
+from trustscan.stats.rates import safe_divide
+
+CALIBRATION_BINS = 10
+"""Equal-width probability bins for reliability data and ECE (scikit-learn's default too)."""
+
+AUC_BOOTSTRAP_LEVELS = 512
+"""Score levels the bootstrap's AUC replicates use (deviations from the same coarse AUC)."""
+
+
+@dataclass(frozen=True)
+class MetricDefinition:
+    name: str
+    label: str
+    higher_is_better: bool
+    description: str
+
+
+METRICS: dict[str, MetricDefinition] = {
+    d.name: d
+    for d in (
+        MetricDefinition("accuracy", "accuracy", True, "share of decisions matching the truth"),
+        MetricDefinition(
+            "balanced_accuracy", "balanced accuracy", True, "mean recall over the true classes"
+        ),
+        MetricDefinition(
+            "precision", "precision", True, "share of positive decisions that were truly positive"
+        ),
+        MetricDefinition(
+            "recall", "recall", True, "share of truly positive rows given the positive decision"
+        ),
+        MetricDefinition("f1", "F1", True, "harmonic mean of precision and recall"),
+        MetricDefinition("macro_f1", "macro F1", True, "mean F1 over classes"),
+        MetricDefinition(
+            "roc_auc", "ROC AUC", True, "chance a random positive scores above a random negative"
+        ),
+        MetricDefinition(
+            "brier", "Brier score", False, "mean squared error of the positive-class probability"
+        ),
+        MetricDefinition(
+            "ece",
+            "expected calibration error",
+            False,
+            "row-weighted mean |observed rate - mean probability| over "
+            f"{CALIBRATION_BINS} equal-width bins",
+        ),
+        MetricDefinition("mae", "MAE", False, "mean absolute error"),
+        MetricDefinition("rmse", "RMSE", False, "root mean squared error"),
+        MetricDefinition("r2", "R²", True, "share of the target's variance explained"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class PerformanceData:
+    """The arrays metrics are computed from, already encoded.
+
+    Binary: ``y`` and ``pred`` are booleans (positive label), ``score`` the positive-class
+    score or None. Multiclass: ``y`` and ``pred`` are integer class codes ``0..n_classes-1``.
+    Regression: ``y`` and ``pred`` are floats.
+    """
+
+    task: str
+    y: np.ndarray
+    pred: np.ndarray
+    score: np.ndarray | None = None
+    n_classes: int = 2
+    probabilities: bool = False
+    """Whether ``score`` is a probability in [0, 1] (needed for Brier score and ECE)."""
+    with_auc: bool = True
+    """Compute the ROC AUC from ``score`` (the costliest metric; calibration does not need it)."""
+
+    def metric_names(self) -> tuple[str, ...]:
+        if self.task == "regression":
+            return ("mae", "rmse", "r2")
+        if self.task == "multiclass":
+            return ("accuracy", "balanced_accuracy", "macro_f1")
+        names = ["accuracy", "balanced_accuracy", "precision", "recall", "f1"]
+        if self.score is not None:
+            if self.with_auc:
+                names.append("roc_auc")
+            if self.probabilities:
+                names += ["brier", "ece"]
+        return tuple(names)
+
+
+def calibration_bin(score: np.ndarray, bins: int = CALIBRATION_BINS) -> np.ndarray:
+    """Bin index of each probability: ``[0, 0.1], (0.1, 0.2], ...`` as scikit-learn's
+    ``calibration_curve`` bins them."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    return np.searchsorted(edges[1:-1], np.asarray(score, dtype=float), side="left")
+
+
+@dataclass(frozen=True)
+class _Design:
+    """Sparse (columns, rows) matrix whose weighted row sums give every metric of a row set."""
+
+    data: PerformanceData
+    matrix: sparse.csr_matrix
+    """Shape (c, k): one row per sufficient statistic, one column per data row."""
+    n_levels: int = 0
+    """Binary with scores: the last ``2 * n_levels`` statistics count positive then negative
+    rows per ascending score level (for the AUC)."""
+
+
+def _sparse(
+    blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], n_stats: int, k: int
+) -> sparse.csr_matrix:
+    stat = np.concatenate([b[0] for b in blocks])
+    row = np.concatenate([b[1] for b in blocks])
+    value = np.concatenate([b[2] for b in blocks]).astype(float)
+    return sparse.csr_matrix((value, (stat, row)), shape=(n_stats, k))
+
+
+def _design(data: PerformanceData, rows: np.ndarray, max_levels: int | None = None) -> _Design:
+    y = data.y[rows]
+    pred = data.pred[rows]
+    k = rows.size
+    every = np.arange(k)
+    ones = np.ones(k)
+    if data.task == "regression":
+        yf = y.astype(float)
+        err = pred.astype(float) - yf
+        blocks = [
+            (np.full(k, i), every, v) for i, v in enumerate((np.abs(err), err * err, yf, yf * yf))
+        ]
+        return _Design(data, _sparse(blocks, 4, k))
+    if data.task == "multiclass":
+        K = data.n_classes
+        cell = y.astype(np.int64) * K + pred.astype(np.int64)
+        return _Design(data, _sparse([(cell, every, ones)], K * K, k))
+    yb, pb = y.astype(bool), pred.astype(bool)
+    cell = np.where(pb, np.where(yb, 0, 1), np.where(yb, 3, 2))  # TP FP TN FN
+    blocks = [(cell, every, ones)]
+    n_stats = 4
+    n_levels = 0
+    if data.score is not None:
+        s = data.score[rows].astype(float)
+        if data.probabilities:
+            b = CALIBRATION_BINS
+            bins = calibration_bin(s)
+            blocks += [
+                (np.full(k, 4), every, (s - yb) ** 2),
+                (5 + bins, every, s),
+                (5 + b + bins, every, yb.astype(float)),
+            ]
+            n_stats += 1 + 2 * b
+        if not data.with_auc:
+            return _Design(data, _sparse(blocks, n_stats, k))
+        _, level = np.unique(s, return_inverse=True)
+        n_levels = int(level.max()) + 1 if k else 0
+        if max_levels is not None and n_levels > max_levels:
+            # Bootstrap only: merge neighbouring score levels so each replicate's AUC costs
+            # O(max_levels); the point estimate always uses the exact levels.
+            level = level * max_levels // n_levels
+            n_levels = max_levels
+        blocks.append((n_stats + level + np.where(yb, 0, n_levels), every, ones))
+        n_stats += 2 * n_levels
+    return _Design(data, _sparse(blocks, n_stats, k), n_levels)
+
+
+def _metrics(design: _Design, weights_t: np.ndarray) -> dict[str, np.ndarray]:
+    """Every metric for each weight vector (columns of ``weights_t``, shape (k, B))."""
+    data = design.data
+    sums = np.ascontiguousarray(np.asarray(design.matrix @ weights_t).T)  # (B, c)
+    n = weights_t.sum(axis=0)
+    out: dict[str, np.ndarray] = {}
+    if data.task == "regression":
+        abs_e, sq_e, sy, syy = sums.T
+        out["mae"] = safe_divide(abs_e, n)
+        out["rmse"] = np.sqrt(safe_divide(sq_e, n))
+        total = syy - safe_divide(sy * sy, n)
+        # R² is undefined for a constant target (scikit-learn returns 0.0 or 1.0 there).
+        out["r2"] = np.where(
+            total > 1e-12 * np.maximum(syy, 1.0), 1.0 - safe_divide(sq_e, total), np.nan
+        )
+        return out
+    if data.task == "multiclass":
+        K = data.n_classes
+        conf = sums.reshape(-1, K, K)
+        diag = np.einsum("bii->bi", conf)
+        true_n = conf.sum(axis=2)
+        pred_n = conf.sum(axis=1)
+        out["accuracy"] = safe_divide(diag.sum(axis=1), n)
+        recall = safe_divide(diag, true_n)
+        present = true_n > 0
+        out["balanced_accuracy"] = safe_divide(
+            np.where(present, recall, 0.0).sum(axis=1), present.sum(axis=1)
+        )
+        # scikit-learn's macro F1: classes seen in truth or predictions, F1 = 0 when undefined.
+        seen = (true_n + pred_n) > 0
+        f1 = np.where(seen, safe_divide(2 * diag, true_n + pred_n), 0.0)
+        out["macro_f1"] = safe_divide(f1.sum(axis=1), seen.sum(axis=1))
+        return out
+    tp, fp, tn, fn = (sums[:, i] for i in range(4))
+    tpr = safe_divide(tp, tp + fn)
+    tnr = safe_divide(tn, tn + fp)
+    out["accuracy"] = safe_divide(tp + tn, n)
+    out["balanced_accuracy"] = (tpr + tnr) / 2.0
+    out["precision"] = safe_divide(tp, tp + fp)
+    out["recall"] = tpr
+    out["f1"] = safe_divide(2 * tp, 2 * tp + fp + fn)
+    if data.score is not None and data.probabilities:
+        b = CALIBRATION_BINS
+        out["brier"] = safe_divide(sums[:, 4], n)
+        sum_s, sum_y = sums[:, 5 : 5 + b], sums[:, 5 + b : 5 + 2 * b]
+        out["ece"] = safe_divide(np.abs(sum_y - sum_s).sum(axis=1), n)
+    if data.score is not None and data.with_auc:
+        L = design.n_levels
+        start = sums.shape[1] - 2 * L
+        pos_levels, neg_levels = sums[:, start : start + L], sums[:, start + L :]
+        total_pos = pos_levels.sum(axis=1, keepdims=True)
+        above = total_pos - np.cumsum(pos_levels, axis=1)  # positives with a higher score
+        pairs = (neg_levels * (above + 0.5 * pos_levels)).sum(axis=1)
+        out["roc_auc"] = safe_divide(pairs, total_pos[:, 0] * neg_levels.sum(axis=1))
+    return out
+
+
+@dataclass(frozen=True)
+class MetricSet:
+    """One row set's metrics: point estimates on all rows and bootstrap replicates."""
+
+    n: int
+    estimate: Mapping[str, float]
+    replicates: Mapping[str, np.ndarray] = field(default_factory=dict)
+    """Per metric, shape (B,), centred on the full-data estimate; empty without a bootstrap."""
+    bootstrap_rows: int = 0
+    """Rows the bootstrap resampled (fewer than ``n`` when subsampled and rescaled)."""
+
+    def interval(self, name: str, confidence: float) -> tuple[float | None, float | None]:
+        reps = self.replicates.get(name)
+        if reps is None or np.isnan(self.estimate.get(name, np.nan)):
+            return None, None
+        low, high = percentile_interval(reps, confidence=confidence)
+        return _finite(low), _finite(high)
+
+
+def _finite(value: object) -> float | None:
+    x = float(value)  # type: ignore[arg-type]
+    return x if np.isfinite(x) else None
+
+
+def evaluate(
+    data: PerformanceData,
+    rows: np.ndarray | None = None,
+    *,
+    resamples: int = 0,
+    rng: np.random.Generator | None = None,
+    max_rows: int = 5000,
+    chunk: int = 100,
+) -> MetricSet:
+    """Metrics on ``rows`` (default: all) with ``resamples`` bootstrap replicates.
+
+    Replicates are ``estimate + sqrt(m / n) * (metric(resample of m rows) - metric(m rows))``,
+    which is the ordinary bootstrap when ``m = n`` (at most ``max_rows``). AUC deviations are
+    measured on scores merged into ``AUC_BOOTSTRAP_LEVELS`` rank levels.
+    """
+    index = np.arange(data.y.shape[0]) if rows is None else np.asarray(rows)
+    n = int(index.size)
+    names = data.metric_names()
+    if n == 0:
+        return MetricSet(0, {name: float("nan") for name in names})
+    full = _metrics(_design(data, index), np.ones((n, 1)))
+    estimate = {name: float(full[name][0]) for name in names}
+    if resamples < 1:
+        return MetricSet(n, estimate)
+    if rng is None:
+        raise ValueError("a bootstrap needs a seeded rng")
+    sub = index
+    if n > max_rows:
+        sub = np.sort(rng.choice(index, size=max_rows, replace=False))
+    m = int(sub.size)
+    design = _design(data, sub, max_levels=AUC_BOOTSTRAP_LEVELS)
+    centre = _metrics(design, np.ones((m, 1)))
+    scale = np.sqrt(m / n)
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in names}
+    done = 0
+    while done < resamples:
+        size = min(chunk, resamples - done)
+        # Row multiplicities of ``size`` resamples, laid out (rows, resamples).
+        draws = rng.integers(0, m, size=(size, m)) * size + np.arange(size)[:, None]
+        weights_t = np.bincount(draws.ravel(), minlength=m * size).reshape(m, size)
+        values = _metrics(design, weights_t.astype(float))
+        for name in names:
+            parts[name].append(values[name])
+        done += size
+    replicates = {
+        name: estimate[name] + scale * (np.concatenate(parts[name]) - centre[name][0])
+        for name in names
+    }
+    return MetricSet(n, estimate, replicates, bootstrap_rows=m)
+
+
+def reliability_table(
+    y: np.ndarray, score: np.ndarray, bins: int = CALIBRATION_BINS
+) -> list[dict[str, float | int | None]]:
+    """Binned predicted probability against the observed positive rate (one row per bin;
+    empty bins are kept with ``n = 0`` so charts share an axis)."""
+    yb = np.asarray(y, dtype=bool)
+    s = np.asarray(score, dtype=float)
+    b = calibration_bin(s, bins)
+    count = np.bincount(b, minlength=bins)
+    sum_s = np.bincount(b, weights=s, minlength=bins)
+    sum_y = np.bincount(b, weights=yb.astype(float), minlength=bins)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    rows: list[dict[str, float | int | None]] = []
+    for i in range(bins):
+        rows.append(
+            {
+                "bin": i,
+                "low": round(float(edges[i]), 6),
+                "high": round(float(edges[i + 1]), 6),
+                "n": int(count[i]),
+                "mean_predicted": float(sum_s[i] / count[i]) if count[i] else None,
+                "observed_rate": float(sum_y[i] / count[i]) if count[i] else None,
+            }
+        )
+    return rows
+
+
+def wilson_interval(
+    successes: int, n: int, *, confidence: float
+) -> tuple[float | None, float | None]:
+    """Wilson score interval of a proportion (good near 0 and 1, unlike the normal one)."""
+    if n <= 0:
+        return None, None
+    z = normal_quantile(confidence)
+    p = successes / n
+    denominator = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, float(centre - half)), min(1.0, float(centre + half))

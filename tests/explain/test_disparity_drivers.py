@@ -1,0 +1,88 @@
+"""explain.disparity_drivers: which input, neutralised, closes a selection-rate gap?"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+from fairlearn.metrics import demographic_parity_ratio
+from sklearn.linear_model import LinearRegression
+
+from trustscan.checks.explain import DisparityDriversCheck
+from trustscan.context import AuditContext
+from trustscan.policy import Policy
+from trustscan.types import Status
+
+from .conftest import NUMERIC, applicants
+from .helpers import model_context
+
+
+def test_recruiting_proxy_is_ranked_first(recruiting_ctx: AuditContext) -> None:
+    result = DisparityDriversCheck().run(recruiting_ctx, Policy())
+    gender = result.metrics["drivers"]["gender"]
+    assert gender["analysed"] is True
+    top = gender["ranking"][0]
+    assert top["feature"] in {"womens_club", "womens_college"}
+    assert gender["before"]["lowest_group"] == "female"
+    # Neutralising the proxy moves the ratio up, clearly beyond the before interval.
+    assert top["after_ratio"] > gender["before"]["ci_high"]
+    assert result.status is Status.WARN
+    assert re.match(
+        r"Neutralising `womens_(club|college)` moves the gender impact ratio from 0\.\d\d to 0\.\d\d",
+        result.findings[0].message,
+    )
+    assert result.findings[0].evidence[1].n == recruiting_ctx.n_rows
+    json.dumps(dict(result.metrics))
+
+
+def test_full_data_impact_ratio_matches_fairlearn(recruiting_ctx: AuditContext) -> None:
+    result = DisparityDriversCheck().run(recruiting_ctx, Policy())
+    full = result.metrics["drivers"]["gender"]["full_data"]
+    decisions = recruiting_ctx.decisions
+    assert decisions is not None
+    expected = demographic_parity_ratio(
+        recruiting_ctx.y_true,
+        decisions.astype(int),
+        sensitive_features=recruiting_ctx.sensitive["gender"],
+    )
+    assert full["ratio"] == pytest.approx(expected, abs=1e-4)
+    assert full["ci_low"] < full["ratio"] < full["ci_high"]
+
+
+def test_direct_use_of_gender_is_its_own_top_driver(gender_input_ctx: AuditContext) -> None:
+    result = DisparityDriversCheck().run(gender_input_ctx, Policy())
+    top = result.metrics["drivers"]["gender"]["ranking"][0]
+    assert top["feature"] == "gender" and top["sensitive_input"] is True
+    assert top["gap_closed"] > 0.5
+
+
+def test_no_gap_means_nothing_to_explain(fair_ctx: AuditContext) -> None:
+    result = DisparityDriversCheck().run(fair_ctx, Policy())
+    assert result.status is Status.PASS
+    assert result.findings == ()
+    assert "No selection-rate gap to explain for gender" in result.summary
+    assert result.metrics["drivers"]["gender"]["analysed"] is False
+
+
+def test_regression_models_are_skipped() -> None:
+    data = applicants(n=300)
+    data["salary"] = data["experience"] * 2.0 + np.random.default_rng(0).normal(size=len(data))
+    model = LinearRegression().fit(data[NUMERIC], data["salary"])
+    ctx = model_context(data, model, features=NUMERIC, sensitive=["gender"], target="salary")
+    result = DisparityDriversCheck().run(ctx, Policy())
+    assert result.status is Status.SKIP and "binary decision" in result.summary
+
+
+def test_wide_models_neutralise_only_the_inputs_most_associated_with_the_attribute(
+    recruiting_ctx: AuditContext,
+) -> None:
+    from trustscan.policy import ExplainPolicy
+
+    policy = Policy(explain=ExplainPolicy(driver_candidates=2))
+    result = DisparityDriversCheck().run(recruiting_ctx, policy)
+    gender = result.metrics["drivers"]["gender"]
+    assert {row["feature"] for row in gender["all_features"]} == {"womens_club", "womens_college"}
+    assert len(gender["not_neutralised"]) == len(recruiting_ctx.feature_names) - 2
+    assert gender["ranking"][0]["feature"] in {"womens_club", "womens_college"}

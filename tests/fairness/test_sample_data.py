@@ -1,0 +1,64 @@
+"""The bundled samples: recruiting fails on gender with the right rates, fair lending passes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from trustscan.checks.fairness import FairnessErrorRatesCheck, FairnessSelectionRateCheck
+from trustscan.config import ScanConfig
+from trustscan.context import AuditContext, build_context
+from trustscan.demo import CASES, sample_data_path, train_and_save
+from trustscan.policy import Policy
+from trustscan.types import Status
+
+
+def _context(name: str, folder: Path) -> AuditContext:
+    case = next(c for c in CASES if c.name == name)
+    model = train_and_save(case, folder)
+    config = ScanConfig(
+        data_path=sample_data_path(case),
+        model_path=model,
+        target=case.target,
+        sensitive=case.sensitive,
+        features=case.features,
+        predictions_column=None,
+        scores_column=None,
+        positive_label=None,
+        encoding="utf-8",
+        seed=0,
+        trust_pickle=False,
+        trust_types=(),
+        policy=Policy(),
+    )
+    return build_context(config)
+
+
+def test_recruiting_sample_fails_on_gender_with_the_correct_rates(tmp_path: Path) -> None:
+    ctx = _context("recruiting", tmp_path)
+    result = FairnessSelectionRateCheck().run(ctx, Policy())
+    assert result.status is Status.FAIL
+    decisions = pd.Series(ctx.decisions).groupby(ctx.sensitive["gender"].to_numpy()).mean()
+    rows = {r["group"]: r for r in result.metrics["groups"] if r["feature"] == "gender"}
+    for group, expected in decisions.items():
+        assert rows[group]["selection_rate"] == pytest.approx(expected, abs=1e-12)
+    female = rows["female"]
+    assert female["selection_rate_reference"] == "male"
+    assert female["selection_rate_ratio"] == pytest.approx(
+        decisions["female"] / decisions["male"], rel=1e-12
+    )
+    assert female["selection_rate_status"] == "fail"
+    assert any(
+        f.subject == "gender = female"
+        and f.status is Status.FAIL
+        and f.message.startswith("Women are selected at")
+        for f in result.findings
+    )
+
+
+def test_fair_lending_sample_passes(tmp_path: Path) -> None:
+    ctx = _context("fair_lending", tmp_path)
+    assert FairnessSelectionRateCheck().run(ctx, Policy()).status is Status.PASS
+    assert FairnessErrorRatesCheck().run(ctx, Policy()).status is Status.PASS

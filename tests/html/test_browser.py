@@ -1,0 +1,132 @@
+"""The report in a real browser: headless Chromium opens the demo report, takes a screenshot,
+and must see no console error, no network request, and every section heading.
+
+Locally the tests skip when Chromium is missing; under CI (``CI=true``) they fail instead,
+because `.ci/run` installs Debian's chromium package.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser import Browser, chromium
+from hostile import hostile_report
+from test_html_report import SECTION_TITLES
+
+from trustscan.report import OutputFormat, render
+from trustscan.report.pdf import find_chromium, html_to_pdf
+
+pytestmark = pytest.mark.browser
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+HEADINGS_JS = """
+(() => Array.from(document.querySelectorAll('h1, h2')).map(h => {
+  const r = h.getBoundingClientRect();
+  const s = getComputedStyle(h);
+  return {tag: h.tagName, text: h.innerText.trim(),
+          visible: r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'};
+}))()
+"""
+
+
+def chromium_or_skip() -> str:
+    path = find_chromium()
+    if path is not None:
+        return path
+    if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
+        pytest.fail(
+            "CI is set but Chromium is not installed: .ci/run installs Debian's chromium "
+            "package and the browser test must run in CI"
+        )
+    pytest.skip("Chromium not found on PATH (Debian: apt-get install chromium); runs in CI")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium(chromium_or_skip()) as running:
+        yield running
+
+
+def test_demo_report_renders_cleanly_in_headless_chromium(
+    browser: Browser, demo_html: Path, artifact_dir: Path
+) -> None:
+    log = browser.open(demo_html.as_uri())
+    top = browser.screenshot(artifact_dir / "report-top.png")
+    full = browser.screenshot(artifact_dir / "report-full.png", full_page=True)
+    for shot in (top, full):
+        data = shot.read_bytes()
+        assert data.startswith(PNG_SIGNATURE) and len(data) > 20_000
+    assert log.console_errors == []
+    # The only request is the file itself: no fonts, scripts, images or styles from anywhere.
+    assert log.requests == [demo_html.as_uri()]
+
+    headings = browser.evaluate(HEADINGS_JS)
+    assert headings[0]["tag"] == "H1" and headings[0]["visible"]
+    visible = [h["text"] for h in headings if h["tag"] == "H2" and h["visible"]]
+    for title in SECTION_TITLES:
+        assert any(text.startswith(title) for text in visible), (title, visible)
+
+    # The verdict and the start of the summary are on the first laptop screen.
+    first_screen = browser.evaluate(
+        "(() => { const v = document.querySelector('.verdict').getBoundingClientRect();"
+        " const s = document.querySelector('#summary').getBoundingClientRect();"
+        " return {verdict: v.bottom <= innerHeight && v.height > 0, summary: s.top < innerHeight,"
+        " text: document.querySelector('.verdict').innerText}; })()"
+    )
+    assert first_screen["verdict"] and first_screen["summary"]
+    assert "Verdict" in first_screen["text"]
+    # Laid out for a laptop: nothing forces sideways scrolling of the page.
+    assert browser.evaluate("document.documentElement.scrollWidth <= innerWidth")
+
+
+def test_hostile_strings_stay_text_in_the_browser(browser: Browser, tmp_path: Path) -> None:
+    page = tmp_path / "hostile.html"
+    page.write_text(render(OutputFormat.HTML, hostile_report()), encoding="utf-8")
+    log = browser.open(page.as_uri())
+    assert log.console_errors == []
+    assert log.requests == [page.as_uri()]  # an injected <img src=x> would request "x"
+    state = browser.evaluate(
+        "(() => ({pwned: typeof window.__pwned,"
+        " elements: document.querySelectorAll('script, img, iframe, object, embed').length,"
+        " shown: document.body.innerText.includes('<script>window.__pwned=1</script>')}))()"
+    )
+    assert state == {"pwned": "undefined", "elements": 0, "shown": True}
+
+
+def test_pdf_prints_with_chromium(demo_html: Path, artifact_dir: Path) -> None:
+    executable = chromium_or_skip()
+    pdf = html_to_pdf(demo_html.read_text(encoding="utf-8"), chromium=executable)
+    assert pdf.startswith(b"%PDF-")
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 5  # sections start new pages
+    (artifact_dir / "report.pdf").write_bytes(pdf)
+
+
+def test_missing_chromium_skips_locally_and_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(f"{__name__}.find_chromium", lambda: None)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="Chromium not found"):
+        chromium_or_skip()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="must run in CI"):
+        chromium_or_skip()
+
+
+def test_scan_writes_a_pdf_next_to_the_html(
+    tmp_path: Path, applicants_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from trustscan.cli import main
+
+    chromium_or_skip()
+    monkeypatch.chdir(tmp_path)
+    args = ["scan", "--data", str(applicants_csv), "--predictions", "hired", "-s", "gender"]
+    args += ["--html", "r.html", "--pdf", "r.pdf", "--no-ledger", "--quiet"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code in (0, 1), result.output
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
+    assert (tmp_path / "r.html").stat().st_size > 10_000

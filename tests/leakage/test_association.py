@@ -1,0 +1,133 @@
+"""stats.association against scikit-learn, and its bootstrap and sampling on known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import normalized_mutual_info_score, roc_auc_score, roc_curve
+
+from trustscan.stats import association as assoc
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(42)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_rank_auc_matches_sklearn_with_ties(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    positive = rng.random(3000) < 0.3
+    scores = np.round(rng.normal(size=3000) + 0.7 * positive, 1)  # many ties
+    assert assoc.roc_auc(positive, scores) == pytest.approx(
+        roc_auc_score(positive, scores), abs=1e-12
+    )
+
+
+def test_one_vs_rest_auc_matches_sklearn_macro(rng: np.random.Generator) -> None:
+    codes = rng.integers(0, 4, 5000)
+    proba = rng.random((5000, 4)) + 0.4 * np.eye(4)[codes]
+    proba /= proba.sum(axis=1, keepdims=True)
+    per_class = assoc.roc_auc_ovr(codes, proba)
+    assert np.nanmean(per_class) == pytest.approx(
+        roc_auc_score(codes, proba, multi_class="ovr", average="macro"), abs=1e-12
+    )
+    single = proba[:, 2]
+    expected = [roc_auc_score(codes == c, single) for c in range(4)]
+    np.testing.assert_allclose(assoc.roc_auc_ovr(codes, single), expected, atol=1e-12)
+
+
+def test_ks_advantage_is_max_tpr_minus_fpr(rng: np.random.Generator) -> None:
+    positive = rng.random(4000) < 0.4
+    scores = np.round(rng.normal(size=4000) + positive, 2)
+    fpr, tpr, _ = roc_curve(positive, scores)
+    assert assoc.ks_advantage(positive, scores) == pytest.approx((tpr - fpr).max(), abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_normalised_mutual_information_matches_sklearn(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, 5, 3000)
+    b = (a + rng.integers(0, 3, 3000)) % 7
+    assert assoc.normalized_mutual_info_labels(a, b) == pytest.approx(
+        normalized_mutual_info_score(a, b), abs=1e-12
+    )
+    independent = rng.integers(0, 3, 3000)
+    assert assoc.normalized_mutual_info_labels(a, independent) == pytest.approx(
+        normalized_mutual_info_score(a, independent), abs=1e-12
+    )
+    assert assoc.normalized_mutual_info_labels(a, a) == pytest.approx(1.0)
+
+
+def test_table_auc_equals_row_auc_for_ordered_and_best_order_categories(
+    rng: np.random.Generator,
+) -> None:
+    scores = np.round(rng.normal(size=4000), 1)
+    positive = rng.random(4000) < 1 / (1 + np.exp(-scores))
+    codes, n_values = assoc.quantile_codes(scores, 4096)  # few distinct values: exact bins
+    table = assoc.crosstab(positive.astype(np.int64), 2, codes, n_values)
+    assert assoc.table_auc(table, ordered=True)[1] == pytest.approx(roc_auc_score(positive, scores))
+
+    category = rng.integers(0, 6, 4000)
+    member = rng.random(4000) < np.array([0.1, 0.5, 0.2, 0.6, 0.3, 0.4])[category]
+    table = assoc.crosstab(member.astype(np.int64), 2, category, 6)
+    share = table[1] / table.sum(axis=0)
+    assert assoc.table_auc(table, ordered=False)[1] == pytest.approx(
+        roc_auc_score(member, share[category]), abs=1e-12
+    )
+
+
+def test_separability_ci_brackets_the_estimate_and_narrows_with_n(rng: np.random.Generator) -> None:
+    widths = []
+    for n in (1000, 20000):
+        group = rng.random(n) < 0.3
+        scores = rng.normal(size=n) + 1.0 * group
+        result = assoc.separability_scores(
+            group.astype(np.int64), scores, 2, resamples=400, confidence=0.95, rng=rng
+        )
+        assert result.auc == pytest.approx(roc_auc_score(group, scores), abs=1e-12)
+        assert result.ci_low < result.auc < result.ci_high
+        assert result.classes[1].higher
+        widths.append(result.ci_high - result.ci_low)
+    assert widths[1] < widths[0] / 2
+
+
+def test_lower_scores_for_a_group_reveal_it_too(rng: np.random.Generator) -> None:
+    group = rng.random(5000) < 0.5
+    scores = -2.0 * group + rng.normal(size=5000)
+    result = assoc.separability_scores(
+        group.astype(np.int64), scores, 2, resamples=200, confidence=0.95, rng=rng
+    )
+    assert result.auc == pytest.approx(1 - roc_auc_score(group, scores), abs=1e-12)
+    assert result.auc > 0.9 and not result.classes[1].higher
+
+
+def test_independent_score_has_an_interval_around_one_half(rng: np.random.Generator) -> None:
+    codes = rng.integers(0, 3, 6000)
+    result = assoc.separability_scores(
+        codes, rng.random(6000), 3, resamples=300, confidence=0.95, rng=rng
+    )
+    assert result.ci_low < 0.53 and result.auc < 0.53
+
+
+def test_bootstrap_auc_ci_contains_the_sklearn_auc(rng: np.random.Generator) -> None:
+    positive = rng.random(3000) < 0.2
+    scores = rng.normal(size=3000) + positive
+    estimate, low, high = assoc.bootstrap_auc_ci(positive, scores, resamples=300, rng=rng)
+    assert estimate == pytest.approx(roc_auc_score(positive, scores))
+    assert low < estimate < high and high - low < 0.1
+
+
+def test_stratified_sample_keeps_proportions_and_size(rng: np.random.Generator) -> None:
+    codes = np.repeat([0, 1, 2, -1], [9000, 900, 90, 10])
+    idx = assoc.stratified_indices(codes, 1000, rng)
+    assert idx.size == 1000 and len(set(idx.tolist())) == 1000
+    quota = np.array([9000, 900, 90]) * 1000 / 9990  # proportional to the rows with a value
+    assert np.abs(np.bincount(codes[idx]) - quota).max() < 1
+    assert (codes[idx] >= 0).all()
+
+
+def test_quantile_codes_keep_missing_values_in_their_own_bin() -> None:
+    values = np.array([np.nan, 3.0, 1.0, 2.0, np.nan])
+    codes, n = assoc.quantile_codes(values, 10)
+    assert n == 4 and codes.tolist() == [0, 3, 1, 2, 0]
