@@ -6,6 +6,7 @@ import hashlib
 import re
 import time
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,6 +18,7 @@ from trustscan.errors import InputError
 from trustscan.loading import ModelAdapter, load_model, read_table
 from trustscan.loading.reports import read_report
 from trustscan.sensitive.autodetect import detect_for_audit
+from trustscan.sensitive_groups import SensitiveGroupings, sensitive_groupings
 
 Task = Literal["binary", "multiclass", "regression"]
 
@@ -74,6 +76,11 @@ class AuditContext:
     @property
     def sensitive_names(self) -> tuple[str, ...]:
         return tuple(str(c) for c in self.sensitive.columns)
+
+    @cached_property
+    def groupings(self) -> SensitiveGroupings:
+        """Group codes of each sensitive column and their intersections, built once."""
+        return sensitive_groupings(self.sensitive)
 
     @property
     def mode(self) -> str:

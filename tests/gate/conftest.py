@@ -16,17 +16,10 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from trustscan.checks import check_by_id
 from trustscan.cli import main
 from trustscan.demo import CASES, DemoCase, sample_data_path, train_and_save
 
 REPO = Path(__file__).resolve().parents[2]
-FAIRNESS_REGISTERED = check_by_id("fairness.selection_rate") is not None
-needs_fairness = pytest.mark.skipif(
-    not FAIRNESS_REGISTERED,
-    reason="fairness.selection_rate is not registered yet (issue 3): without it the recruiting "
-    "model's bias is not measured, so the sample verdicts cannot be checked",
-)
 
 
 def case(name: str) -> DemoCase:

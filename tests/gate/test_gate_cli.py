@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from click.testing import Result
 
-from gate.conftest import WorkflowRun, needs_fairness, run_scan, sample_args
+from gate.conftest import WorkflowRun, run_scan, sample_args
 from trustscan.checks import ALL_CHECKS
 from trustscan.resources import resource_dir
 from trustscan.types import Dimension
@@ -39,13 +39,11 @@ def report_json(run: WorkflowRun) -> dict:
     return json.loads(run.outputs["--json"].read_text())
 
 
-@needs_fairness
 def test_fair_control_passes_the_default_gate(fair: WorkflowRun) -> None:
     assert fair.result.exit_code == 0, fair.result.output
     assert report_json(fair)["verdict"] in ("pass", "warn")
 
 
-@needs_fairness
 def test_recruiting_model_fails_the_default_gate(recruiting: tuple[Result, Path]) -> None:
     result, report = recruiting
     assert result.exit_code == 1, result.output
@@ -58,7 +56,9 @@ def test_recruiting_model_fails_the_default_gate(recruiting: tuple[Result, Path]
         c for c in ethics["contributions"] if c["check_id"] == "fairness.selection_rate"
     )
     assert selection["score"] <= 40  # the fail band
-    assert ethics["score"] < 75  # other ethics checks cannot average the failure into a pass
+    # A critical failure caps the dimension: passing ethics checks cannot average it away.
+    assert ethics["score"] <= 40
+    assert "fairness.selection_rate" in ethics["capped_by"]
     text = " ".join(result.output.split())
     assert "Verdict: FAIL" in text
     assert "fairness.selection_rate" in text  # named with its reason among the failing checks
@@ -193,7 +193,6 @@ def test_bad_policy_keys_and_values_exit_2_naming_the_key(
     assert not (failing_data / "r.json").exists()
 
 
-@needs_fairness
 def test_recruiting_fairness_waiver_passes_the_gate_and_expired_one_does_not(
     demo_models: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from trustscan import stats
 from trustscan.checks.base import Check, worst_status
-from trustscan.checks.performance import exclusion_reason, sensitive_groupings, small_groups_finding
+from trustscan.checks.performance import exclusion_reason, small_groups_finding
 from trustscan.compare import compare_reports, results_as_report
 from trustscan.context import AuditContext
 from trustscan.errors import InputError
@@ -278,7 +278,7 @@ class PerturbationCheck(Check):
         fragile: list[Finding] = []
         excluded: list[tuple[str, str, int, str]] = []
         total, total_flips = int(rows.size), int(flipped.sum())
-        for grouping in sensitive_groupings(ctx):
+        for grouping in ctx.groupings.all:
             codes = grouping.codes[rows]
             n = np.bincount(codes, minlength=grouping.n_groups)
             x = np.bincount(codes, weights=flipped.astype(float), minlength=grouping.n_groups)

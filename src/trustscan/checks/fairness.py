@@ -40,19 +40,6 @@ from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity,
 # Groupings and outcomes
 
 
-def sensitive_groupings(ctx: AuditContext) -> tuple[list[GroupCodes], list[GroupCodes]]:
-    """Group codes of each sensitive column alone, and of their intersections."""
-    singles = []
-    for name in ctx.sensitive_names:
-        column = ctx.sensitive[name]
-        try:
-            codes, uniques = pd.factorize(column, sort=True)
-        except TypeError:  # mixed types cannot be sorted: compare them as text
-            codes, uniques = pd.factorize(column.astype("string"), sort=True)
-        singles.append(stats.from_codes(name, codes, list(uniques)))
-    return singles, stats.intersections(singles)
-
-
 @dataclass(frozen=True)
 class _Outcome:
     """One yes/no outcome compared across groups: the decisions, or one class one-vs-rest."""
@@ -636,7 +623,7 @@ def _run_rates(
     ``indicators`` adds further yes/no outcomes compared like a selection rate under their
     own metric name (the LL144 scoring rate).
     """
-    singles, crosses = sensitive_groupings(ctx)
+    singles, crosses = ctx.groupings.singles, ctx.groupings.intersections
     total = ctx.n_rows
     method = f"percentile bootstrap, {cfg.resamples} resamples of the group counts"
     out = _Section()
@@ -832,7 +819,7 @@ def _regression(
     the lowest mean error is the reference and the ratio is lowest / mean, so below the
     threshold always means "worse off". Absolute errors also get the RMSE per group.
     """
-    singles, crosses = sensitive_groupings(ctx)
+    singles, crosses = ctx.groupings.singles, ctx.groupings.intersections
     total = ctx.n_rows
     out = _Section()
     positive = bool(np.nanmin(values) >= 0) if values.size else False
@@ -950,7 +937,8 @@ class FairnessSelectionRateCheck(Check):
     id: ClassVar[str] = "fairness.selection_rate"
     title: ClassVar[str] = "Selection-rate parity (four-fifths rule)"
     dimension: ClassVar[Dimension] = Dimension.ETHICS
-    default_severity: ClassVar[Severity] = Severity.HIGH
+    # The headline harms: a failure caps its dimension's score (policy critical_fail_cap).
+    default_severity: ClassVar[Severity] = Severity.CRITICAL
     policy_keys: ClassVar[tuple[str, ...]] = (
         "fairness.impact_ratio_min",
         "stats.alpha",

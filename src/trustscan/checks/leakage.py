@@ -21,6 +21,7 @@ from trustscan.checks.base import Check, worst_status
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
 from trustscan.sensitive.lexicon import SensitiveMatch, match_column
+from trustscan.sensitive_groups import is_numeric, quartile_codes
 from trustscan.stats import association as assoc
 from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
 
@@ -76,48 +77,22 @@ class Attribute:
         return f"{self.column} = {self.labels[code]}"
 
 
-def _is_numeric(series: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
-
-
-def _range_label(low: float, high: float) -> str:
-    fmt = "{:.0f}" if float(low).is_integer() and float(high).is_integer() else "{:.3g}"
-    return f"{fmt.format(low)}–{fmt.format(high)}"
-
-
-def _quartile_codes(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
-    present = values[~np.isnan(values)]
-    edges = np.unique(np.quantile(present, [0.25, 0.5, 0.75]))
-    codes = np.searchsorted(edges, values, side="right").astype(np.int64)
-    bounds = [float(present.min()), *edges.tolist(), float(present.max())]
-    labels = []
-    for i in range(len(edges) + 1):
-        in_bin = present[(np.searchsorted(edges, present, side="right")) == i]
-        labels.append(
-            _range_label(in_bin.min(), in_bin.max())
-            if in_bin.size
-            else _range_label(bounds[i], bounds[i + 1])
-        )
-    codes[np.isnan(values)] = -1
-    return codes, tuple(labels)
-
-
 def encode_attribute(column: str, series: pd.Series) -> Attribute | str:
     """Group codes for a sensitive column, or the reason it cannot be grouped."""
     match = match_column(column)
     present = series.dropna()
     if present.nunique() < 2:
         return f"{column!r} has fewer than two distinct values"
-    if _is_numeric(series) and present.nunique() > _MAX_GROUPS:
-        codes, labels = _quartile_codes(series.to_numpy(dtype=float))
+    if is_numeric(series) and present.nunique() > _MAX_GROUPS:
+        codes, labels = quartile_codes(series.to_numpy(dtype=float))
         return Attribute(
             column, codes, labels, match, None, "numeric values grouped into quartiles"
         )
-    if not _is_numeric(series) and present.nunique() > _MAX_GROUPS:
+    if not is_numeric(series) and present.nunique() > _MAX_GROUPS:
         parsed = pd.to_datetime(series, errors="coerce", format="mixed")
         if parsed.notna().sum() >= 0.9 * len(present):
             years = parsed.dt.year.to_numpy(dtype=float)
-            codes, labels = _quartile_codes(years)
+            codes, labels = quartile_codes(years)
             birth = match is not None and match.category == "age"
             if birth:
                 labels = tuple(f"born {label}" for label in labels)
@@ -175,7 +150,8 @@ class SensitiveTargetCheck(Check):
     id: ClassVar[str] = "leakage.sensitive_target"
     title: ClassVar[str] = "Target is not a special category"
     dimension: ClassVar[Dimension] = Dimension.ETHICS
-    default_severity: ClassVar[Severity] = Severity.HIGH
+    # The headline harms: a failure caps its dimension's score (policy critical_fail_cap).
+    default_severity: ClassVar[Severity] = Severity.CRITICAL
     description: ClassVar[str] = (
         "Fails when the target, prediction or score column — or the model's class labels — name "
         "a GDPR Art. 9/10 special category or a US protected basis (e.g. is_pregnant, "
@@ -286,7 +262,8 @@ class OutputInferenceCheck(Check):
     id: ClassVar[str] = "leakage.output_inference"
     title: ClassVar[str] = "Output does not reveal sensitive attributes"
     dimension: ClassVar[Dimension] = Dimension.ETHICS
-    default_severity: ClassVar[Severity] = Severity.HIGH
+    # The headline harms: a failure caps its dimension's score (policy critical_fail_cap).
+    default_severity: ClassVar[Severity] = Severity.CRITICAL
     description: ClassVar[str] = (
         "Measures how well the model's score (or decision, in predictions-only mode) predicts "
         "each sensitive attribute: ROC AUC (one-vs-rest macro for multi-valued attributes; "
@@ -513,7 +490,7 @@ def _probe_matrix(frame: pd.DataFrame) -> tuple[np.ndarray, list[bool]]:
         if pd.api.types.is_bool_dtype(series):
             columns.append(series.to_numpy(dtype=float))
             categorical.append(False)
-        elif _is_numeric(series):
+        elif is_numeric(series):
             columns.append(pd.to_numeric(series, errors="coerce").to_numpy(dtype=float))
             categorical.append(False)
         else:
@@ -529,7 +506,7 @@ def _feature_codes(
     series: pd.Series,
 ) -> tuple[np.ndarray, int, bool, np.ndarray, int, tuple[str, ...]]:
     """(AUC codes, count, ordered, NMI codes, count, category labels) for one feature."""
-    if _is_numeric(series) and series.nunique() > 16:
+    if is_numeric(series) and series.nunique() > 16:
         values = series.to_numpy(dtype=float)
         codes, n = assoc.quantile_codes(values, _FEATURE_BINS)
         nmi_codes, nmi_n = assoc.quantile_codes(values, _NMI_BINS)

@@ -92,19 +92,6 @@ def prepare(ctx: AuditContext) -> Prepared | None:
     return Prepared(PerformanceData("regression", y_float, pred_float), rows, sd or 1.0)
 
 
-def sensitive_groupings(ctx: AuditContext) -> list[GroupCodes]:
-    """Each sensitive column alone, then their intersections (as the fairness checks group)."""
-    singles = []
-    for name in ctx.sensitive_names:
-        column = ctx.sensitive[name]
-        try:
-            codes, uniques = pd.factorize(column, sort=True)
-        except TypeError:  # mixed types cannot be sorted: compare them as text
-            codes, uniques = pd.factorize(column.astype("string"), sort=True)
-        singles.append(stats.from_codes(name, codes, list(uniques)))
-    return [*singles, *stats.intersections(singles)]
-
-
 def exclusion_reason(
     grouping: GroupCodes, group: int, n: int, total: int, policy: Policy
 ) -> str | None:
@@ -307,7 +294,7 @@ def group_metrics(
     rng = ctx.rng(purpose)
     total = prepared.rows.size
     out: list[GroupMetrics] = []
-    for grouping in sensitive_groupings(ctx):
+    for grouping in ctx.groupings.all:
         codes = grouping.codes[prepared.rows]
         order = np.argsort(codes, kind="stable")
         bounds = np.searchsorted(codes[order], np.arange(grouping.n_groups + 1))

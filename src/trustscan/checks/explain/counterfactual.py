@@ -59,7 +59,8 @@ class CounterfactualFlipCheck(Check):
     id: ClassVar[str] = "explain.counterfactual_flip"
     title: ClassVar[str] = "Counterfactual flip of the sensitive attribute"
     dimension: ClassVar[Dimension] = Dimension.ETHICS
-    default_severity: ClassVar[Severity] = Severity.HIGH
+    # The headline harms: a failure caps its dimension's score (policy critical_fail_cap).
+    default_severity: ClassVar[Severity] = Severity.CRITICAL
     description: ClassVar[str] = (
         "When a sensitive attribute (or a column that encodes it, e.g. one-hot gender_female) is "
         "a model input, sets it to each other group's value for every sampled person and "

@@ -1,0 +1,75 @@
+"""Turn the sensitive columns into group codes once, for every check that compares groups.
+
+Categorical columns keep their values as groups; a numeric column with many distinct values
+(an auto-detected ``age``, say) is cut into quartiles, because comparing every single value
+would make hundreds of tiny groups that can never be judged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from trustscan import stats
+from trustscan.stats.groups import GroupCodes
+
+MAX_GROUPS = 20
+"""A numeric sensitive column with more distinct values than this is grouped into quartiles."""
+
+
+@dataclass(frozen=True)
+class SensitiveGroupings:
+    """Each sensitive column alone, and their intersections (e.g. gender × race)."""
+
+    singles: tuple[GroupCodes, ...]
+    intersections: tuple[GroupCodes, ...]
+
+    @property
+    def all(self) -> tuple[GroupCodes, ...]:
+        return (*self.singles, *self.intersections)
+
+
+def is_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def _range_label(low: float, high: float) -> str:
+    fmt = "{:.0f}" if float(low).is_integer() and float(high).is_integer() else "{:.3g}"
+    return f"{fmt.format(low)}–{fmt.format(high)}"
+
+
+def quartile_codes(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Quartile bin of each value (``-1`` for NaN) and a ``low–high`` label per bin."""
+    present = values[~np.isnan(values)]
+    edges = np.unique(np.quantile(present, [0.25, 0.5, 0.75]))
+    codes = np.searchsorted(edges, values, side="right").astype(np.int64)
+    bounds = [float(present.min()), *edges.tolist(), float(present.max())]
+    labels = []
+    for i in range(len(edges) + 1):
+        in_bin = present[(np.searchsorted(edges, present, side="right")) == i]
+        labels.append(
+            _range_label(in_bin.min(), in_bin.max())
+            if in_bin.size
+            else _range_label(bounds[i], bounds[i + 1])
+        )
+    codes[np.isnan(values)] = -1
+    return codes, tuple(labels)
+
+
+def group_column(name: str, column: pd.Series) -> GroupCodes:
+    """Group codes for one sensitive column; missing values form the ``unknown`` group."""
+    if is_numeric(column) and column.nunique(dropna=True) > MAX_GROUPS:
+        codes, labels = quartile_codes(column.to_numpy(dtype=float))
+        return stats.from_codes(name, codes, list(labels))
+    try:
+        codes, uniques = pd.factorize(column, sort=True)
+    except TypeError:  # mixed types cannot be sorted: compare them as text
+        codes, uniques = pd.factorize(column.astype("string"), sort=True)
+    return stats.from_codes(name, codes, list(uniques))
+
+
+def sensitive_groupings(sensitive: pd.DataFrame) -> SensitiveGroupings:
+    singles = [group_column(str(name), sensitive[name]) for name in sensitive.columns]
+    return SensitiveGroupings(tuple(singles), tuple(stats.intersections(singles)))
