@@ -311,7 +311,7 @@ def demo(out_dir: str, quiet: bool, debug: bool) -> None:
     input, proxies are), a retail model whose score reveals pregnancy, and a fair lending
     control. Reports go to OUT/<case>/. Exits 0 when every audit ran, whatever it found.
     """
-    from trustscan.demo import CASES, sample_data_path, train_and_save
+    from trustscan.demo import CASES, sample_data_path, train_and_save, with_governance_docs
 
     with exit_codes(debug):
         root = Path(out_dir).resolve()
@@ -327,6 +327,8 @@ def demo(out_dir: str, quiet: bool, debug: bool) -> None:
                 "debug": debug,
             }
             config = make_scan_config(options, cwd=root, command_line=tuple(sys.argv))
+            # Each case ships a model card and consequence scan as examples of good documentation.
+            config = with_governance_docs(config, case)
             outputs = {fmt: root / case.name / fmt.default_filename for fmt in OutputFormat}
             report = execute_scan(config, outputs, quiet=quiet)
             if not quiet:

@@ -7,7 +7,7 @@ loaded back through the same skops path a user's model takes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import skops.io as sio
@@ -17,6 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+from trustscan.config import ScanConfig
 from trustscan.loading import read_table
 from trustscan.resources import resource_dir
 
@@ -91,6 +92,20 @@ CASES: tuple[DemoCase, ...] = (
 
 def sample_data_path(case: DemoCase) -> Path:
     return resource_dir("sample_data") / case.data_file
+
+
+def governance_paths(case: DemoCase) -> tuple[Path, Path]:
+    """The case's shipped model card and consequence scan, as examples of good documentation."""
+    folder = resource_dir("sample_data") / "governance" / case.name
+    return folder / "model_card.yaml", folder / "consequences.yaml"
+
+
+def with_governance_docs(config: ScanConfig, case: DemoCase) -> ScanConfig:
+    """``config`` with its docs policy pointing at the case's shipped documents (absolute
+    paths, because the docs checks resolve them against the working directory)."""
+    card, consequences = governance_paths(case)
+    docs = replace(config.policy.docs, model_card=str(card), consequences=str(consequences))
+    return replace(config, policy=replace(config.policy, docs=docs))
 
 
 def build_model(case: DemoCase) -> Pipeline | HistGradientBoostingClassifier:

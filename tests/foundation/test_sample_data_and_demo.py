@@ -60,3 +60,15 @@ def test_demo_writes_reports_for_every_case(
         report = json.loads((tmp_path / "demo" / case / "report.json").read_text())
         assert report["inputs"]["model_path"].endswith(f"{case}.skops")
         assert (tmp_path / "demo" / case / "report.html").exists()
+        # Each case is documented by its shipped model card and consequence scan, and every
+        # failing finding of the audit is linked from a consequence.
+        docs = {r["check_id"]: r for r in report["results"] if r["check_id"].startswith("docs.")}
+        card, scan = docs["docs.model_card"], docs["docs.consequence_scan"]
+        assert card["status"] == "pass", card["summary"]
+        assert Path(card["metrics"]["path"]).parts[-3:] == ("governance", case, "model_card.yaml")
+        assert scan["status"] == "pass", scan["summary"]
+        assert scan["metrics"]["schema_errors"] == 0
+        assert scan["metrics"]["uncovered"] == []
+        failing = [r for r in report["results"] if r["status"] == "fail"]
+        assert (scan["metrics"]["failed_findings"] > 0) == bool(failing), case
+        assert bool(failing) == (case != "fair_lending"), case
