@@ -16,6 +16,7 @@ import pandas as pd
 from trustscan.config import ScanConfig
 from trustscan.errors import InputError
 from trustscan.loading import ModelAdapter, load_model, read_table
+from trustscan.loading.data import read_column_names
 from trustscan.loading.reports import read_report
 from trustscan.sensitive.autodetect import detect_for_audit
 from trustscan.sensitive_groups import SensitiveGroupings, sensitive_groupings
@@ -121,11 +122,18 @@ def build_context(config: ScanConfig) -> AuditContext:
         if config.model_path is not None
         else None
     )
-    data = read_table(config.data_path, encoding=config.encoding)
+    available = read_column_names(config.data_path)
+    columns = _columns_to_read(config, model, available)
+    data = read_table(config.data_path, encoding=config.encoding, columns=columns)
     if config.baseline_path is not None:
         read_report(config.baseline_path, what="baseline report")  # bad input: exit 2 up front
     where = config.data_path.name
     notes: list[str] = []
+    if columns is not None and available is not None and len(columns) < len(available):
+        notes.append(
+            f"Read {len(columns)} of {len(available)} columns from {where}: the others are "
+            "not model inputs, target, sensitive, decision/score or id columns."
+        )
     if not config.sensitive:  # never audit silently without sensitive attributes: detect, say so
         detected, detection_notes = detect_for_audit(
             data, (config.target, config.predictions_column, config.scores_column)
@@ -208,6 +216,35 @@ def build_context(config: ScanConfig) -> AuditContext:
         prediction_seconds=prediction_seconds,
         baseline_path=config.baseline_path,
     )
+
+
+def _columns_to_read(
+    config: ScanConfig, model: ModelAdapter | None, available: tuple[str, ...] | None
+) -> list[str] | None:
+    """The columns the audit uses, in file order; None = read every column.
+
+    Needed: target, sensitive, decision and score columns, the features, and id-like
+    columns (cheap, and they keep ``data.quality``'s duplicate count about whole records).
+    Everything is needed when the features are not known before reading (predictions-only
+    mode without ``--features``, where every other column is a feature and a candidate
+    proxy for ``leakage.proxy_features``; or a model without recorded input names) or when
+    sensitive columns must be auto-detected from the data.
+    """
+    if available is None or not config.sensitive:
+        return None
+    if config.features is not None:
+        features: tuple[str, ...] = config.features
+    elif model is not None and model.feature_names is not None:
+        features = model.feature_names
+    else:
+        return None
+    wanted = {
+        *features,
+        *config.sensitive,
+        *(c for c in (config.target, config.predictions_column, config.scores_column) if c),
+    }
+    # Names the file lacks are left out here; the checks below then raise the usual error.
+    return [c for c in available if c in wanted or _ID_LIKE.search(c)]
 
 
 def _rebuild_adapter(model: ModelAdapter) -> ModelAdapter:

@@ -395,6 +395,19 @@ def separability_scores(
     """
     codes = np.asarray(codes, dtype=np.int64)
     scores = np.asarray(scores, dtype=float)
+    if scores.ndim == 1 and scores.size and not np.isnan(scores).any():
+        # One sort serves both the exact AUC and the bins (rankdata + unique sort twice).
+        distinct, level = np.unique(scores, return_inverse=True)
+        level = level.reshape(-1)
+        bins, n_bins = _level_bins(scores, distinct, level, max_bins)
+        return separability(
+            crosstab(codes, n_classes, bins, n_bins),
+            ordered=True,
+            resamples=resamples,
+            confidence=confidence,
+            rng=rng,
+            exact_auc=_auc_ovr_levels(codes, level, n_classes),
+        )
     exact = roc_auc_ovr(codes, scores, n_classes)
     if scores.ndim == 1 or n_classes == 2:
         column = scores if scores.ndim == 1 else scores[:, 1]
@@ -441,6 +454,33 @@ def separability_scores(
         resamples=resamples,
         confidence=confidence,
     )
+
+
+def _level_bins(
+    values: FloatArray, distinct: FloatArray, level: IntArray, max_bins: int
+) -> tuple[IntArray, int]:
+    """``quantile_codes(values, max_bins)`` for NaN-free values already sorted into levels."""
+    if distinct.size <= max_bins:
+        return level + 1, distinct.size + 1
+    edges = np.unique(np.quantile(values, np.linspace(0, 1, max_bins + 1)[1:-1]))
+    per_level = np.searchsorted(edges, distinct, side="right") + 1
+    return per_level[level], edges.size + 2
+
+
+def _auc_ovr_levels(codes: IntArray, level: IntArray, n_classes: int) -> FloatArray:
+    """``roc_auc_ovr(codes, scores, n_classes)`` from the scores' dense levels (1-D scores)."""
+    n = codes.size
+    counts = np.bincount(codes, minlength=n_classes).astype(float)
+    per_level = np.bincount(level).astype(float)
+    mean_rank = np.cumsum(per_level) - (per_level - 1) / 2.0  # average rank of tied rows
+    rank_sums = np.bincount(codes, weights=mean_rank[level], minlength=n_classes)
+    out = np.full(n_classes, np.nan)
+    for c in range(n_classes):
+        if 0 < counts[c] < n:
+            out[c] = (rank_sums[c] - counts[c] * (counts[c] + 1) / 2) / (
+                counts[c] * (n - counts[c])
+            )
+    return out
 
 
 def stratified_indices(codes: IntArray, size: int, rng: np.random.Generator) -> IntArray:

@@ -1,0 +1,476 @@
+"""End-to-end benchmark: ``trustscan scan`` timings and peak memory beside its peers.
+
+One command, from a fresh clone (after ``pip install -e ".[test]"``):
+
+    python benchmarks/run.py                    # 100k, 1M, 10M rows; medians of 3 runs
+    python benchmarks/run.py --quick            # smoke run on 2,000 rows, a few seconds
+
+For every size it generates synthetic Parquet files once (cached in ``--cache``, default
+``$TMPDIR/trustscan-bench``) and measures, each in a fresh subprocess (wall seconds and the
+child's peak RSS from ``wait4``):
+
+- ``full``: ``trustscan scan`` with a scikit-learn Pipeline (StandardScaler +
+  LogisticRegression) on 50 numeric features, predictions included. The 10M full scan needs
+  ~4 GB for the feature matrix alone and is only run with ``--full-10m``;
+- ``predictions``: ``trustscan scan`` in predictions-only mode (logged decisions + scores,
+  a target, 2 sensitive columns, 8 candidate proxy columns, an id column);
+- peers on the predictions-only data: fairlearn ``MetricFrame`` (six metrics for gender,
+  race and gender × race, as ``bench_fairness.py``) without and with bootstrap, and
+  Aequitas 1.1 ``Group().get_crosstabs`` + ``Bias().get_disparity_major_group`` when the
+  virtualenv ``--aequitas-python`` (default ``/work/aequitas-venv/bin/python``) exists.
+
+fairlearn's bootstrap re-runs the whole frame per resample; it is timed with ``--fairlearn-boot``
+resamples (default 10) and extrapolated linearly to 100, labelled as such. trustscan's fairness
+section (its two ``fairness.*`` checks, 1,000 count-level bootstrap resamples each) is read from
+the per-check durations in the scan's JSON report.
+
+Medians, trustscan/peer ratios and the machine load (``os.getloadavg``) are printed and written
+to ``--json`` (default ``benchmarks/results/run-<UTC time>.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+RACES = ("asian", "black", "hispanic", "other", "white")
+RACE_P = (0.1, 0.15, 0.2, 0.05, 0.5)
+N_FEATURES = 50
+N_PROXY_COLUMNS = 8
+CHUNK = 500_000
+DEFAULT_ROWS = (100_000, 1_000_000, 10_000_000)
+AEQUITAS_PYTHON = Path("/work/aequitas-venv/bin/python")
+FAIRNESS_CHECKS = ("fairness.selection_rate", "fairness.error_rates")
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _chunk_columns(rng: np.random.Generator, n: int, n_features: int) -> dict[str, np.ndarray]:
+    """One chunk of people: sensitive attributes, features (f00 a gender proxy), a target."""
+    gender = rng.choice(np.array(["female", "male"], dtype=object), size=n)
+    race = rng.choice(np.array(RACES, dtype=object), size=n, p=RACE_P)
+    female = gender == "female"
+    features = rng.normal(size=(n, n_features))
+    features[:, 0] += 0.8 * female  # a proxy: the model never sees gender, but f00 carries it
+    logit = features[:, :5] @ np.array([0.8, -0.6, 0.5, 0.4, -0.3]) - 0.3 * female - 0.8
+    y = rng.random(n) < 1.0 / (1.0 + np.exp(-logit))
+    columns: dict[str, np.ndarray] = {"gender": gender, "race": race}
+    for j in range(n_features):
+        columns[f"f{j:02d}"] = features[:, j]
+    columns["y"] = y.astype(np.int64)
+    return columns
+
+
+def _write_parquet(path: Path, rows: int, make_chunk: Any, seed: int) -> None:
+    """Write ``rows`` rows chunk by chunk (bounded memory even at 10M x 50) to ``path``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(seed)
+    partial = path.with_suffix(".partial")
+    writer = None
+    start = 0
+    try:
+        while start < rows:
+            n = min(CHUNK, rows - start)
+            table = pa.table(make_chunk(rng, n, start))
+            if writer is None:
+                writer = pq.ParquetWriter(partial, table.schema)
+            writer.write_table(table, row_group_size=min(CHUNK, 1_000_000))
+            start += n
+    finally:
+        if writer is not None:
+            writer.close()
+    partial.replace(path)
+
+
+def make_full_data(path: Path, rows: int, seed: int = 0) -> None:
+    """Parquet for the full scan: gender, race, f00..f49, y."""
+    _write_parquet(path, rows, lambda rng, n, _s: _chunk_columns(rng, n, N_FEATURES), seed)
+
+
+def fit_model(path: Path, seed: int = 0) -> None:
+    """A StandardScaler + LogisticRegression on f00..f49, fitted on 20k rows, saved with skops."""
+    import pandas as pd
+    import skops.io as sio
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    columns = _chunk_columns(np.random.default_rng(seed + 1), 20_000, N_FEATURES)
+    frame = pd.DataFrame(columns)
+    names = [f"f{j:02d}" for j in range(N_FEATURES)]
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=500))
+    model.fit(frame[names], frame["y"])
+    partial = path.with_suffix(".partial")
+    sio.dump(model, partial)
+    partial.replace(path)
+
+
+def make_predictions_data(path: Path, rows: int, seed: int = 0) -> None:
+    """Parquet for predictions-only mode: a logged score and decision per person."""
+
+    def chunk(rng: np.random.Generator, n: int, start: int) -> dict[str, np.ndarray]:
+        base = _chunk_columns(rng, n, N_PROXY_COLUMNS)
+        y = base["y"].astype(bool)
+        female = base["gender"] == "female"
+        logit = -1.0 + 2.0 * y - 0.4 * female - 0.2 * (base["race"] == "black")
+        score = 1.0 / (1.0 + np.exp(-(logit + rng.normal(0.0, 1.0, n))))
+        out: dict[str, np.ndarray] = {"applicant_id": np.arange(start, start + n)}
+        out.update({k: v for k, v in base.items() if k != "y"})
+        out.update({"y_true": y.astype(np.int64), "score": score})
+        out["y_pred"] = (score >= 0.5).astype(np.int64)
+        return out
+
+    _write_parquet(path, rows, chunk, seed)
+
+
+def dataset(cache: Path, kind: str, rows: int) -> Path:
+    """The cached Parquet file (generated on first use)."""
+    path = cache / f"{kind}_{rows}.parquet"
+    if not path.exists():
+        started = time.perf_counter()
+        (make_full_data if kind == "full" else make_predictions_data)(path, rows)
+        print(f"  generated {path.name} in {time.perf_counter() - started:.1f} s", flush=True)
+    return path
+
+
+def model_file(cache: Path) -> Path:
+    path = cache / "model.skops"
+    if not path.exists():
+        fit_model(path)
+    return path
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Measurement:
+    name: str
+    rows: int
+    wall_s: list[float] = field(default_factory=list)
+    peak_rss_mb: list[float] = field(default_factory=list)
+    section_s: dict[str, list[float]] = field(default_factory=dict)
+    load: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def median_s(self) -> float:
+        return statistics.median(self.wall_s) if self.wall_s else float("nan")
+
+    @property
+    def peak_mb(self) -> float:
+        return max(self.peak_rss_mb) if self.peak_rss_mb else float("nan")
+
+    def section(self, name: str) -> float:
+        values = self.section_s.get(name, [])
+        return statistics.median(values) if values else float("nan")
+
+    def summary(self) -> dict[str, Any]:
+        out = asdict(self)
+        out.update(
+            median_s=self.median_s,
+            peak_rss_mb_max=self.peak_mb,
+            section_median_s={k: self.section(k) for k in self.section_s},
+        )
+        return out
+
+
+def measure(command: Sequence[str]) -> tuple[float, float, str]:
+    """Wall seconds, the child's own peak RSS (MB) and its stdout.
+
+    ``command`` is ``[python, ARGS...]``; it runs as ``[python, _peak.py, ARGS...]`` so the
+    child reports its ``VmHWM`` (see ``_peak.py`` for why ``wait4`` cannot be used).
+    """
+    python, *rest = command
+    with tempfile.TemporaryDirectory() as tmp:
+        peak_file = Path(tmp) / "peak"
+        env = {**os.environ, "TRUSTSCAN_BENCH_PEAK": str(peak_file)}
+        started = time.perf_counter()
+        process = subprocess.run(
+            [python, str(HERE / "_peak.py"), *rest], capture_output=True, text=True, env=env
+        )
+        wall = time.perf_counter() - started
+        if process.returncode not in (0, 1):  # 1 = the audit ran and its policy failed: fine
+            raise RuntimeError(
+                f"{' '.join(map(str, command[:5]))} ... exited {process.returncode}:\n"
+                f"{process.stderr[-3000:]}"
+            )
+        peak_kb = float(peak_file.read_text()) if peak_file.exists() else float("nan")
+    return wall, peak_kb / 1024, process.stdout
+
+
+def scan_command(kind: str, data: Path, model: Path | None, report: Path) -> list[str]:
+    command = [sys.executable, "-m", "trustscan", "scan", "--data", str(data)]
+    if kind == "full":
+        assert model is not None
+        command += ["--model", str(model), "--target", "y"]
+    else:
+        command += ["--predictions", "y_pred", "--scores", "score", "--target", "y_true"]
+    command += ["--sensitive", "gender,race", "--json", str(report), "--no-ledger", "--quiet"]
+    return command
+
+
+def time_scan(kind: str, rows: int, data: Path, model: Path | None, reps: int) -> Measurement:
+    result = Measurement(f"trustscan scan ({kind})", rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        report_path = Path(tmp) / "report.json"
+        command = scan_command(kind, data, model, report_path)
+        for rep in range(reps):
+            result.load.append(os.getloadavg()[0])
+            wall, rss, _ = measure(command)
+            report = json.loads(report_path.read_text(encoding="utf-8"))
+            result.wall_s.append(wall)
+            result.peak_rss_mb.append(rss)
+            sections = _sections(report)
+            for name, seconds in sections.items():
+                result.section_s.setdefault(name, []).append(seconds)
+            print(
+                f"    {result.name} {rows:,} rows rep {rep + 1}/{reps}: {wall:.2f} s, "
+                f"peak {rss:,.0f} MB, fairness {sections.get('fairness', 0):.2f} s, "
+                f"load {result.load[-1]:.2f}",
+                flush=True,
+            )
+    return result
+
+
+def _sections(report: dict[str, Any]) -> dict[str, float]:
+    """Seconds per check family (``fairness``, ``leakage``, ...) from the report's results."""
+    out: dict[str, float] = {}
+    for item in report.get("results", []):
+        family = str(item.get("check_id", "")).split(".", 1)[0]
+        out[family] = out.get(family, 0.0) + float(item.get("duration_s") or 0.0)
+    out["checks_total"] = sum(out.values())
+    return out
+
+
+def time_peer(peer: str, rows: int, data: Path, reps: int, boot: int, python: Path) -> Measurement:
+    """A peer in its own process; the child reports its compute seconds (after reading)."""
+    name = {
+        "fairlearn": f"fairlearn MetricFrame (n_boot={boot})"
+        if boot
+        else "fairlearn MetricFrame (no bootstrap)",
+        "aequitas": "Aequitas 1.1 crosstabs+bias",
+    }[peer]
+    result = Measurement(name, rows)
+    script = HERE / ("peer_aequitas.py" if peer == "aequitas" else "run.py")
+    command = [str(python), str(script)]
+    command += ["--peer-child", peer, "--peer-data", str(data), "--peer-boot", str(boot)]
+    if peer == "aequitas":
+        command = [str(python), str(script), str(data)]
+    for rep in range(reps):
+        result.load.append(os.getloadavg()[0])
+        wall, rss, stdout = measure(command)
+        figures = json.loads(stdout.strip().splitlines()[-1])
+        result.wall_s.append(float(figures["compute_s"]))
+        result.peak_rss_mb.append(rss)
+        result.section_s.setdefault("process_wall", []).append(wall)
+        print(
+            f"    {name} {rows:,} rows rep {rep + 1}/{reps}: {figures['compute_s']:.2f} s "
+            f"compute ({wall:.1f} s process), peak {rss:,.0f} MB, load {result.load[-1]:.2f}",
+            flush=True,
+        )
+    return result
+
+
+def peer_child_fairlearn(data: Path, boot: int) -> None:
+    """Child process: read the columns fairlearn needs, time the MetricFrames, print JSON."""
+    import pandas as pd
+
+    sys.path.insert(0, str(HERE))
+    from bench_fairness import run_fairlearn
+
+    frame = pd.read_parquet(data, columns=["gender", "race", "y_true", "y_pred"])
+    started = time.perf_counter()
+    run_fairlearn(frame, boot or None)
+    print(json.dumps({"compute_s": time.perf_counter() - started}))
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rows", type=int, nargs="+", default=list(DEFAULT_ROWS))
+    parser.add_argument("--reps", type=int, default=3, help="runs per trustscan measurement")
+    parser.add_argument("--peer-reps", type=int, default=1, help="runs per peer measurement")
+    parser.add_argument("--fairlearn-boot", type=int, default=10)
+    parser.add_argument(
+        "--peer-max-rows",
+        type=int,
+        default=1_000_000,
+        help="run the peers only up to this size (fairlearn at 10M takes many minutes)",
+    )
+    parser.add_argument("--full-10m", action="store_true", help="also run the 10M full scan")
+    parser.add_argument("--only", choices=("full", "predictions", "peers"), nargs="+")
+    parser.add_argument("--quick", action="store_true", help="2,000 rows, 1 run: a smoke test")
+    parser.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "trustscan-bench"
+    )
+    parser.add_argument("--json", type=Path, default=None, help="where to write the figures")
+    parser.add_argument("--aequitas-python", type=Path, default=AEQUITAS_PYTHON)
+    parser.add_argument("--peer-child", choices=("fairlearn",), help=argparse.SUPPRESS)
+    parser.add_argument("--peer-data", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--peer-boot", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.peer_child:
+        peer_child_fairlearn(args.peer_data, args.peer_boot)
+        return 0
+    if args.quick:
+        args.rows, args.reps, args.peer_reps, args.fairlearn_boot = [2_000], 1, 1, 2
+    parts = set(args.only or ("full", "predictions", "peers"))
+    args.cache.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    out_path = args.json or HERE / "results" / f"run-{stamp}.json"
+
+    print(
+        f"trustscan benchmark  {platform.node()}  cpus={os.cpu_count()}  "
+        f"load={' '.join(f'{x:.2f}' for x in os.getloadavg())}  cache={args.cache}",
+        flush=True,
+    )
+    measurements: list[Measurement] = []
+    skipped: list[str] = []
+    aequitas = args.aequitas_python if args.aequitas_python.exists() else None
+    if "peers" in parts and aequitas is None:
+        skipped.append(
+            f"Aequitas: {args.aequitas_python} not found; create it with "
+            "`python -m venv /work/aequitas-venv && /work/aequitas-venv/bin/pip install "
+            "'aequitas==1.1.*' 'pandas<3' pyarrow` (Aequitas 1.1 needs pandas < 3)"
+        )
+        print(f"  SKIP {skipped[-1]}", flush=True)
+    for rows in args.rows:
+        print(f"\n== {rows:,} rows", flush=True)
+        if "full" in parts:
+            if rows >= 10_000_000 and not args.full_10m:
+                skipped.append(f"full scan at {rows:,} rows (pass --full-10m to run it)")
+                print(f"  SKIP {skipped[-1]}", flush=True)
+            else:
+                data = dataset(args.cache, "full", rows)
+                measurements.append(
+                    time_scan("full", rows, data, model_file(args.cache), args.reps)
+                )
+        if parts & {"predictions", "peers"}:
+            data = dataset(args.cache, "pred", rows)
+        if "predictions" in parts:
+            measurements.append(time_scan("predictions", rows, data, None, args.reps))
+        if "peers" in parts:
+            if rows > args.peer_max_rows:
+                skipped.append(f"peers at {rows:,} rows (--peer-max-rows {args.peer_max_rows:,})")
+                print(f"  SKIP {skipped[-1]}", flush=True)
+                continue
+            python = Path(sys.executable)
+            measurements.append(time_peer("fairlearn", rows, data, args.peer_reps, 0, python))
+            if args.fairlearn_boot:
+                boot = time_peer(
+                    "fairlearn", rows, data, args.peer_reps, args.fairlearn_boot, python
+                )
+                measurements.append(boot)
+            if aequitas is not None:
+                measurements.append(time_peer("aequitas", rows, data, args.peer_reps, 0, aequitas))
+
+    figures = summarise(measurements, args.fairlearn_boot)
+    print_summary(figures)
+    payload = {
+        "created_utc": stamp,
+        "machine": {
+            "node": platform.node(),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_at_end": os.getloadavg(),
+        },
+        "command": [Path(sys.executable).name, *sys.argv],
+        "measurements": [m.summary() for m in measurements],
+        "figures": figures,
+        "skipped": skipped,
+    }
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(json.dumps(payload, indent=2, default=float), encoding="utf-8")
+    print(f"\nfigures written to {out_path}")
+    return 0
+
+
+def summarise(measurements: list[Measurement], boot: int) -> list[dict[str, Any]]:
+    """One row per size: medians, peak memory, ratios trustscan/peer."""
+    by_size: dict[int, dict[str, Measurement]] = {}
+    for m in measurements:
+        by_size.setdefault(m.rows, {})[m.name] = m
+    rows_out = []
+    for rows, group in sorted(by_size.items()):
+        full = group.get("trustscan scan (full)")
+        pred = group.get("trustscan scan (predictions)")
+        fl0 = group.get("fairlearn MetricFrame (no bootstrap)")
+        flb = group.get(f"fairlearn MetricFrame (n_boot={boot})")
+        aeq = group.get("Aequitas 1.1 crosstabs+bias")
+        row: dict[str, Any] = {"rows": rows}
+        if full:
+            row.update(
+                full_scan_s=full.median_s,
+                full_peak_mb=full.peak_mb,
+                full_fairness_s=full.section("fairness"),
+            )
+        if pred:
+            row.update(
+                predictions_scan_s=pred.median_s,
+                predictions_peak_mb=pred.peak_mb,
+                fairness_section_s=pred.section("fairness"),
+                load=statistics.median(pred.load),
+            )
+        if fl0:
+            row["fairlearn_s"] = fl0.median_s
+        if fl0 and flb:
+            per = max(flb.median_s - fl0.median_s, 0.0) / max(boot, 1)
+            row["fairlearn_boot_s"] = flb.median_s
+            row["fairlearn_boot100_extrapolated_s"] = fl0.median_s + 100 * per
+        if aeq:
+            row["aequitas_s"] = aeq.median_s
+        fair = row.get("fairness_section_s")
+        if fair and fair > 0:
+            for key in ("fairlearn_s", "fairlearn_boot100_extrapolated_s", "aequitas_s"):
+                if key in row:
+                    row[f"ratio_{key.removesuffix('_s')}_over_trustscan_fairness"] = row[key] / fair
+        rows_out.append(row)
+    return rows_out
+
+
+def print_summary(figures: list[dict[str, Any]]) -> None:
+    print("\n== medians (seconds; peak RSS in MB)")
+    for row in figures:
+        parts = [f"{row['rows']:>11,} rows"]
+        for key, label in (
+            ("full_scan_s", "full scan"),
+            ("full_peak_mb", "full peak MB"),
+            ("predictions_scan_s", "pred-only scan"),
+            ("predictions_peak_mb", "pred-only peak MB"),
+            ("fairness_section_s", "trustscan fairness"),
+            ("fairlearn_s", "fairlearn"),
+            ("fairlearn_boot100_extrapolated_s", "fairlearn n_boot=100 (extrapolated)"),
+            ("aequitas_s", "aequitas"),
+        ):
+            if key in row:
+                value = row[key]
+                parts.append(f"{label} {value:,.0f}" if "MB" in label else f"{label} {value:.3g}")
+        print("  " + " | ".join(parts))
+        for key, value in row.items():
+            if key.startswith("ratio_"):
+                print(f"      {key}: {value:,.1f}x")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
