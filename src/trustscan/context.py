@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -65,6 +66,8 @@ class AuditContext:
     prediction_seconds: float = 0.0
     baseline_path: Path | None = None
     """A previous JSON report to compare this audit with (``--baseline``)."""
+    baseline: Mapping[str, Any] | None = None
+    """That report, parsed once while loading (a bad file is an input error, exit 2)."""
 
     @property
     def n_rows(self) -> int:
@@ -125,8 +128,11 @@ def build_context(config: ScanConfig) -> AuditContext:
     available = read_column_names(config.data_path)
     columns = _columns_to_read(config, model, available)
     data = read_table(config.data_path, encoding=config.encoding, columns=columns)
-    if config.baseline_path is not None:
-        read_report(config.baseline_path, what="baseline report")  # bad input: exit 2 up front
+    baseline = (
+        read_report(config.baseline_path, what="baseline report")
+        if config.baseline_path is not None
+        else None
+    )
     where = config.data_path.name
     notes: list[str] = []
     if columns is not None and available is not None and len(columns) < len(available):
@@ -215,6 +221,7 @@ def build_context(config: ScanConfig) -> AuditContext:
         notes=tuple(notes),
         prediction_seconds=prediction_seconds,
         baseline_path=config.baseline_path,
+        baseline=baseline,
     )
 
 

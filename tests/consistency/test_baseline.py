@@ -33,7 +33,11 @@ def audit(informative_b: bool, baseline: Path | None = None) -> dict[str, Any]:
     ctx = predictions_context(
         frame, sensitive=["group"], target="y", decisions="decision", scores="score"
     )
-    ctx = dataclasses.replace(ctx, baseline_path=baseline)
+    ctx = dataclasses.replace(
+        ctx,
+        baseline_path=baseline,
+        baseline=read_report(baseline, what="baseline report") if baseline else None,
+    )
     results = run_checks(ctx, POLICY, checks=CHECKS, debug=True)
     return {
         "schema_version": "1.0",

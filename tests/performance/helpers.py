@@ -20,7 +20,6 @@ def model_context(
     sensitive: list[str],
     target: str | None,
     seed: int = 0,
-    baseline_path: Path | None = None,
 ) -> AuditContext:
     """A context the way ``build_context`` makes one: predict once, share the results."""
     adapter = adapter_for_estimator(model, kind="sklearn", source="memory")
@@ -54,7 +53,6 @@ def model_context(
         seed=seed,
         data_path=Path("memory.csv"),
         model_path=Path("memory.skops"),
-        baseline_path=baseline_path,
     )
 
 

@@ -19,7 +19,6 @@ from trustscan.checks.performance import exclusion_reason, small_groups_finding
 from trustscan.compare import compare_reports, results_as_report
 from trustscan.context import AuditContext
 from trustscan.errors import InputError
-from trustscan.loading.reports import read_report
 from trustscan.policy import Policy
 from trustscan.scoring import verdict
 from trustscan.stats.performance import wilson_interval
@@ -372,9 +371,9 @@ class BaselineCheck(Check):
     def run_after(
         self, ctx: AuditContext, policy: Policy, earlier: tuple[CheckResult, ...]
     ) -> CheckResult:
-        if ctx.baseline_path is None:
+        if ctx.baseline is None:
             return self.skip("no baseline report (--baseline PREVIOUS.json)")
-        old = read_report(ctx.baseline_path, what="baseline report")
+        old = ctx.baseline
         inputs = {
             "data_path": str(ctx.data_path),
             "model_path": str(ctx.model_path) if ctx.model_path else None,
