@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from performance.helpers import model_context, predictions_context
+from context_builders import model_context
+from performance.helpers import predictions_context
 
 from consistency.estimators import DeterministicModel, NoisyModel, threshold_frame
 from trustscan.checks.consistency import DeterminismCheck, PerturbationCheck, perturb

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from context_builders import model_context
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -14,8 +15,6 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from trustscan.context import AuditContext
 from trustscan.demo import CASES, build_model, sample_data_path
 from trustscan.loading import read_table
-
-from .helpers import model_context
 
 NUMERIC = ["experience", "score"]
 

@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pandas as pd
+from context_builders import model_context
 from sklearn.linear_model import LogisticRegression
 
 from trustscan.checks.explain import CounterfactualFlipCheck
@@ -14,7 +15,6 @@ from trustscan.policy import ExplainPolicy, Policy
 from trustscan.types import Status
 
 from .conftest import NUMERIC, applicants
-from .helpers import model_context
 
 
 def test_a_model_that_takes_gender_as_an_input_fails(gender_input_ctx: AuditContext) -> None:

@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pytest
+from context_builders import model_context
 from fairlearn.metrics import demographic_parity_ratio
 from sklearn.linear_model import LinearRegression
 
@@ -16,7 +17,6 @@ from trustscan.policy import Policy
 from trustscan.types import Status
 
 from .conftest import NUMERIC, applicants
-from .helpers import model_context
 
 
 def test_recruiting_proxy_is_ranked_first(recruiting_ctx: AuditContext) -> None:

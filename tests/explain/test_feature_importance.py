@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from context_builders import model_context
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LinearRegression
@@ -19,7 +20,6 @@ from trustscan.policy import ExplainPolicy, Policy
 from trustscan.types import Status
 
 from .conftest import NUMERIC, applicants
-from .helpers import model_context
 
 
 def _table(result_metrics: dict) -> dict[str, dict]:

@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+from context_builders import model_context
 from sklearn.inspection import partial_dependence, permutation_importance
 
 from trustscan.checks.explain import GroupImportanceCheck
@@ -14,7 +15,6 @@ from trustscan.policy import Policy
 from trustscan.types import Status
 
 from .conftest import NUMERIC, applicants, pipeline
-from .helpers import model_context
 
 
 def test_recruiting_proxy_matters_only_for_women(recruiting_ctx: AuditContext) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+from context_builders import model_context
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from trustscan.checks.explain import (
@@ -17,7 +18,6 @@ from trustscan.policy import Policy
 from trustscan.types import Status
 
 from .conftest import applicants
-from .helpers import model_context
 
 
 def test_multiclass_model_with_gender_input() -> None:

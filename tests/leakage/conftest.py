@@ -9,51 +9,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from context_builders import model_context
 from threadpoolctl import threadpool_limits
 
 from trustscan.context import AuditContext
-from trustscan.loading.adapter import adapter_for_estimator
 from trustscan.policy import Policy, StatsPolicy
-
-
-def model_context(
-    data: pd.DataFrame,
-    model: Any,
-    *,
-    features: list[str],
-    sensitive: list[str],
-    target: str | None,
-    seed: int = 0,
-) -> AuditContext:
-    """A binary/multiclass context the way ``build_context`` makes one, for a fitted model."""
-    adapter = adapter_for_estimator(model, kind="sklearn", source="memory")
-    frame = data.loc[:, features]
-    predictions = adapter.predict(frame)
-    proba = adapter.predict_proba(frame)
-    classes = adapter.classes
-    assert classes is not None
-    task = "binary" if len(classes) == 2 else "multiclass"
-    positive = classes[-1] if task == "binary" else None
-    scores = (
-        proba[:, list(classes).index(positive)] if task == "binary" and proba is not None else None
-    )
-    return AuditContext(
-        data=data,
-        features=frame,
-        sensitive=data.loc[:, sensitive],
-        target_name=target,
-        y_true=data[target].to_numpy() if target else None,
-        predictions=np.asarray(predictions),
-        scores=scores,
-        proba=proba,
-        task=task,  # type: ignore[arg-type]
-        classes=classes,
-        positive_label=positive,
-        model=adapter,
-        seed=seed,
-        data_path=Path("memory.csv"),
-        model_path=Path("memory.skops"),
-    )
 
 
 def predictions_context(
