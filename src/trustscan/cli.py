@@ -21,6 +21,7 @@ from trustscan.audit import run_audit
 from trustscan.cli_accountability import COMMANDS as ACCOUNTABILITY_COMMANDS
 from trustscan.cli_accountability import record_scan
 from trustscan.cli_diff import diff as diff_command
+from trustscan.cli_render import render_command
 from trustscan.config import ScanConfig, make_scan_config
 from trustscan.errors import InputError
 from trustscan.outputs import write_atomically
@@ -359,6 +360,7 @@ def explain(check_id: str) -> None:
 for _command in ACCOUNTABILITY_COMMANDS:
     main.add_command(_command)
 main.add_command(diff_command)
+main.add_command(render_command)
 
 
 def run() -> None:

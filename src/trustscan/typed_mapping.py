@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import enum
 import types
 import typing
 from collections.abc import Mapping
@@ -48,6 +49,8 @@ def dataclass_from_mapping(cls: type[T], data: Mapping[str, Any], where: str) ->
 
 
 def _coerce(hint: Any, raw: Any, where: str) -> Any:
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return _enum_member(hint, raw, where)
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
@@ -101,3 +104,15 @@ def _coerce(hint: Any, raw: Any, where: str) -> Any:
             raise InputError(f"{where} must be a string, got {raw!r}")
         return raw
     raise TypeError(f"unsupported field type {hint!r} at {where}")  # a programming error
+
+
+def _enum_member(hint: type[enum.Enum], raw: Any, where: str) -> enum.Enum:
+    """An enum member by value (``"fail"``) or, for ordered enums written as labels, by name."""
+    try:
+        return hint(raw)
+    except ValueError:
+        pass
+    if isinstance(raw, str) and raw.upper() in hint.__members__:
+        return hint[raw.upper()]
+    allowed = ", ".join(str(m.value) for m in hint)
+    raise InputError(f"{where} = {raw!r} is not allowed", f"use one of: {allowed}")

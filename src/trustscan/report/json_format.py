@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from trustscan.scoring import overall
+from trustscan.typed_mapping import dataclass_from_mapping
 from trustscan.types import Report, Severity
 
 
@@ -41,6 +42,13 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     # The overall grade is derived (the weakest dimension), so it is added here, not stored.
     data["overall"] = overall(report.scores)
     return data
+
+
+def report_from_dict(data: Mapping[str, Any]) -> Report:
+    """The ``Report`` a JSON report was rendered from (the derived ``overall`` block is
+    recomputed, not read), so any format can be rendered again later."""
+    stored = {key: value for key, value in data.items() if key != "overall"}
+    return dataclass_from_mapping(Report, stored, "report")
 
 
 def render(report: Report) -> str:

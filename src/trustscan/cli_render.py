@@ -1,0 +1,85 @@
+"""``trustscan render REPORT.json``: render a saved JSON report again, with its sign-offs.
+
+Sign-offs are recorded in the ledger after a report exists, bound to the SHA-256 of its JSON
+file; re-rendering is how the HTML (or any other format) comes to show them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import sys
+from pathlib import Path
+
+import click
+
+from trustscan.cli_accountability import default_ledger_path
+from trustscan.errors import InputError
+from trustscan.ledger import signoffs_for
+from trustscan.loading.reports import read_report
+from trustscan.outputs import write_atomically
+from trustscan.report import OutputFormat, render
+from trustscan.report.json_format import report_from_dict
+
+
+@click.command("render")
+@click.argument("report_path", metavar="REPORT.json", type=click.Path(dir_okay=False))
+@click.option(
+    "--html", "html_path", type=click.Path(dir_okay=False), help="Write the HTML report here."
+)
+@click.option(
+    "--markdown",
+    "markdown_path",
+    type=click.Path(dir_okay=False),
+    help="Write the Markdown summary here.",
+)
+@click.option(
+    "--junit", "junit_path", type=click.Path(dir_okay=False), help="Write the JUnit XML here."
+)
+@click.option(
+    "--sarif", "sarif_path", type=click.Path(dir_okay=False), help="Write the SARIF log here."
+)
+@click.option(
+    "--ledger",
+    "ledger",
+    type=click.Path(dir_okay=False),
+    help="Ledger to read sign-offs from (default .trustscan/ledger.jsonl).",
+)
+def render_command(
+    report_path: str,
+    html_path: str | None,
+    markdown_path: str | None,
+    junit_path: str | None,
+    sarif_path: str | None,
+    ledger: str | None,
+) -> None:
+    """Render a JSON report again in other formats, adding the ledger's sign-offs for it.
+
+    \b
+    Example, after `trustscan signoff --report audit/report.json --by "A. Reviewer"`:
+      trustscan render audit/report.json --html audit/report.html
+    """
+    from trustscan.cli import ExitCode, exit_codes
+
+    with exit_codes(debug=False):
+        cwd = Path.cwd()
+        source = cwd / report_path
+        requested = {
+            OutputFormat.HTML: html_path,
+            OutputFormat.MARKDOWN: markdown_path,
+            OutputFormat.JUNIT: junit_path,
+            OutputFormat.SARIF: sarif_path,
+        }
+        outputs = {fmt: cwd / path for fmt, path in requested.items() if path}
+        if not outputs:
+            raise InputError("nothing to render", "pass --html, --markdown, --junit or --sarif")
+        report = report_from_dict(read_report(source))
+        ledger_path = default_ledger_path(cwd, ledger)
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()
+        signoffs = signoffs_for(ledger_path, digest)
+        report = dataclasses.replace(report, provenance={**report.provenance, "signoffs": signoffs})
+        write_atomically({path: render(fmt, report) for fmt, path in outputs.items()})
+        click.echo(
+            f"rendered {len(outputs)} file(s) from {report_path} with {len(signoffs)} sign-off(s)"
+        )
+    sys.exit(ExitCode.PASSED)
