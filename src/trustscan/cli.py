@@ -6,6 +6,7 @@ The only module that calls ``sys.exit``. Exit codes: 0 passed policy, 1 policy f
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import os
 import sys
@@ -19,11 +20,12 @@ import click
 from trustscan import __version__
 from trustscan.audit import run_audit
 from trustscan.cli_accountability import COMMANDS as ACCOUNTABILITY_COMMANDS
-from trustscan.cli_accountability import record_scan
+from trustscan.cli_accountability import default_ledger_path, record_scan
 from trustscan.cli_diff import diff as diff_command
 from trustscan.cli_render import render_command
 from trustscan.config import ScanConfig, make_scan_config
 from trustscan.errors import InputError
+from trustscan.ledger import chain_head
 from trustscan.outputs import write_atomically
 from trustscan.report import OutputFormat, render
 from trustscan.report.terminal import print_summary, progress_reporter
@@ -232,10 +234,15 @@ def execute_scan(
     *,
     quiet: bool,
     pdf_path: Path | None = None,
+    ledger_head: dict[str, Any] | None = None,
 ) -> Report:
     """Audit, render every output in memory, then write them all atomically."""
     with progress_reporter(enabled=not quiet) as progress:
         report = run_audit(config, progress=progress)
+    if ledger_head is not None:
+        report = dataclasses.replace(
+            report, provenance={**report.provenance, "ledger_head": ledger_head}
+        )
     rendered: dict[Path, str | bytes] = {path: render(fmt, report) for fmt, path in outputs.items()}
     if pdf_path is not None:
         from trustscan.report.pdf import html_to_pdf
@@ -279,13 +286,22 @@ def scan(**options: Any) -> None:
         config = make_scan_config(options, cwd=cwd, command_line=tuple(sys.argv))
         outputs = requested_outputs(options, cwd)
         pdf_path = cwd / options["pdf_path"] if options.get("pdf_path") else None
-        report = execute_scan(config, outputs, quiet=quiet, pdf_path=pdf_path)
+        ledger_path = (
+            None if options.get("no_ledger") else (config.ledger_path or default_ledger_path(cwd))
+        )
+        report = execute_scan(
+            config,
+            outputs,
+            quiet=quiet,
+            pdf_path=pdf_path,
+            ledger_head=chain_head(ledger_path) if ledger_path else None,
+        )
         append_step_summary(report)
         if not quiet:
             print_summary(report, outputs.values())
-        if not options.get("no_ledger"):
+        if ledger_path is not None:
             ledger, entry = record_scan(
-                report, ledger_path=config.ledger_path, config_path=config.config_path, cwd=cwd
+                report, ledger_path=ledger_path, config_path=config.config_path, cwd=cwd
             )
             if not quiet:
                 click.echo(f"ledger: entry {entry['sequence']} appended to {ledger}")

@@ -108,6 +108,19 @@ def _last_entry(path: Path) -> dict[str, Any] | None:
     return dict(last)
 
 
+def chain_head(path: Path) -> dict[str, Any] | None:
+    """The entry a new scan will chain to, for the report's traceability section (None for
+    a new ledger). The scan's own entry cannot be in its report: it contains the report's hash."""
+    last = _last_entry(path)
+    if last is None:
+        return None
+    return {
+        "ledger": str(path),
+        "chains_to_sequence": int(last["sequence"]),
+        "chains_to_entry_hash": str(last["entry_hash"]),
+    }
+
+
 def _write_head(path: Path, entry: Mapping[str, Any]) -> None:
     head = head_path(path)
     temp = head.with_name(head.name + ".tmp")

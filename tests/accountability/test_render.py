@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from trustscan.cli import main
 from trustscan.ledger import append_signoff
@@ -15,12 +15,9 @@ from trustscan.report import OutputFormat, render
 from trustscan.report.json_format import report_from_dict
 
 
-@pytest.fixture()
-def scanned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    rng_rows = "\n".join(f"{i},{'ab'[i % 2]},{(i * 7) % 3 == 0:d}" for i in range(200))
-    (tmp_path / "d.csv").write_text("x,g,decision\n" + rng_rows + "\n")
-    result = CliRunner().invoke(
+def scan_decisions(*outputs: str) -> Result:
+    """Scan the logged decisions in d.csv (never failing the gate), writing ``outputs``."""
+    return CliRunner().invoke(
         main,
         [
             "scan",
@@ -30,12 +27,19 @@ def scanned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             "decision",
             "--sensitive",
             "g",
-            "--json",
-            "report.json",
             "--fail-on",
             "never",
+            *outputs,
         ],
     )
+
+
+@pytest.fixture()
+def scanned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    rng_rows = "\n".join(f"{i},{'ab'[i % 2]},{(i * 7) % 3 == 0:d}" for i in range(200))
+    (tmp_path / "d.csv").write_text("x,g,decision\n" + rng_rows + "\n")
+    result = scan_decisions("--json", "report.json")
     assert result.exit_code == 0, result.output
     return tmp_path / "report.json"
 
@@ -81,3 +85,18 @@ def test_render_of_a_non_report_file_is_an_input_error(scanned: Path) -> None:
     assert result.exit_code == 2
     assert "not a trustscan JSON report" in result.output
     assert not Path("x.html").exists()
+
+
+def test_second_scan_report_names_the_ledger_entry_it_chains_to(scanned: Path) -> None:
+    first = json.loads(scanned.read_text())
+    assert "ledger_head" not in first["provenance"]  # a new ledger has no head yet
+    result = scan_decisions("--json", "second.json", "--html", "second.html")
+    assert result.exit_code == 0, result.output
+    head = json.loads(Path("second.json").read_text())["provenance"]["ledger_head"]
+    entries = [
+        json.loads(line) for line in Path(".trustscan/ledger.jsonl").read_text().splitlines()
+    ]
+    assert head["chains_to_sequence"] == entries[0]["sequence"]
+    assert head["chains_to_entry_hash"] == entries[0]["entry_hash"]
+    assert entries[1]["prev_hash"] == entries[0]["entry_hash"]
+    assert head["chains_to_entry_hash"] in Path("second.html").read_text()
