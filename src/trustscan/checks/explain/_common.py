@@ -18,11 +18,11 @@ from threadpoolctl import threadpool_limits
 
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
+from trustscan.sensitive_groups import MAX_GROUPS, is_numeric
 from trustscan.stats import from_codes, group_counts, katz_ratio_interval, normal_quantile
 from trustscan.stats.association import stratified_indices
+from trustscan.stats.groups import GroupCodes
 
-MAX_GROUPS = 20
-"""Sensitive columns with more distinct values are binned (numeric) or skipped."""
 MAX_STACKED_ROWS = 200_000
 """Rows per model call when predicting on stacked copies of the sample (bounds memory)."""
 
@@ -48,35 +48,37 @@ class Groups:
         return len(self.labels)
 
 
-def group_column(column: str, series: pd.Series) -> Groups | str:
-    """Group codes for a sensitive column, or the reason it cannot be grouped."""
-    codes, uniques = pd.factorize(series, sort=True)  # one pass; NaN -> -1
-    distinct = len(uniques)
-    if distinct < 2:
+def _as_groups(grouping: GroupCodes, series: pd.Series) -> Groups | str:
+    """The context's grouping of one sensitive column, with missing values as ``-1`` and a raw
+    value standing for each group (the value itself, or a quartile's median)."""
+    column = grouping.name
+    known = [i for i, unknown in enumerate(grouping.unknown) if not unknown]
+    if len(known) < 2:
         return f"{column!r} has fewer than two distinct values"
-    numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
-    if distinct > MAX_GROUPS:
-        if not numeric:
-            return f"{column!r} has {distinct:,} distinct values, too many to treat as groups"
+    binned = is_numeric(series) and series.nunique(dropna=True) > MAX_GROUPS
+    if not binned and not is_numeric(series) and len(known) > MAX_GROUPS:
+        return f"{column!r} has {len(known):,} distinct values, too many to treat as groups"
+    # The unknown group is always last, so known codes keep their numbers.
+    codes = np.where(np.isin(grouping.codes, known), grouping.codes, -1)
+    if binned:
         values = series.to_numpy(dtype=float)
-        bins = pd.qcut(values, 4, duplicates="drop")
-        binned = np.asarray(bins.codes, dtype=np.int64)
-        labels = tuple(f"{iv.left:.3g}–{iv.right:.3g}" for iv in bins.categories)
-        reps = tuple(float(np.median(values[binned == k])) for k in range(len(labels)))
-        return Groups(column, binned, labels, reps, binned=True)
-    return Groups(
-        column,
-        np.asarray(codes, dtype=np.int64),
-        tuple(str(u) for u in uniques),
-        tuple(u.item() if isinstance(u, np.generic) else u for u in uniques),
-    )
+        reps: tuple[Any, ...] = tuple(float(np.median(values[codes == k])) for k in known)
+    else:
+        _, first = np.unique(codes, return_index=True)
+        first_of = dict(zip(np.unique(codes).tolist(), first.tolist(), strict=True))
+        raw = series.to_numpy()
+        reps = tuple(
+            v.item() if isinstance(v, np.generic) else v for v in (raw[first_of[k]] for k in known)
+        )
+    labels = tuple(grouping.labels[k] for k in known)
+    return Groups(column, codes.astype(np.int64), labels, reps, binned=binned)
 
 
 def sensitive_groups(ctx: AuditContext) -> tuple[list[Groups], list[str]]:
     out: list[Groups] = []
     skipped: list[str] = []
-    for column in ctx.sensitive_names:
-        grouped = group_column(column, ctx.sensitive[column])
+    for grouping in ctx.groupings.singles:
+        grouped = _as_groups(grouping, ctx.sensitive[grouping.name])
         if isinstance(grouped, str):
             skipped.append(grouped)
         else:
