@@ -239,3 +239,18 @@ def test_report_provenance_block_carries_the_input_hashes(
     assert code == 0, output
     provenance = json.loads((in_tmp / "r.json").read_text())["provenance"]
     assert provenance["sha256"]["data"] == hashlib.sha256(applicants_csv.read_bytes()).hexdigest()
+
+
+def test_chunked_prediction_equals_one_call(applicants_csv: Path, pipeline_model: Path) -> None:
+    import numpy as np
+    import pandas as pd
+
+    from trustscan.loading import load_model
+
+    adapter = load_model(pipeline_model)
+    frame = pd.read_csv(applicants_csv)[["city", "experience", "score"]]
+    whole, whole_proba = adapter.predict_with_proba(frame)
+    chunked, chunked_proba = adapter.predict_with_proba(frame, chunk_rows=97)
+    np.testing.assert_array_equal(chunked, whole)
+    assert whole_proba is not None and chunked_proba is not None
+    np.testing.assert_array_equal(chunked_proba, whole_proba)

@@ -24,6 +24,11 @@ def _prediction_error(kind: str, exc: Exception) -> ModelPredictionError:
     )
 
 
+PREDICTION_CHUNK_ROWS = 500_000
+"""Rows per model call for the one prediction over all rows (bounds a Pipeline's transformed
+copy: at 10M rows it was as large as the data frame itself)."""
+
+
 @dataclass(frozen=True)
 class ModelAdapter:
     """Wraps a fitted model. ``estimator`` is the scikit-learn object when there is one."""
@@ -54,13 +59,30 @@ class ModelAdapter:
         except Exception as exc:  # any library error becomes one readable input error
             raise _prediction_error("predict", exc) from exc
 
-    def predict_with_proba(self, features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
+    def predict_with_proba(
+        self, features: pd.DataFrame, *, chunk_rows: int = PREDICTION_CHUNK_ROWS
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         """Decisions and probabilities, running a Pipeline's preprocessing only once.
 
         Calling ``predict`` and ``predict_proba`` on a Pipeline transforms the data twice,
         which at a million rows costs as much as the model itself; the final step's own
-        ``predict`` is still used, so the decisions are exactly the model's.
+        ``predict`` is still used, so the decisions are exactly the model's. Large inputs go
+        through in chunks of ``chunk_rows``: predictions are per row, so the result is the
+        same, and the transformed copy never holds more than one chunk.
         """
+        if len(features) <= chunk_rows:
+            return self._predict_with_proba(features)
+        parts = [
+            self._predict_with_proba(features.iloc[start : start + chunk_rows])
+            for start in range(0, len(features), chunk_rows)
+        ]
+        predictions = np.concatenate([decisions for decisions, _ in parts])
+        probas = [proba for _, proba in parts]
+        if any(proba is None for proba in probas):
+            return predictions, None
+        return predictions, np.concatenate(probas)  # type: ignore[arg-type]
+
+    def _predict_with_proba(self, features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
         steps = getattr(self.estimator, "steps", None)
         if not self.has_proba or not steps or len(steps) < 2:
             return self.predict(features), self.predict_proba(features)
