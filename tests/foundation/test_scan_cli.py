@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -205,16 +206,22 @@ def test_features_option_takes_a_comma_list(
     ]
 
 
-def test_pipeline_preprocessing_runs_once_and_matches_predict(
-    applicants_csv: Path, pipeline_model: Path
-) -> None:
-    import numpy as np
+@pytest.fixture()
+def pipeline_and_inputs(applicants_csv: Path, pipeline_model: Path) -> tuple[Any, Any]:
+    """The saved Pipeline, loaded as a scan loads it, and its input columns."""
     import pandas as pd
 
     from trustscan.loading import load_model
 
-    adapter = load_model(pipeline_model)
-    frame = pd.read_csv(applicants_csv)[["city", "experience", "score"]]
+    return load_model(pipeline_model), pd.read_csv(applicants_csv)[["city", "experience", "score"]]
+
+
+def test_pipeline_preprocessing_runs_once_and_matches_predict(
+    pipeline_and_inputs: tuple[Any, Any],
+) -> None:
+    import numpy as np
+
+    adapter, frame = pipeline_and_inputs
     predictions, proba = adapter.predict_with_proba(frame)
     np.testing.assert_array_equal(predictions, adapter.estimator.predict(frame))
     assert proba is not None
@@ -241,14 +248,10 @@ def test_report_provenance_block_carries_the_input_hashes(
     assert provenance["sha256"]["data"] == hashlib.sha256(applicants_csv.read_bytes()).hexdigest()
 
 
-def test_chunked_prediction_equals_one_call(applicants_csv: Path, pipeline_model: Path) -> None:
+def test_chunked_prediction_equals_one_call(pipeline_and_inputs: tuple[Any, Any]) -> None:
     import numpy as np
-    import pandas as pd
 
-    from trustscan.loading import load_model
-
-    adapter = load_model(pipeline_model)
-    frame = pd.read_csv(applicants_csv)[["city", "experience", "score"]]
+    adapter, frame = pipeline_and_inputs
     whole, whole_proba = adapter.predict_with_proba(frame)
     chunked, chunked_proba = adapter.predict_with_proba(frame, chunk_rows=97)
     np.testing.assert_array_equal(chunked, whole)

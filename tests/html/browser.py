@@ -20,20 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--disable-extensions",
-    "--disable-default-apps",
-    "--hide-scrollbars",
-    "--remote-debugging-pipe",
-)
+from trustscan.report.pdf import HEADLESS_FLAGS
+
+FLAGS = (*HEADLESS_FLAGS, "--disable-default-apps", "--hide-scrollbars", "--remote-debugging-pipe")
 
 
 @dataclass

@@ -15,7 +15,7 @@ from pathlib import Path
 from trustscan.errors import InputError
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-FLAGS = (
+HEADLESS_FLAGS = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -25,8 +25,9 @@ FLAGS = (
     "--disable-sync",
     "--disable-quic",
     "--disable-extensions",
-    "--no-pdf-header-footer",
 )
+"""Headless Chromium that makes no network request of its own (shared with the browser test)."""
+FLAGS = (*HEADLESS_FLAGS, "--no-pdf-header-footer")
 TIMEOUT_S = 120.0
 
 
