@@ -9,14 +9,11 @@ from typing import Any
 
 from trustscan.errors import InputError
 from trustscan.loading.adapter import ModelAdapter, adapter_for_estimator
+from trustscan.loading.skops_trust import SAFE_SKOPS_TYPES
 
 SKOPS_SUFFIXES = (".skops",)
 ONNX_SUFFIXES = (".onnx",)
 PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib")
-
-# skops refuses types outside its default allow-list; types from these packages are
-# scikit-learn's own building blocks (e.g. HistGradientBoosting's TreePredictor).
-AUTO_TRUSTED_PACKAGES = ("sklearn", "numpy", "scipy")
 
 
 def load_model(
@@ -58,13 +55,14 @@ def _load_skops(path: Path, trusted_types: Sequence[str]) -> Any:
             f"could not read skops file {path}: {type(exc).__name__}: {exc}".splitlines()[0],
             "check that it was written with skops.io.dump and is complete",
         ) from exc
-    auto = [t for t in untrusted if t.split(".", 1)[0] in AUTO_TRUSTED_PACKAGES]
+    auto = [t for t in untrusted if t in SAFE_SKOPS_TYPES]
     refused = sorted(set(untrusted) - set(auto) - set(trusted_types))
     if refused:
         flags = " ".join(f"--trust-type {t}" for t in refused)
         raise InputError(
-            f"{path.name} contains types trustscan does not trust: {', '.join(refused)}",
-            f"if you trust their code, re-run with {flags}",
+            f"{path.name} names types trustscan does not trust (loading them may run their "
+            f"code): {', '.join(refused)}",
+            f"only if you trust the file's origin, re-run with {flags}",
         )
     try:
         return sio.load(path, trusted=[*auto, *trusted_types])
