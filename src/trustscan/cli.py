@@ -18,7 +18,6 @@ from typing import Any
 import click
 
 from trustscan import __version__
-from trustscan.audit import run_audit
 from trustscan.cli_accountability import COMMANDS as ACCOUNTABILITY_COMMANDS
 from trustscan.cli_accountability import default_ledger_path, record_scan
 from trustscan.cli_diff import diff as diff_command
@@ -28,7 +27,6 @@ from trustscan.errors import InputError
 from trustscan.ledger import chain_head
 from trustscan.outputs import write_atomically
 from trustscan.report import OutputFormat, render
-from trustscan.report.terminal import print_summary, progress_reporter
 from trustscan.scoring import gate_fails
 from trustscan.types import Report
 
@@ -237,6 +235,11 @@ def execute_scan(
     ledger_head: dict[str, Any] | None = None,
 ) -> Report:
     """Audit, render every output in memory, then write them all atomically."""
+    # The audit pulls in pandas, scipy and scikit-learn: imported on use so that --version,
+    # --help, explain and the ledger commands start instantly.
+    from trustscan.audit import run_audit
+    from trustscan.report.terminal import progress_reporter
+
     with progress_reporter(enabled=not quiet) as progress:
         report = run_audit(config, progress=progress)
     if ledger_head is not None:
@@ -298,6 +301,8 @@ def scan(**options: Any) -> None:
         )
         append_step_summary(report)
         if not quiet:
+            from trustscan.report.terminal import print_summary
+
             print_summary(report, outputs.values())
         if ledger_path is not None:
             ledger, entry = record_scan(
@@ -329,6 +334,7 @@ def demo(out_dir: str, quiet: bool, debug: bool) -> None:
     control. Reports go to OUT/<case>/. Exits 0 when every audit ran, whatever it found.
     """
     from trustscan.demo import CASES, sample_data_path, train_and_save, with_governance_docs
+    from trustscan.report.terminal import print_summary
 
     with exit_codes(debug):
         root = Path(out_dir).resolve()

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import click
 
-from trustscan.compare import compare_reports, render_text
 from trustscan.errors import InputError
-from trustscan.loading.reports import read_report
 from trustscan.policy import ConsistencyPolicy, StatsPolicy
 
 EXIT_UNCHANGED, EXIT_WORSE, EXIT_INPUT_ERROR = 0, 1, 2
@@ -40,6 +38,10 @@ def diff(old: str, new: str, min_change: float, confidence: float, as_json: bool
     Exit codes: 0 nothing got significantly worse, 1 a fairness or performance metric got
     significantly worse (or gained a failing finding), 2 bad input.
     """
+    # Imported here so `trustscan --help` does not pay for numpy/scipy.
+    from trustscan.compare import compare_reports, render_text
+    from trustscan.loading.reports import read_report
+
     context = click.get_current_context()
     try:
         before = read_report(Path(old), what="old report")

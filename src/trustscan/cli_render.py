@@ -16,10 +16,8 @@ import click
 from trustscan.cli_accountability import default_ledger_path
 from trustscan.errors import InputError
 from trustscan.ledger import signoffs_for
-from trustscan.loading.reports import read_report
 from trustscan.outputs import write_atomically
 from trustscan.report import OutputFormat, render
-from trustscan.report.json_format import report_from_dict
 
 
 @click.command("render")
@@ -60,6 +58,8 @@ def render_command(
       trustscan render audit/report.json --html audit/report.html
     """
     from trustscan.cli import ExitCode, exit_codes
+    from trustscan.loading.reports import read_report
+    from trustscan.report.json_format import report_from_dict
 
     with exit_codes(debug=False):
         cwd = Path.cwd()
