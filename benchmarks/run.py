@@ -24,6 +24,10 @@ resamples (default 10) and extrapolated linearly to 100, labelled as such. trust
 section (its two ``fairness.*`` checks, 1,000 count-level bootstrap resamples each) is read from
 the per-check durations in the scan's JSON report.
 
+``startup`` times commands that run no audit (``--version``, ``--help``, ``init``, ``ledger
+verify``, ``explain``) against ``python -c pass``; ``predictions`` also times the floor, reading
+the same file with pandas, and prints the scan/read ratio.
+
 Medians, trustscan/peer ratios and the machine load (``os.getloadavg``) are printed and written
 to ``--json`` (default ``benchmarks/results/run-<UTC time>.json``).
 """
@@ -55,6 +59,13 @@ CHUNK = 500_000
 DEFAULT_ROWS = (100_000, 1_000_000, 10_000_000)
 AEQUITAS_PYTHON = Path("/work/aequitas-venv/bin/python")
 FAIRNESS_CHECKS = ("fairness.selection_rate", "fairness.error_rates")
+STARTUP_COMMANDS = (
+    ("--version",),
+    ("--help",),
+    ("init",),
+    ("ledger", "verify"),
+    ("explain", "fairness.selection_rate"),
+)
 
 
 # --------------------------------------------------------------------------- data
@@ -250,6 +261,39 @@ def time_scan(kind: str, rows: int, data: Path, model: Path | None, reps: int) -
     return result
 
 
+def time_startup(reps: int) -> list[Measurement]:
+    """Whole-process wall time of commands that run no audit, beside a bare interpreter."""
+    out = []
+    commands = [("python -c pass", [sys.executable, "-c", "pass"])]
+    commands += [
+        (f"trustscan {' '.join(args)}", [sys.executable, "-m", "trustscan", *args])
+        for args in STARTUP_COMMANDS
+    ]
+    for name, command in commands:
+        result = Measurement(name, 0)
+        with tempfile.TemporaryDirectory() as tmp:
+            for _ in range(reps):
+                started = time.perf_counter()
+                # ledger verify exits 2 in an empty folder (no ledger yet): still a full start-up.
+                subprocess.run(command, cwd=tmp, capture_output=True, check=False)
+                result.wall_s.append(time.perf_counter() - started)
+        print(f"  {name}: median {result.median_s:.3f} s over {reps} runs", flush=True)
+        out.append(result)
+    return out
+
+
+def time_read(rows: int, data: Path, reps: int) -> Measurement:
+    """The floor for a scan: reading the same file with pandas in a fresh process."""
+    result = Measurement("pandas read_parquet", rows)
+    code = f"import pandas as pd; pd.read_parquet({str(data)!r})"
+    for _ in range(reps):
+        wall, rss, _ = measure([sys.executable, "-c", code])
+        result.wall_s.append(wall)
+        result.peak_rss_mb.append(rss)
+    print(f"    pandas read_parquet {rows:,} rows: median {result.median_s:.2f} s", flush=True)
+    return result
+
+
 def _sections(report: dict[str, Any]) -> dict[str, float]:
     """Seconds per check family (``fairness``, ``leakage``, ...) from the report's results."""
     out: dict[str, float] = {}
@@ -318,7 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="run the peers only up to this size (fairlearn at 10M takes many minutes)",
     )
     parser.add_argument("--full-10m", action="store_true", help="also run the 10M full scan")
-    parser.add_argument("--only", choices=("full", "predictions", "peers"), nargs="+")
+    parser.add_argument("--only", choices=("startup", "full", "predictions", "peers"), nargs="+")
     parser.add_argument("--quick", action="store_true", help="2,000 rows, 1 run: a smoke test")
     parser.add_argument(
         "--cache", type=Path, default=Path(tempfile.gettempdir()) / "trustscan-bench"
@@ -335,7 +379,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.quick:
         args.rows, args.reps, args.peer_reps, args.fairlearn_boot = [2_000], 1, 1, 2
-    parts = set(args.only or ("full", "predictions", "peers"))
+    parts = set(args.only or ("startup", "full", "predictions", "peers"))
     args.cache.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     out_path = args.json or HERE / "results" / f"run-{stamp}.json"
@@ -355,6 +399,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "'aequitas==1.1.*' 'pandas<3' pyarrow` (Aequitas 1.1 needs pandas < 3)"
         )
         print(f"  SKIP {skipped[-1]}", flush=True)
+    startup: list[Measurement] = []
+    if "startup" in parts:
+        print("\n== start-up of commands that run no audit", flush=True)
+        startup = time_startup(max(args.reps, 5))
     for rows in args.rows:
         print(f"\n== {rows:,} rows", flush=True)
         if "full" in parts:
@@ -369,6 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if parts & {"predictions", "peers"}:
             data = dataset(args.cache, "pred", rows)
         if "predictions" in parts:
+            measurements.append(time_read(rows, data, args.reps))
             measurements.append(time_scan("predictions", rows, data, None, args.reps))
         if "peers" in parts:
             if rows > args.peer_max_rows:
@@ -387,6 +436,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     figures = summarise(measurements, args.fairlearn_boot)
     print_summary(figures)
+    if startup:
+        bare = startup[0].median_s
+        print("\n== start-up medians (seconds)")
+        for m in startup:
+            print(f"  {m.name:<42} {m.median_s:.3f}  (+{m.median_s - bare:.3f} over python)")
     payload = {
         "created_utc": stamp,
         "machine": {
@@ -398,6 +452,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "command": [Path(sys.executable).name, *sys.argv],
         "measurements": [m.summary() for m in measurements],
         "figures": figures,
+        "startup": {m.name: m.median_s for m in startup},
         "skipped": skipped,
     }
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -418,6 +473,7 @@ def summarise(measurements: list[Measurement], boot: int) -> list[dict[str, Any]
         fl0 = group.get("fairlearn MetricFrame (no bootstrap)")
         flb = group.get(f"fairlearn MetricFrame (n_boot={boot})")
         aeq = group.get("Aequitas 1.1 crosstabs+bias")
+        read = group.get("pandas read_parquet")
         row: dict[str, Any] = {"rows": rows}
         if full:
             row.update(
@@ -432,6 +488,9 @@ def summarise(measurements: list[Measurement], boot: int) -> list[dict[str, Any]
                 fairness_section_s=pred.section("fairness"),
                 load=statistics.median(pred.load),
             )
+        if pred and read:
+            row["read_s"] = read.median_s
+            row["ratio_predictions_scan_over_read"] = pred.median_s / read.median_s
         if fl0:
             row["fairlearn_s"] = fl0.median_s
         if fl0 and flb:
@@ -458,6 +517,7 @@ def print_summary(figures: list[dict[str, Any]]) -> None:
             ("full_peak_mb", "full peak MB"),
             ("predictions_scan_s", "pred-only scan"),
             ("predictions_peak_mb", "pred-only peak MB"),
+            ("read_s", "pandas read"),
             ("fairness_section_s", "trustscan fairness"),
             ("fairlearn_s", "fairlearn"),
             ("fairlearn_boot100_extrapolated_s", "fairlearn n_boot=100 (extrapolated)"),
