@@ -38,6 +38,12 @@ from trustscan.report import OutputFormat, render
     "--sarif", "sarif_path", type=click.Path(dir_okay=False), help="Write the SARIF log here."
 )
 @click.option(
+    "--pdf",
+    "pdf_path",
+    type=click.Path(dir_okay=False),
+    help="Print the HTML report to this PDF (needs Chromium installed; no network).",
+)
+@click.option(
     "--ledger",
     "ledger",
     type=click.Path(dir_okay=False),
@@ -49,6 +55,7 @@ def render_command(
     markdown_path: str | None,
     junit_path: str | None,
     sarif_path: str | None,
+    pdf_path: str | None,
     ledger: str | None,
 ) -> None:
     """Render a JSON report again in other formats, adding the ledger's sign-offs for it.
@@ -71,15 +78,24 @@ def render_command(
             OutputFormat.SARIF: sarif_path,
         }
         outputs = {fmt: cwd / path for fmt, path in requested.items() if path}
-        if not outputs:
-            raise InputError("nothing to render", "pass --html, --markdown, --junit or --sarif")
+        if not outputs and not pdf_path:
+            raise InputError(
+                "nothing to render", "pass --html, --markdown, --junit, --sarif or --pdf"
+            )
         report = report_from_dict(read_report(source))
         ledger_path = default_ledger_path(cwd, ledger)
         digest = hashlib.sha256(source.read_bytes()).hexdigest()
         signoffs = signoffs_for(ledger_path, digest)
         report = dataclasses.replace(report, provenance={**report.provenance, "signoffs": signoffs})
-        write_atomically({path: render(fmt, report) for fmt, path in outputs.items()})
+        rendered: dict[Path, str | bytes] = {
+            path: render(fmt, report) for fmt, path in outputs.items()
+        }
+        if pdf_path:
+            from trustscan.report.pdf import html_to_pdf
+
+            rendered[cwd / pdf_path] = html_to_pdf(render(OutputFormat.HTML, report))
+        write_atomically(rendered)
         click.echo(
-            f"rendered {len(outputs)} file(s) from {report_path} with {len(signoffs)} sign-off(s)"
+            f"rendered {len(rendered)} file(s) from {report_path} with {len(signoffs)} sign-off(s)"
         )
     sys.exit(ExitCode.PASSED)

@@ -100,3 +100,13 @@ def test_second_scan_report_names_the_ledger_entry_it_chains_to(scanned: Path) -
     assert head["chains_to_entry_hash"] == entries[0]["entry_hash"]
     assert entries[1]["prev_hash"] == entries[0]["entry_hash"]
     assert head["chains_to_entry_hash"] in Path("second.html").read_text()
+
+
+def test_render_prints_a_saved_report_to_pdf(scanned: Path) -> None:
+    from trustscan.report.pdf import find_chromium
+
+    if find_chromium() is None:
+        pytest.skip("Chromium not found on PATH; the browser tests make CI install it")
+    result = CliRunner().invoke(main, ["render", "report.json", "--pdf", "again.pdf"])
+    assert result.exit_code == 0, result.output
+    assert Path("again.pdf").read_bytes().startswith(b"%PDF-")
