@@ -1,4 +1,4 @@
-from trustscan.cli import run
+from trustscan.entry import run
 
 if __name__ == "__main__":
     run()

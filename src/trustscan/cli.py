@@ -24,8 +24,9 @@ from trustscan.cli_diff import diff as diff_command
 from trustscan.cli_render import render_command
 from trustscan.config import ScanConfig, make_scan_config
 from trustscan.errors import InputError
-from trustscan.ledger import chain_head
-from trustscan.outputs import write_atomically
+from trustscan.interrupts import EXIT_INTERRUPTED, catch_interrupts, interrupted
+from trustscan.ledger import LedgerWriter, load_key, open_ledger
+from trustscan.outputs import check_output_paths, write_atomically
 from trustscan.report import OutputFormat, render
 from trustscan.scoring import gate_fails
 from trustscan.types import Report
@@ -52,7 +53,7 @@ def exit_codes(debug: bool) -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(ExitCode.INTERRUPTED)
-    except (click.exceptions.Exit, click.ClickException, SystemExit):
+    except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
         raise
     except Exception as exc:
         if debug:
@@ -62,7 +63,54 @@ def exit_codes(debug: bool) -> Iterator[None]:
         sys.exit(ExitCode.INTERNAL_ERROR)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class TrustscanGroup(click.Group):
+    """Exit codes whatever happens: a usage error is one line and exit 2; SIGINT/SIGTERM in
+    any phase is exit 130 (click would print "Aborted!" and exit 1, which CI reads as a policy
+    failure)."""
+
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        code: Any = 0
+        with catch_interrupts():
+            try:
+                returned = super().main(args, prog_name, complete_var, False, **extra)
+                code = returned if isinstance(returned, int) else 0
+            except SystemExit as exc:
+                code = exc.code
+            except (KeyboardInterrupt, click.exceptions.Abort):
+                click.echo("interrupted", err=True)
+                code = EXIT_INTERRUPTED
+            except click.ClickException as exc:
+                click.echo(f"error: {_usage_line(exc)}", err=True)
+                code = exc.exit_code
+            if interrupted():
+                code = EXIT_INTERRUPTED
+        sys.exit(code)
+
+
+def _usage_line(exc: click.ClickException) -> str:
+    """A click usage error on one line, naming the help to read."""
+    message = " ".join(exc.format_message().split())
+    if len(message) > 300:
+        message = message[:299] + "…"
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        return f"{message} (see `{ctx.command_path} --help`)"
+    return message
+
+
+@click.group(
+    cls=TrustscanGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, "--version", prog_name="trustscan")
 def main() -> None:
     """trustscan: audit a trained model and its data for fairness, sensitive-inference
@@ -226,15 +274,67 @@ def requested_outputs(options: dict[str, Any], cwd: Path) -> dict[OutputFormat, 
     return outputs
 
 
-def execute_scan(
+def output_options(options: dict[str, Any], outputs: dict[OutputFormat, Path]) -> dict[str, Path]:
+    """Each output path labelled with the option that asked for it, for error messages."""
+    flag = {
+        OutputFormat.JSON: "--json",
+        OutputFormat.HTML: "--html",
+        OutputFormat.JUNIT: "--junit",
+        OutputFormat.MARKDOWN: "--markdown",
+        OutputFormat.SARIF: "--sarif",
+    }
+    labelled = {}
+    for fmt, path in outputs.items():
+        explicit = options.get(f"{fmt.value}_path")
+        labelled[flag.get(fmt, "--out") if explicit else f"--out ({path.name})"] = path
+    return labelled
+
+
+def scan_inputs(config: ScanConfig, ledger_path: Path | None) -> dict[str, Path | None]:
+    """Files a scan reads (or appends to): no output may overwrite them."""
+    inputs: dict[str, Path | None] = {
+        "--data": config.data_path,
+        "--model": config.model_path,
+        "--config": config.config_path,
+        "--baseline": config.baseline_path,
+        "--ledger": ledger_path,
+    }
+    if ledger_path is not None:
+        inputs["ledger head"] = ledger_path.with_name(ledger_path.name + ".head")
+    docs = config.policy.docs
+    base = config.config_path.parent if config.config_path else Path.cwd()
+    for label, name in (("model card", docs.model_card), ("consequence scan", docs.consequences)):
+        if name:
+            path = Path(name)
+            inputs[label] = path if path.is_absolute() else base / path
+    return inputs
+
+
+@dataclasses.dataclass(frozen=True)
+class ScanRun:
+    """A committed scan: its report and, when recorded, its ledger entry."""
+
+    report: Report
+    ledger_path: Path | None = None
+    ledger_entry: dict[str, Any] | None = None
+
+
+def scan_and_commit(
     config: ScanConfig,
     outputs: dict[OutputFormat, Path],
     *,
     quiet: bool,
     pdf_path: Path | None = None,
-    ledger_head: dict[str, Any] | None = None,
-) -> Report:
-    """Audit, render every output in memory, then write them all atomically."""
+    ledger_path: Path | None = None,
+) -> ScanRun:
+    """Audit, render every output to temp files, append the ledger entry, then rename the
+    outputs into place: a ledger failure leaves no report, an output failure no entry. The
+    ledger stays locked from reading its head to the commit, so concurrent scans each chain
+    to the entry they are really appended after."""
+    key = load_key() if ledger_path is not None else None
+    if ledger_path is not None:
+        with open_ledger(ledger_path, key):  # fail now, not after the audit
+            pass
     # The audit pulls in pandas, scipy and scikit-learn: imported on use so that --version,
     # --help, explain and the ledger commands start instantly.
     from trustscan.audit import run_audit
@@ -242,17 +342,65 @@ def execute_scan(
 
     with progress_reporter(enabled=not quiet) as progress:
         report = run_audit(config, progress=progress)
-    if ledger_head is not None:
-        report = dataclasses.replace(
-            report, provenance={**report.provenance, "ledger_head": ledger_head}
-        )
+    if ledger_path is None:
+        _commit(report, outputs, pdf_path, None, config)
+        return ScanRun(report)
+    with open_ledger(ledger_path, key) as writer:
+        head = writer.head()
+        if head is not None:
+            report = dataclasses.replace(
+                report, provenance={**report.provenance, "ledger_head": head}
+            )
+        entry = _commit(report, outputs, pdf_path, writer, config)
+    return ScanRun(report, ledger_path, entry)
+
+
+def _commit(
+    report: Report,
+    outputs: dict[OutputFormat, Path],
+    pdf_path: Path | None,
+    writer: LedgerWriter | None,
+    config: ScanConfig,
+) -> dict[str, Any] | None:
     rendered: dict[Path, str | bytes] = {path: render(fmt, report) for fmt, path in outputs.items()}
     if pdf_path is not None:
         from trustscan.report.pdf import html_to_pdf
 
-        rendered[pdf_path] = html_to_pdf(render(OutputFormat.HTML, report))
-    write_atomically(rendered)
-    return report
+        html = rendered.get(outputs[OutputFormat.HTML]) if OutputFormat.HTML in outputs else None
+        rendered[pdf_path] = html_to_pdf(
+            html if isinstance(html, str) else render(OutputFormat.HTML, report)
+        )
+    recorded: list[dict[str, Any]] = []
+
+    def append_entry() -> None:
+        if writer is None:
+            return
+        json_text = (
+            rendered.get(outputs[OutputFormat.JSON]) if OutputFormat.JSON in outputs else None
+        )
+        _, entry = record_scan(
+            report,
+            ledger_path=writer.path,
+            config_path=config.config_path,
+            cwd=Path.cwd(),
+            writer=writer,
+            report_json=json_text if isinstance(json_text, str) else None,
+        )
+        recorded.append(entry)
+
+    write_atomically(rendered, before_commit=append_entry)
+    return recorded[0] if recorded else None
+
+
+def execute_scan(
+    config: ScanConfig,
+    outputs: dict[OutputFormat, Path],
+    *,
+    quiet: bool,
+    pdf_path: Path | None = None,
+) -> Report:
+    """Audit and write every output all-or-nothing, without a ledger entry."""
+    return scan_and_commit(config, outputs, quiet=quiet, pdf_path=pdf_path).report
 
 
 def append_step_summary(report: Report) -> None:
@@ -292,24 +440,23 @@ def scan(**options: Any) -> None:
         ledger_path = (
             None if options.get("no_ledger") else (config.ledger_path or default_ledger_path(cwd))
         )
-        report = execute_scan(
-            config,
-            outputs,
-            quiet=quiet,
-            pdf_path=pdf_path,
-            ledger_head=chain_head(ledger_path) if ledger_path else None,
+        labelled = output_options(options, outputs)
+        if pdf_path is not None:
+            labelled["--pdf"] = pdf_path
+        check_output_paths(labelled, scan_inputs(config, ledger_path))
+        run = scan_and_commit(
+            config, outputs, quiet=quiet, pdf_path=pdf_path, ledger_path=ledger_path
         )
+        report = run.report
         append_step_summary(report)
         if not quiet:
             from trustscan.report.terminal import print_summary
 
             print_summary(report, outputs.values())
-        if ledger_path is not None:
-            ledger, entry = record_scan(
-                report, ledger_path=ledger_path, config_path=config.config_path, cwd=cwd
-            )
-            if not quiet:
-                click.echo(f"ledger: entry {entry['sequence']} appended to {ledger}")
+            if run.ledger_entry is not None:
+                click.echo(
+                    f"ledger: entry {run.ledger_entry['sequence']} appended to {run.ledger_path}"
+                )
     sys.exit(
         ExitCode.POLICY_FAILED if gate_fails(report.verdict, report.fail_on) else ExitCode.PASSED
     )

@@ -22,11 +22,18 @@ from trustscan.errors import InputError
 from trustscan.init_files import write_starters
 from trustscan.ledger import (
     DEFAULT_LEDGER,
+    KEY_ENV,
+    KEY_FILE_ENV,
     ROLES,
+    LedgerError,
+    LedgerWriter,
     append_scan,
     append_signoff,
     describe,
+    load_key,
+    new_key_text,
     read_entries,
+    repair,
     scan_entry_for,
     verify,
 )
@@ -60,15 +67,24 @@ def default_ledger_path(cwd: Path, configured: str | None = None) -> Path:
 
 
 def record_scan(
-    report: Any, *, ledger_path: Path | None, config_path: Path | None, cwd: Path
+    report: Any,
+    *,
+    ledger_path: Path | None,
+    config_path: Path | None,
+    cwd: Path,
+    writer: LedgerWriter | None = None,
+    report_json: str | None = None,
 ) -> tuple[Path, dict[str, Any]]:
     """Append the scan's ledger entry. The report hash is that of its JSON rendering, which
-    equals ``sha256sum report.json`` when the JSON report was written."""
+    equals ``sha256sum report.json`` when the JSON report was written. ``writer`` is the
+    locked ledger when the caller holds it (the scan does, to commit reports and entry
+    together)."""
     from trustscan.report import OutputFormat, render
 
     path = ledger_path if ledger_path is not None else default_ledger_path(cwd)
+    text = report_json if report_json is not None else render(OutputFormat.JSON, report)
     entry = append_scan(
-        path, report, sha256_text(render(OutputFormat.JSON, report)), config_path=config_path
+        path, report, sha256_text(text), config_path=config_path, key=load_key(), writer=writer
     )
     return path, entry
 
@@ -119,17 +135,68 @@ def ledger_group() -> None:
     """The tamper-evident audit ledger (.trustscan/ledger.jsonl)."""
 
 
+def _ledger_arg(path: str | None) -> Path:
+    if path:
+        return Path(path)
+    return default_ledger_path(Path.cwd(), _settings(Path.cwd())[0].ledger)
+
+
 @ledger_group.command("verify")
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
-def ledger_verify(path: str | None) -> None:
-    """Check the hash chain. Exits 0 when intact, 1 naming the first bad entry."""
+@click.option(
+    "--require-key",
+    is_flag=True,
+    help=f"Fail unless every entry is authenticated with the ledger key (${KEY_ENV}).",
+)
+def ledger_verify(path: str | None, require_key: bool) -> None:
+    """Check the hash chain, and with the ledger key ($TRUSTSCAN_LEDGER_KEY or $TRUSTSCAN_LEDGER_KEY_FILE)
+    every entry's MAC. Exits 0 when intact, 1 naming the first bad entry."""
     with _input_errors():
-        ledger = (
-            Path(path) if path else default_ledger_path(Path.cwd(), _settings(Path.cwd())[0].ledger)
-        )
-        outcome = verify(ledger)
-    click.echo(outcome.message(), err=not outcome.ok)
-    raise click.exceptions.Exit(EXIT_OK if outcome.ok else EXIT_VERIFY_FAILED)
+        ledger = _ledger_arg(path)
+        key = load_key()
+        if require_key and key is None:
+            raise LedgerError(
+                "--require-key: no ledger key is configured",
+                f"set {KEY_ENV} or {KEY_FILE_ENV}",
+            )
+        outcome = verify(ledger, key=key)
+    failed = not outcome.ok or (require_key and outcome.authenticated < outcome.entries)
+    message = outcome.message()
+    if outcome.ok and failed:
+        unkeyed = outcome.entries - outcome.authenticated
+        message = f"{ledger}: NOT AUTHENTICATED: {unkeyed} entries carry no MAC (--require-key)"
+    click.echo(message, err=failed)
+    raise click.exceptions.Exit(EXIT_VERIFY_FAILED if failed else EXIT_OK)
+
+
+@ledger_group.command("repair")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+def ledger_repair(path: str | None) -> None:
+    """Set aside a torn last line (left by a crash or a full disk during an append) in
+    LEDGER.torn. Touches nothing else; run `ledger verify` afterwards."""
+    with _input_errors():
+        outcome = repair(_ledger_arg(path))
+    click.echo(outcome.message())
+
+
+@ledger_group.command("keygen")
+@click.argument("key_file", type=click.Path(dir_okay=False))
+def ledger_keygen(key_file: str) -> None:
+    """Write a new random ledger key to KEY_FILE (mode 0600). Keep it outside the repository
+    (a CI secret, a file in your home folder) and point $TRUSTSCAN_LEDGER_KEY_FILE at it."""
+    import os
+
+    with _input_errors():
+        target = Path(key_file)
+        if target.exists():
+            raise InputError(f"{target} exists", "refusing to overwrite a key; pick a new path")
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as stream:
+                stream.write(new_key_text() + "\n")
+        except OSError as exc:
+            raise InputError(f"cannot write {target}: {exc.strerror}") from exc
+    click.echo(f"wrote a new ledger key to {target}; use it with: export {KEY_FILE_ENV}={target}")
 
 
 @ledger_group.command("show")
@@ -138,9 +205,7 @@ def ledger_verify(path: str | None) -> None:
 def ledger_show(path: str | None, as_json: bool) -> None:
     """List the ledger's entries (run `ledger verify` to check them)."""
     with _input_errors():
-        ledger = (
-            Path(path) if path else default_ledger_path(Path.cwd(), _settings(Path.cwd())[0].ledger)
-        )
+        ledger = _ledger_arg(path)
         entries = read_entries(ledger)
     if as_json:
         click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
@@ -202,7 +267,12 @@ def signoff_command(
         digest = sha256_file(report_file)
         known = scan_entry_for(ledger, digest)
         entry = append_signoff(
-            ledger, report_sha256=digest, by=by.strip(), role=role, verdict=report.get("verdict")
+            ledger,
+            report_sha256=digest,
+            by=by.strip(),
+            role=role,
+            verdict=report.get("verdict"),
+            key=load_key(),
         )
     click.echo(
         f"signed: entry {entry['sequence']} in {ledger}: {role} {entry['by']} "

@@ -15,8 +15,8 @@ import click
 
 from trustscan.cli_accountability import default_ledger_path
 from trustscan.errors import InputError
-from trustscan.ledger import signoffs_for
-from trustscan.outputs import write_atomically
+from trustscan.ledger import load_key, signoffs_for, verify
+from trustscan.outputs import check_output_paths, write_atomically
 from trustscan.report import OutputFormat, render
 
 
@@ -82,10 +82,16 @@ def render_command(
             raise InputError(
                 "nothing to render", "pass --html, --markdown, --junit, --sarif or --pdf"
             )
+        labels = {"--html": html_path, "--markdown": markdown_path, "--pdf": pdf_path}
+        labels.update({"--junit": junit_path, "--sarif": sarif_path})
+        check_output_paths(
+            {label: cwd / path for label, path in labels.items() if path},
+            {"REPORT.json": source},
+        )
         report = report_from_dict(read_report(source))
         ledger_path = default_ledger_path(cwd, ledger)
         digest = hashlib.sha256(source.read_bytes()).hexdigest()
-        signoffs = signoffs_for(ledger_path, digest)
+        signoffs = _verified_signoffs(ledger_path, digest)
         report = dataclasses.replace(report, provenance={**report.provenance, "signoffs": signoffs})
         rendered: dict[Path, str | bytes] = {
             path: render(fmt, report) for fmt, path in outputs.items()
@@ -99,3 +105,23 @@ def render_command(
             f"rendered {len(rendered)} file(s) from {report_path} with {len(signoffs)} sign-off(s)"
         )
     sys.exit(ExitCode.PASSED)
+
+
+def _verified_signoffs(ledger_path: Path, digest: str) -> list[dict[str, object]]:
+    """Sign-offs to show, only from a ledger that verifies: a forged sign-off in a tampered
+    ledger never reaches the report. Each says whether its MAC was checked with the key."""
+    if not ledger_path.exists():
+        return []
+    key = load_key()
+    outcome = verify(ledger_path, key=key)
+    if not outcome.ok:
+        click.echo(
+            f"warning: sign-offs not shown: the ledger fails verification: {outcome.message()}",
+            err=True,
+        )
+        return []
+    shown = ("sequence", "time", "by", "role", "verdict", "authenticated")
+    return [
+        {name: entry.get(name) for name in shown}
+        for entry in signoffs_for(ledger_path, digest, key=key)
+    ]

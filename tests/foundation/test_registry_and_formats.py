@@ -12,6 +12,7 @@ import pytest
 
 from trustscan import checks as checks_package
 from trustscan.checks import ALL_CHECKS, Check
+from trustscan.errors import InputError
 from trustscan.outputs import write_atomically
 from trustscan.report import OutputFormat, render
 from trustscan.resources import resource_dir
@@ -121,7 +122,7 @@ def test_html_escapes_user_supplied_strings() -> None:
 def test_atomic_write_leaves_nothing_when_a_write_fails(tmp_path: Path) -> None:
     blocker = tmp_path / "blocked"
     blocker.write_text("a file where a folder should be")
-    with pytest.raises(OSError):
+    with pytest.raises(InputError, match="is a file, not a folder"):
         write_atomically({tmp_path / "ok.json": "{}", blocker / "report.html": "x"})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocked"]
 

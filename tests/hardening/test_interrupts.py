@@ -1,0 +1,107 @@
+"""SIGINT/SIGTERM in any phase: exit 130, no traceback, no temp file, and the outputs either
+all new or all absent (never a mix)."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from trustscan.cli import main
+from trustscan.interrupts import Interrupted, catch_interrupts, deferred_interrupts, interrupted
+
+from .conftest import temp_files, trustscan_process
+
+OUTPUTS = ("report.json", "report.html", "junit.xml", "summary.md", "report.sarif")
+
+
+def test_a_deferred_signal_is_raised_after_the_commit_step() -> None:
+    done = []
+    with catch_interrupts(), pytest.raises(Interrupted), deferred_interrupts():
+        signal.raise_signal(signal.SIGINT)
+        done.append("renamed everything")
+    assert done == ["renamed everything"]
+
+
+def test_sigterm_becomes_an_interrupt_that_runs_finally_blocks() -> None:
+    cleaned = []
+    with catch_interrupts():
+        with pytest.raises(Interrupted):
+            try:
+                signal.raise_signal(signal.SIGTERM)
+            finally:
+                cleaned.append(True)
+        assert interrupted()
+    assert cleaned == [True]
+
+
+def test_keyboard_interrupt_inside_a_command_exits_130_not_aborted(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import trustscan.audit as audit
+
+    def interrupt(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(audit, "run_audit", interrupt)
+    data = tmp_path / "d.csv"
+    data.write_text("p,g\n1,a\n0,b\n")
+    result = CliRunner().invoke(
+        main, ["scan", "--data", str(data), "--predictions", "p", "--no-ledger"]
+    )
+    assert result.exit_code == 130
+    assert "Aborted" not in result.output
+
+
+def test_usage_errors_are_one_line_exit_2() -> None:
+    result = CliRunner().invoke(main, ["scan", "--fail-on", "sometimes"])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+    assert "scan --help" in lines[0]
+    unknown = CliRunner().invoke(main, ["scna"])
+    assert unknown.exit_code == 2 and len(unknown.output.strip().splitlines()) == 1
+
+
+def _interrupt_at(
+    delay: float, folder: Path, data: Path, signum: int
+) -> tuple[int | None, str, bool]:
+    process = trustscan_process(
+        ["scan", "--data", str(data), "--predictions", "hired", "-s", "gender", "--out", "out"],
+        cwd=folder,
+    )
+    time.sleep(delay)
+    sent = process.poll() is None
+    if sent:
+        process.send_signal(signum)
+    _, stderr = process.communicate(timeout=120)
+    return process.returncode, stderr, sent
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupt_in_every_phase_exits_130_and_leaves_a_consistent_folder(
+    tmp_path: Path, applicants_csv: Path, signum: int
+) -> None:
+    # From the first imports to the final renames: the delays walk through every phase.
+    seen_exit_130 = 0
+    for index, delay in enumerate((0.15, 0.3, 0.8, 1.5, 2.2, 3.0, 4.0)):
+        folder = tmp_path / f"run{index}"
+        folder.mkdir()
+        code, stderr, sent = _interrupt_at(delay, folder, applicants_csv, signum)
+        assert "Traceback" not in stderr, stderr
+        if sent:
+            assert code in (130, 0, 1) if not stderr.strip() else code == 130, (code, stderr)
+            seen_exit_130 += code == 130
+        present = [name for name in OUTPUTS if (folder / "out" / name).exists()]
+        assert present in ([], list(OUTPUTS)), present
+        assert temp_files(folder) == []
+        if code == 130:
+            ledger = folder / ".trustscan" / "ledger.jsonl"
+            # Interrupted before the commit: nothing recorded; a signal held back during the
+            # commit step arrives after it: everything recorded.
+            assert (ledger.exists() and ledger.read_text().count("\n") == 1) == bool(present)
+    assert seen_exit_130 >= 4
