@@ -73,10 +73,13 @@ class FairnessPolicy:
     """Lowest acceptable selection-rate ratio to the most-favoured group (four-fifths rule)."""
     error_rate_ratio_min: float = 0.8
     """Lowest acceptable TPR / FPR ratio between groups (equal opportunity / odds)."""
+    amplification_max: float = 0.05
+    """Most the model may widen a group's gap in the labels (selection-rate points, 0-1)."""
 
     def __post_init__(self) -> None:
         _require_share(self.impact_ratio_min, "fairness.impact_ratio_min")
         _require_share(self.error_rate_ratio_min, "fairness.error_rate_ratio_min")
+        _require_share(self.amplification_max, "fairness.amplification_max")
 
 
 @dataclass(frozen=True)

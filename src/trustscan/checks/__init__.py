@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from trustscan.checks.analyses import DataBiasCheck
 from trustscan.checks.base import Check
 from trustscan.checks.consistency import BaselineCheck, DeterminismCheck, PerturbationCheck
 from trustscan.checks.data_quality import DataQualityCheck
@@ -29,6 +30,7 @@ ALL_CHECKS: tuple[type[Check], ...] = (
     DataQualityCheck,
     FairnessSelectionRateCheck,
     FairnessErrorRatesCheck,
+    DataBiasCheck,
     SensitiveTargetCheck,
     OutputInferenceCheck,
     ProxyFeaturesCheck,

@@ -57,6 +57,13 @@ SECTIONS: tuple[SectionSpec, ...] = (
         ("fairness.",),
     ),
     SectionSpec(
+        "analyses",
+        "Data bias and deeper fairness analyses",
+        "Was the gap already in the historical labels, and does the model widen it? Checks "
+        "beyond the headline rates, each with the same evidence rules.",
+        ("fairness.data_bias",),
+    ),
+    SectionSpec(
         "sensitive-inference",
         "Sensitive inference",
         "Is the model trained to infer a special category, does its output reveal a sensitive "

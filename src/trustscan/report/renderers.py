@@ -857,6 +857,81 @@ def render_calibration(result: CheckResult, ctx: RenderContext) -> Extras:
     return extras
 
 
+# --------------------------------------------------------------------------- analyses
+
+
+def render_data_bias(result: CheckResult, ctx: RenderContext) -> Extras:
+    """The label gap beside the model's gap per group, then Clarify's label distances."""
+    extras = Extras()
+    rows = rows_of(result.metrics.get("groups"))
+    if not rows:
+        return extras
+    extras.tables.append(
+        table(
+            "Historical gap (labels) vs model gap (decisions), by group",
+            [
+                {
+                    "grouping": _grouping(r),
+                    "group": r.get("group"),
+                    "n": r.get("n"),
+                    "label_rate": _with_interval(
+                        r.get("label_rate"), *interval_of(r, "label_rate"), show=pct
+                    ),
+                    "label_ratio": _with_interval(
+                        r.get("label_ratio"), *interval_of(r, "label_ratio")
+                    ),
+                    "selection_rate": pct(r.get("selection_rate")),
+                    "model_ratio": fmt(r.get("model_ratio")),
+                    "amplification": _with_interval(
+                        r.get("amplification"), *interval_of(r, "amplification"), show=pct
+                    ),
+                    "status": badge(str(r.get("status")))
+                    if r.get("status") in STATUS_LABEL
+                    else r.get("status"),
+                }
+                for r in rows
+            ],
+            headers={
+                "label_rate": "Favourable labels [CI]",
+                "label_ratio": "Label ratio [CI]",
+                "selection_rate": "Model selection rate",
+                "model_ratio": "Model ratio",
+                "amplification": "Gap widened by [CI]",
+            },
+        )
+    )
+    extras.tables.append(
+        table(
+            "Label distribution of each group against the rest (pre-training metrics)",
+            [
+                {
+                    "grouping": _grouping(r),
+                    "group": r.get("group"),
+                    **{
+                        k: r.get(k)
+                        for k in (
+                            "class_imbalance",
+                            "positive_proportion_difference",
+                            "kl_divergence",
+                            "js_divergence",
+                            "total_variation",
+                        )
+                    },
+                }
+                for r in rows
+            ],
+            headers={
+                "positive_proportion_difference": "DPL",
+                "kl_divergence": "KL (nats)",
+                "js_divergence": "JS (nats)",
+                "total_variation": "TV = KS",
+            },
+        )
+    )
+    extras.consumed.update({"groups", "distance_metrics"})
+    return extras
+
+
 def render_provenance(result: CheckResult, ctx: RenderContext) -> Extras:
     """The traceability section already shows hashes and the environment."""
     return Extras(consumed={"sha256", "files", "versions", "platform", "command_line"})
@@ -881,6 +956,7 @@ RENDERERS: dict[str, Renderer] = {
     "performance.overall": render_overall,
     "performance.group_gap": render_group_gap,
     "performance.calibration": render_calibration,
+    "fairness.data_bias": render_data_bias,
 }
 
 

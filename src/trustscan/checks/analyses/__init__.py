@@ -1,0 +1,8 @@
+"""Analyses beyond the headline fairness checks: bias in the labels, conditional
+disparity, discovered slices and a mitigation preview."""
+
+from __future__ import annotations
+
+from trustscan.checks.analyses.data_bias import DataBiasCheck
+
+__all__ = ["DataBiasCheck"]

@@ -1,0 +1,369 @@
+"""``fairness.data_bias``: the gap already in the labels, and whether the model widens it.
+
+A model trained on historical decisions learns their gaps. This check measures the gap in
+the *labels* per group (the same impact-ratio rules as ``fairness.selection_rate``:
+threshold, significance with Holm correction, the one-person check, small groups not
+judged), reports SageMaker Clarify's pre-training label metrics, and compares the model's
+selection-rate gap with the label gap on the same people (``stats.label_bias``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+
+from trustscan import stats
+from trustscan.checks.base import Check, worst_status
+from trustscan.checks.fairness import (
+    _JUDGED,
+    Comparison,
+    FairnessSelectionRateCheck,
+    _json,
+    _pair,
+    _row_status,
+    _Settings,
+    _settings,
+    _who,
+    compare_rates,
+    format_p,
+)
+from trustscan.context import AuditContext
+from trustscan.policy import Policy
+from trustscan.stats.groups import GroupCodes
+from trustscan.stats.label_bias import Amplification, amplification, label_distances
+from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+
+_DISTANCES = (
+    "class_imbalance",
+    "positive_proportion_difference",
+    "kl_divergence",
+    "js_divergence",
+    "lp_norm",
+    "total_variation",
+    "ks_distance",
+)
+
+
+def _amplification_status(
+    comparison: Comparison, amp: Amplification, limit: float, alpha: float
+) -> tuple[list[str], np.ndarray]:
+    """Per group: fail when the model widens the label gap by more than ``limit`` and the
+    change is significant (Holm across the grouping's groups), warn when it is only larger."""
+    compared = np.array([s in _JUDGED for s in comparison.status])
+    p_adj = stats.holm(np.where(compared, amp.p_value, np.nan))
+    status = []
+    for i, label_status in enumerate(comparison.status):
+        if not compared[i] or not math.isfinite(amp.change[i]):
+            status.append(label_status if label_status in ("reference", "excluded") else "n/a")
+        elif amp.change[i] <= limit:
+            status.append("pass")
+        elif p_adj[i] < alpha:
+            status.append("fail")
+        else:
+            status.append("warn")
+    return status, p_adj
+
+
+class DataBiasCheck(Check):
+    id: ClassVar[str] = "fairness.data_bias"
+    title: ClassVar[str] = "Bias in the labels, and whether the model amplifies it"
+    dimension: ClassVar[Dimension] = Dimension.ETHICS
+    default_severity: ClassVar[Severity] = Severity.HIGH
+    policy_keys: ClassVar[tuple[str, ...]] = (
+        *FairnessSelectionRateCheck.policy_keys,
+        "fairness.amplification_max",
+    )
+    description: ClassVar[str] = (
+        "Bias in the data before the model. For each sensitive feature, compares each group's "
+        "share of favourable labels with the most-favoured group's (label impact ratio) under "
+        "the selection-rate rules: fails when the ratio is below fairness.impact_ratio_min, "
+        "significant (z-test or Fisher, Holm-corrected) and robust to moving one person; warns "
+        "without that evidence; small groups are reported, not judged. Also reports SageMaker "
+        "Clarify's pre-training label metrics of each group against the rest (class imbalance, "
+        "difference in positive proportions, KL, Jensen–Shannon, L2, total-variation and KS "
+        "distances). Then compares the model's selection-rate gap with the label gap on the "
+        "same people: fails when the model widens a group's gap by more than "
+        "fairness.amplification_max with a significant Wald test (Holm-corrected), warns "
+        "when the widening is not significant. Binary tasks with a target. Fix: a label gap "
+        "means the history the model learns from is skewed — audit how the labels were made, "
+        "re-weight or re-label; amplification means the model adds to it — look for proxies "
+        "(leakage.proxy_features, explain.disparity_drivers) and re-train."
+    )
+
+    def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
+        if ctx.sensitive.shape[1] == 0:
+            return self.skip("No sensitive column declared; pass --sensitive to audit fairness.")
+        if ctx.y_true is None:
+            return self.skip("No target column; label bias needs the true outcomes (--target).")
+        if ctx.task != "binary":
+            return self.skip(f"Label-bias metrics cover binary tasks; this task is {ctx.task}.")
+        decisions, labels = ctx.decisions, ctx.y_true_positive
+        assert decisions is not None and labels is not None
+        cfg = _settings(policy, policy.fairness.impact_ratio_min)
+        limit = policy.fairness.amplification_max
+        rows: list[dict[str, Any]] = []
+        findings: list[Finding] = []
+        label_ratios: list[float] = []
+        for grouping in ctx.groupings.singles:
+            counts = stats.group_counts(grouping, decisions, labels)
+            boot = (
+                stats.bootstrap_counts(
+                    counts, resamples=cfg.resamples, rng=ctx.rng(f"{self.id}:{grouping.name}")
+                )
+                if cfg.resamples
+                else None
+            )
+            label = compare_rates("base_rate", counts, boot, grouping, ctx.n_rows, cfg)
+            distances = label_distances(label.numerator, counts.n)
+            selection = stats.rate(counts, "selection_rate")
+            if label.reference is None:
+                amp, amp_status, amp_p = None, list(label.status), np.full(counts.n_groups, np.nan)
+            else:
+                amp = amplification(counts, label.reference, confidence=cfg.confidence)
+                amp_status, amp_p = _amplification_status(label, amp, limit, cfg.alpha)
+            for i in range(grouping.n_groups):
+                row = self._row(grouping, i, counts.n, ctx.n_rows, label, selection, cfg)
+                row.update({k: _json(float(getattr(distances, k)[i])) for k in _DISTANCES})
+                row.update(self._amp_columns(amp, i, amp_status[i], amp_p[i]))
+                row["status"] = _row_status([label.status[i], amp_status[i]])
+                rows.append(row)
+                if label.status[i] in _JUDGED and math.isfinite(label.ratio[i]):
+                    label_ratios.append(float(label.ratio[i]))
+            findings += self._label_findings(grouping, label, cfg)
+            if amp is not None and label.reference is not None:
+                findings += self._amp_findings(grouping, label, amp, amp_status, amp_p, cfg, limit)
+        return self._finish(rows, findings, label_ratios, cfg, limit)
+
+    # -- rows -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _row(
+        grouping: GroupCodes,
+        i: int,
+        n: np.ndarray,
+        total: int,
+        label: Comparison,
+        selection: np.ndarray,
+        cfg: _Settings,
+    ) -> dict[str, Any]:
+        ref = label.reference
+        model_ratio = (
+            float(stats.safe_divide(selection[i], selection[ref])) if ref is not None else math.nan
+        )
+        return {
+            "feature": grouping.name,
+            "group": grouping.labels[i],
+            "n": int(n[i]),
+            "share": _json(float(n[i] / total)) if total else None,
+            "gated": label.excluded[i] is None,
+            "excluded_reason": label.excluded[i],
+            "reference": grouping.labels[ref] if ref is not None else None,
+            "label_rate": _json(float(label.rate[i])),
+            "label_rate_ci": _pair(label.rate_low[i], label.rate_high[i]),
+            "label_ratio": _json(float(label.ratio[i])),
+            "label_ratio_ci": _pair(label.katz_low[i], label.katz_high[i]),
+            "label_p_value_adjusted": _json(float(label.p_adjusted[i])),
+            "label_test": label.test[i],
+            "label_status": label.status[i],
+            "selection_rate": _json(float(selection[i])),
+            "model_ratio": _json(model_ratio),
+        }
+
+    @staticmethod
+    def _amp_columns(amp: Amplification | None, i: int, status: str, p: float) -> dict[str, Any]:
+        if amp is None:
+            return {"amplification_status": status}
+        return {
+            "label_gap": _json(float(amp.label_gap[i])),
+            "model_gap": _json(float(amp.model_gap[i])),
+            "amplification": _json(float(amp.change[i])),
+            "amplification_ci": _pair(amp.low[i], amp.high[i]),
+            "amplification_p_value_adjusted": _json(float(p)),
+            "amplification_status": status,
+        }
+
+    # -- findings ---------------------------------------------------------------------------
+
+    def _label_findings(self, grouping: GroupCodes, c: Comparison, cfg: _Settings) -> list[Finding]:
+        ref = c.reference
+        out: list[Finding] = []
+        if ref is None:
+            return out
+        for i, status in enumerate(c.status):
+            if status not in ("warn", "fail"):
+                continue
+            p = float(c.p_adjusted[i])
+            message = (
+                f"In the labels, {_who(grouping, i)} have the favourable outcome at "
+                f"{c.ratio[i]:.0%} of the rate of {_who(grouping, ref)} ({c.rate[i]:.1%} vs "
+                f"{c.rate[ref]:.1%}, {cfg.confidence:.0%} CI of the ratio "
+                f"{c.katz_low[i]:.2f}–{c.katz_high[i]:.2f}, {format_p(p)}, "
+                f"n = {int(c.denominator[i]):,} / {int(c.denominator[ref]):,})."
+            )
+            if status == "fail":
+                message += (
+                    " A model trained on these labels learns this gap unless something corrects it."
+                )
+            else:
+                message += (
+                    f" Insufficient evidence: below {cfg.threshold:.2f} but not significant or "
+                    "not robust to one person."
+                )
+            out.append(
+                self._gap_finding(
+                    status,
+                    message,
+                    grouping,
+                    i,
+                    "Label gap",
+                    ("label_ratio", c.ratio[i], c.katz_low[i], c.katz_high[i], p),
+                    int(c.denominator[i]),
+                    cfg,
+                    cfg.threshold,
+                    f"positive-label share over {grouping.labels[ref]}'s; Katz interval; "
+                    f"{c.test[i]}, Holm-adjusted",
+                    "Audit how the labels were produced (past decisions, proxies for merit); "
+                    "re-weight, re-label or collect outcome data that does not encode the "
+                    "past gap.",
+                )
+            )
+        return out
+
+    def _amp_findings(
+        self,
+        grouping: GroupCodes,
+        c: Comparison,
+        amp: Amplification,
+        status: list[str],
+        p_adj: np.ndarray,
+        cfg: _Settings,
+        limit: float,
+    ) -> list[Finding]:
+        ref = c.reference
+        assert ref is not None
+        out: list[Finding] = []
+        for i, s in enumerate(status):
+            if s not in ("warn", "fail"):
+                continue
+            p = float(p_adj[i])
+            message = (
+                f"The model widens the gap between {_who(grouping, i)} and "
+                f"{_who(grouping, ref)}: {100 * amp.model_gap[i]:.1f} points in its selections "
+                f"against {100 * amp.label_gap[i]:.1f} in the labels "
+                f"(+{100 * amp.change[i]:.1f} points, {cfg.confidence:.0%} CI "
+                f"{100 * amp.low[i]:+.1f} to {100 * amp.high[i]:+.1f}, {format_p(p)}; "
+                f"limit {100 * limit:.0f} points)."
+            )
+            if s == "warn":
+                message += " Not statistically significant: insufficient evidence."
+            out.append(
+                self._gap_finding(
+                    s,
+                    message,
+                    grouping,
+                    i,
+                    "Model amplifies the label gap",
+                    ("gap_amplification", amp.change[i], amp.low[i], amp.high[i], p),
+                    int(c.denominator[i]),
+                    cfg,
+                    limit,
+                    "selection-rate gap minus label gap on the same rows; Wald test from the "
+                    "confusion counts, Holm-adjusted",
+                    "The model adds to the historical gap: look for proxies "
+                    "(leakage.proxy_features, explain.disparity_drivers), remove them and "
+                    "re-train.",
+                )
+            )
+        return out
+
+    def _gap_finding(
+        self,
+        status: str,
+        message: str,
+        grouping: GroupCodes,
+        i: int,
+        what: str,
+        estimate: tuple[str, float, float, float, float],
+        n: int,
+        cfg: _Settings,
+        threshold: float,
+        method: str,
+        remediation: str,
+    ) -> Finding:
+        metric, value, low, high, p = estimate
+        subject = f"{grouping.name} = {grouping.labels[i]}"
+        value_j, low_j, high_j, p_j = (_json(float(v)) for v in (value, low, high, p))
+        return self.finding(
+            Status(status),
+            message,
+            subject=subject,
+            title=f"{what}: {subject}",
+            severity=self.default_severity if status == "fail" else Severity.MEDIUM,
+            evidence=(
+                Evidence(metric, value_j, low_j, high_j, cfg.confidence, p_j, n, threshold, method),
+            ),
+            remediation=remediation,
+        )
+
+    # -- result -----------------------------------------------------------------------------
+
+    def _finish(
+        self,
+        rows: list[dict[str, Any]],
+        findings: list[Finding],
+        label_ratios: list[float],
+        cfg: _Settings,
+        limit: float,
+    ) -> CheckResult:
+        status = worst_status([f.status for f in findings])
+        label_fails = sum(
+            f.status is Status.FAIL and f.title.startswith("Label gap") for f in findings
+        )
+        amp_fails = sum(
+            f.status is Status.FAIL and f.title.startswith("Model amplifies") for f in findings
+        )
+        judged = any(r["label_status"] in _JUDGED for r in rows)
+        lowest = f" Lowest label ratio {min(label_ratios):.2f}." if label_ratios else ""
+        if not judged:
+            status = Status.WARN
+            summary = (
+                "Insufficient evidence: no sensitive feature has two groups large enough to "
+                f"compare (n >= {cfg.min_size} and share >= {cfg.min_share:.0%})."
+            )
+        elif status is Status.FAIL:
+            parts = []
+            if label_fails:
+                parts.append(f"{label_fails} significant label gap(s) below {cfg.threshold:.2f}")
+            if amp_fails:
+                parts.append(f"{amp_fails} group(s) whose gap the model widens beyond {limit:.0%}")
+            summary = "; ".join(parts).capitalize() + "." + lowest
+        elif status is Status.WARN:
+            summary = "Label or amplification gaps without enough evidence to decide." + lowest
+        else:
+            summary = (
+                f"No significant label gap below {cfg.threshold:.2f}, and the model does not "
+                f"widen any gap by more than {limit:.0%}." + lowest
+            )
+        metrics: dict[str, Any] = {
+            "threshold": cfg.threshold,
+            "amplification_max": limit,
+            "alpha": cfg.alpha,
+            "confidence": cfg.confidence,
+            "groups": rows,
+            "distance_metrics": list(_DISTANCES),
+            "methods": {
+                "label_ratio": "positive-label share over the most-favoured group's; Katz "
+                "interval; z-test or Fisher's exact test, Holm-corrected",
+                "distances": "each group against all other rows (SageMaker Clarify "
+                "pre-training metrics), in nats",
+                "amplification": "selection-rate gap minus label gap to the same reference "
+                "group, on the same rows; Wald interval and test from the confusion counts",
+            },
+            "insufficient_evidence": status is Status.WARN and not label_ratios,
+        }
+        if label_ratios:
+            red = (cfg.threshold - 0.4) / 0.6  # the threshold scores 40, as in fairness.*
+            metrics["score_input"] = {"value": min(label_ratios), "green": 1.0, "red": red}
+        return self.result(status, summary, tuple(findings), metrics)
