@@ -16,7 +16,7 @@ from trustscan.checks.analyses import DataBiasCheck
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
 from trustscan.stats.label_bias import amplification, label_distances
-from trustscan.types import Status
+from trustscan.types import Severity, Status
 
 
 def _rows(result, feature: str) -> dict[str, dict]:
@@ -25,7 +25,8 @@ def _rows(result, feature: str) -> dict[str, dict]:
 
 def test_recruiting_labels_show_the_historical_hiring_gap(recruiting: AuditContext) -> None:
     result = DataBiasCheck().run(recruiting, Policy())
-    assert result.status is Status.FAIL
+    # The gap is in the data: a high-severity warning; the recruiting model narrows it.
+    assert result.status is Status.WARN
     hired = pd.Series(recruiting.y_true).groupby(recruiting.sensitive["gender"].to_numpy()).mean()
     female = _rows(result, "gender")["female"]
     assert female["label_rate"] == pytest.approx(hired["female"], abs=1e-12)
@@ -38,7 +39,10 @@ def test_recruiting_labels_show_the_historical_hiring_gap(recruiting: AuditConte
         demographic_parity_ratio(y, y, sensitive_features=gender), rel=1e-12
     )
     assert female["label_status"] == "fail"
-    assert any(f.title == "Label gap: gender = female" for f in result.findings)
+    assert female["amplification"] < 0 and female["amplification_status"] == "pass"
+    gap = next(f for f in result.findings if f.title == "Label gap: gender = female")
+    assert gap.status is Status.WARN and gap.severity is Severity.HIGH
+    assert result.summary.startswith("1 significant gap(s) below 0.80 already in the labels")
     # Race has no planted label gap.
     assert all(r["label_status"] in ("pass", "reference") for r in _rows(result, "race").values())
 

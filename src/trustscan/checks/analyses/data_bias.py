@@ -20,6 +20,7 @@ from trustscan.checks.fairness import (
     _JUDGED,
     Comparison,
     FairnessSelectionRateCheck,
+    _capital,
     _json,
     _pair,
     _row_status,
@@ -78,9 +79,10 @@ class DataBiasCheck(Check):
     description: ClassVar[str] = (
         "Bias in the data before the model. For each sensitive feature, compares each group's "
         "share of favourable labels with the most-favoured group's (label impact ratio) under "
-        "the selection-rate rules: fails when the ratio is below fairness.impact_ratio_min, "
-        "significant (z-test or Fisher, Holm-corrected) and robust to moving one person; warns "
-        "without that evidence; small groups are reported, not judged. Also reports SageMaker "
+        "the selection-rate rules (below fairness.impact_ratio_min, significant with a z-test or "
+        "Fisher's test, Holm-corrected, robust to moving one person); such a gap warns with "
+        "high severity rather than failing, because the data carries it, and a gap without "
+        "that evidence warns with medium severity; small groups are reported, not judged. Also reports SageMaker "
         "Clarify's pre-training label metrics of each group against the rest (class imbalance, "
         "difference in positive proportions, KL, Jensen–Shannon, L2, total-variation and KS "
         "distances). Then compares the model's selection-rate gap with the label gap on the "
@@ -127,7 +129,9 @@ class DataBiasCheck(Check):
                 row = self._row(grouping, i, counts.n, ctx.n_rows, label, selection, cfg)
                 row.update({k: _json(float(getattr(distances, k)[i])) for k in _DISTANCES})
                 row.update(self._amp_columns(amp, i, amp_status[i], amp_p[i]))
-                row["status"] = _row_status([label.status[i], amp_status[i]])
+                # A label gap warns (the data carries it); only amplification fails.
+                label_row = "warn" if label.status[i] == "fail" else label.status[i]
+                row["status"] = _row_status([label_row, amp_status[i]])
                 rows.append(row)
                 if label.status[i] in _JUDGED and math.isfinite(label.ratio[i]):
                     label_ratios.append(float(label.ratio[i]))
@@ -204,7 +208,9 @@ class DataBiasCheck(Check):
             )
             if status == "fail":
                 message += (
-                    " A model trained on these labels learns this gap unless something corrects it."
+                    " A model trained on these labels learns this gap unless something corrects "
+                    "it. A warning, not a failure: the data carries it; the model's own gap is "
+                    "judged by fairness.selection_rate and the amplification test."
                 )
             else:
                 message += (
@@ -213,7 +219,8 @@ class DataBiasCheck(Check):
                 )
             out.append(
                 self._gap_finding(
-                    status,
+                    "warn",
+                    status == "fail",
                     message,
                     grouping,
                     i,
@@ -261,6 +268,7 @@ class DataBiasCheck(Check):
             out.append(
                 self._gap_finding(
                     s,
+                    s == "fail",
                     message,
                     grouping,
                     i,
@@ -281,6 +289,7 @@ class DataBiasCheck(Check):
     def _gap_finding(
         self,
         status: str,
+        significant: bool,
         message: str,
         grouping: GroupCodes,
         i: int,
@@ -300,7 +309,7 @@ class DataBiasCheck(Check):
             message,
             subject=subject,
             title=f"{what}: {subject}",
-            severity=self.default_severity if status == "fail" else Severity.MEDIUM,
+            severity=self.default_severity if significant else Severity.MEDIUM,
             evidence=(
                 Evidence(metric, value_j, low_j, high_j, cfg.confidence, p_j, n, threshold, method),
             ),
@@ -318,33 +327,38 @@ class DataBiasCheck(Check):
         limit: float,
     ) -> CheckResult:
         status = worst_status([f.status for f in findings])
-        label_fails = sum(
-            f.status is Status.FAIL and f.title.startswith("Label gap") for f in findings
+        label_gaps = sum(
+            f.title.startswith("Label gap") and f.severity is self.default_severity
+            for f in findings
         )
         amp_fails = sum(
             f.status is Status.FAIL and f.title.startswith("Model amplifies") for f in findings
         )
         judged = any(r["label_status"] in _JUDGED for r in rows)
         lowest = f" Lowest label ratio {min(label_ratios):.2f}." if label_ratios else ""
+        parts = []
+        if amp_fails:
+            parts.append(
+                f"the model widens {amp_fails} group gap(s) by more than {100 * limit:.0f} points"
+            )
+        if label_gaps:
+            parts.append(
+                f"{label_gaps} significant gap(s) below {cfg.threshold:.2f} already in the labels"
+            )
         if not judged:
             status = Status.WARN
             summary = (
                 "Insufficient evidence: no sensitive feature has two groups large enough to "
                 f"compare (n >= {cfg.min_size} and share >= {cfg.min_share:.0%})."
             )
-        elif status is Status.FAIL:
-            parts = []
-            if label_fails:
-                parts.append(f"{label_fails} significant label gap(s) below {cfg.threshold:.2f}")
-            if amp_fails:
-                parts.append(f"{amp_fails} group(s) whose gap the model widens beyond {limit:.0%}")
-            summary = "; ".join(parts).capitalize() + "." + lowest
+        elif parts:
+            summary = _capital("; ".join(parts)) + "." + lowest
         elif status is Status.WARN:
             summary = "Label or amplification gaps without enough evidence to decide." + lowest
         else:
             summary = (
                 f"No significant label gap below {cfg.threshold:.2f}, and the model does not "
-                f"widen any gap by more than {limit:.0%}." + lowest
+                f"widen any gap by more than {100 * limit:.0f} points." + lowest
             )
         metrics: dict[str, Any] = {
             "threshold": cfg.threshold,
