@@ -28,6 +28,22 @@ def run_audit(
     started = time.perf_counter()
     validate_policy_references(config.policy, [c.id for c in ALL_CHECKS])
     ctx = build_context(config)
+    return audit_context(ctx, config, progress, today=today, started=(started_wall, started))
+
+
+def audit_context(
+    ctx: AuditContext,
+    config: ScanConfig,
+    progress: ProgressCallback | None = None,
+    *,
+    today: date | None = None,
+    started: tuple[datetime, float] | None = None,
+) -> Report:
+    """Check, waive, score an already built context (the Python API builds it from frames).
+
+    ``started`` is the wall-clock and perf-counter start, when loading came before."""
+    started_wall, started_perf = started or (datetime.now(timezone.utc), time.perf_counter())
+    validate_policy_references(config.policy, [c.id for c in ALL_CHECKS])
     results = run_checks(ctx, config.policy, debug=config.debug, progress=progress)
     results, waiver_notes = apply_waivers(
         results, config.policy.waiver, today or started_wall.date()
@@ -46,7 +62,7 @@ def run_audit(
         verdict=verdict(results),
         fail_on=config.policy.fail_on,
         seed=config.seed,
-        duration_s=round(time.perf_counter() - started, 3),
+        duration_s=round(time.perf_counter() - started_perf, 3),
         notes=(*ctx.notes, *waiver_notes),
         provenance=_provenance(results),
     )

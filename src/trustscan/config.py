@@ -132,10 +132,17 @@ def make_scan_config(
     *,
     cwd: Path,
     command_line: tuple[str, ...] = (),
+    settings: tuple[Mapping[str, Any], Path | None] | None = None,
 ) -> ScanConfig:
-    """Merge CLI options over the config file. ``cli`` holds the scan options; None = not given."""
-    config_arg = cli.get("config")
-    table, source = read_config_file(Path(config_arg) if config_arg else None, cwd)
+    """Merge CLI options over the config file. ``cli`` holds the scan options; None = not given.
+
+    ``settings`` (table, source) replaces the config-file lookup: the Python API passes its
+    keyword arguments this way and reads no file it was not given."""
+    if settings is None:
+        config_arg = cli.get("config")
+        table, source = read_config_file(Path(config_arg) if config_arg else None, cwd)
+    else:
+        table, source = dict(settings[0]), settings[1]
     run, policy = split_settings(table, str(source) if source else "config")
 
     def pick(name: str, file_value: Any) -> Any:

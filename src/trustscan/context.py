@@ -140,6 +140,21 @@ def build_context(config: ScanConfig) -> AuditContext:
             f"Read {len(columns)} of {len(available)} columns from {where}: the others are "
             "not model inputs, target, sensitive, decision/score or id columns."
         )
+    return context_from_inputs(config, data=data, model=model, baseline=baseline, notes=notes)
+
+
+def context_from_inputs(
+    config: ScanConfig,
+    *,
+    data: pd.DataFrame,
+    model: ModelAdapter | None,
+    baseline: Mapping[str, Any] | None = None,
+    notes: list[str] | None = None,
+) -> AuditContext:
+    """Everything after I/O: validate columns, choose features, predict once. Pure in-memory;
+    ``build_context`` (files) and the Python API (frames) both end here."""
+    where = config.data_path.name
+    notes = list(notes or ())
     if not config.sensitive:  # never audit silently without sensitive attributes: detect, say so
         detected, detection_notes = detect_for_audit(
             data, (config.target, config.predictions_column, config.scores_column)

@@ -84,6 +84,8 @@ def git_state(path: Path) -> dict[str, Any] | None:
     Any failure (no git binary, not a repository, no commit yet, timeout) means "unknown",
     never an error: provenance must not break an audit run outside a repository.
     """
+    if not path.exists():  # an in-memory model or DataFrame (Python API): no repository
+        return None
     folder = path.resolve().parent if not path.is_dir() else path.resolve()
     root = _git(folder, "rev-parse", "--show-toplevel")
     if root is None:

@@ -173,3 +173,9 @@ class Report:
 
     def result(self, check_id: str) -> CheckResult | None:
         return next((r for r in self.results if r.check_id == check_id), None)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows the HTML report, its CSS scoped to the output cell."""
+        from trustscan.report import notebook
+
+        return notebook.render(self)
