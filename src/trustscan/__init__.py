@@ -1,10 +1,47 @@
-"""trustscan: consequence scanning and AI-trust audits for tabular ML models."""
+"""trustscan: consequence scanning and AI-trust audits for tabular ML models.
+
+The Python API is ``trustscan.audit(...) -> Report``, ``trustscan.render(report, fmt)`` and
+``trustscan.write(report, out_dir)`` (see ``trustscan.api``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-# The Python API. ``trustscan.audit`` is the function; the pipeline module of the same name
-# stays importable as ``from trustscan.audit import run_audit`` (it is in sys.modules).
-from trustscan.api import audit, render, write
-from trustscan.types import Report
+if TYPE_CHECKING:
+    from trustscan.api import audit, render, write
+    from trustscan.types import Report
+
+_API = {"audit": "trustscan.api", "render": "trustscan.api", "write": "trustscan.api"}
+_API["Report"] = "trustscan.types"
+
+
+def __getattr__(name: str) -> Any:
+    # The API pulls in pandas and scikit-learn: load it on first use, so that commands such
+    # as `trustscan --version` start without the numerical stack.
+    if name in _API:
+        value = getattr(importlib.import_module(_API[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _Package(types.ModuleType):
+    """``trustscan.audit`` is the API function, although the pipeline module
+    ``trustscan/audit.py`` has the same name: importing that module (``from trustscan.audit
+    import run_audit``) must not replace the function on the package."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "audit" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = ["Report", "__version__", "audit", "render", "write"]

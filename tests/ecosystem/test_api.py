@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -252,8 +254,18 @@ def test_write_puts_each_format_in_the_folder(api_report: Report, tmp_path: Path
     assert [p.name for p in only_json.values()] == ["report.json"]
 
 
-def test_audit_function_and_pipeline_module_coexist() -> None:
-    from trustscan.audit import run_audit
-
-    assert callable(trustscan.audit)
-    assert run_audit.__module__ == "trustscan.audit"
+def test_audit_function_survives_importing_the_pipeline_module_of_the_same_name() -> None:
+    # In a fresh interpreter: the module first, then the function; and nothing heavy on import.
+    probe = (
+        "import sys, trustscan\n"
+        "assert 'pandas' not in sys.modules\n"
+        "from trustscan.audit import run_audit\n"
+        "import trustscan.audit\n"
+        "assert callable(trustscan.audit) and trustscan.audit.__module__ == 'trustscan.api'\n"
+        "assert run_audit.__module__ == 'trustscan.audit'\n"
+        "print('ok')\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert completed.stdout.strip() == "ok", completed.stderr
