@@ -6,38 +6,44 @@ The Python API is ``trustscan.audit(...) -> Report``, ``trustscan.render(report,
 
 from __future__ import annotations
 
-import importlib
 import sys
-import types
-from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+# Nothing else is imported here at run time: the console script installs its signal handlers
+# only after this package has loaded, so this module must load in microseconds.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from trustscan.api import audit, render, write
     from trustscan.types import Report
 
-_API = {"audit": "trustscan.api", "render": "trustscan.api", "write": "trustscan.api"}
-_API["Report"] = "trustscan.types"
+_API = {
+    "audit": "trustscan.api",
+    "render": "trustscan.api",
+    "write": "trustscan.api",
+    "Report": "trustscan.types",
+}
 
 
 def __getattr__(name: str) -> Any:
     # The API pulls in pandas and scikit-learn: load it on first use, so that commands such
     # as `trustscan --version` start without the numerical stack.
     if name in _API:
-        value = getattr(importlib.import_module(_API[name]), name)
+        value = getattr(__import__(_API[name], fromlist=[name]), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class _Package(types.ModuleType):
+class _Package(type(sys)):  # type: ignore[misc]
     """``trustscan.audit`` is the API function, although the pipeline module
     ``trustscan/audit.py`` has the same name: importing that module (``from trustscan.audit
     import run_audit``) must not replace the function on the package."""
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name == "audit" and isinstance(value, types.ModuleType):
+        if name == "audit" and isinstance(value, type(sys)):
             return
         super().__setattr__(name, value)
 
