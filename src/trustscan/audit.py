@@ -11,11 +11,10 @@ from trustscan.checks import ALL_CHECKS
 from trustscan.config import ScanConfig
 from trustscan.context import AuditContext, build_context
 from trustscan.engine import ProgressCallback, run_checks, select_checks
+from trustscan.report.json_format import SCHEMA_VERSION
 from trustscan.scoring import score_dimensions, verdict
 from trustscan.types import AuditInputs, CheckResult, Report
 from trustscan.waivers import apply_waivers, validate_policy_references
-
-SCHEMA_VERSION = "1.0"
 
 
 def run_audit(

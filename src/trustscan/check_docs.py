@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
+from trustscan import headline, scoring
 from trustscan import policy as policy_module
-from trustscan import scoring
 from trustscan.checks import ALL_CHECKS, Check
 
 FAMILY_SECTIONS = {"trace": ("provenance",), "data": ("data_quality",)}
@@ -167,4 +167,6 @@ def render_doc(checks: Sequence[type[Check]] = ALL_CHECKS) -> str:
     header += [f"| `{c.id}` | {c.dimension.value} | {c.title} |" for c in checks]
     scoring_doc = inspect.cleandoc(scoring.__doc__ or "").split("\n", 1)[-1].strip()
     header += ["", "## How checks are scored", "", scoring_doc, ""]
+    headline_doc = inspect.cleandoc(headline.__doc__ or "").split("\n", 1)[-1].strip()
+    header += ["## The headline", "", headline_doc, ""]
     return "\n".join(header) + "\n" + "\n".join(entry_for(c) for c in checks)

@@ -209,7 +209,9 @@ def scan_options(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--fail-on",
             type=click.Choice(["fail", "warn", "never"]),
-            help="Which verdict makes the exit code 1 (default: fail).",
+            help="Which verdict makes the exit code 1 (default: fail). A check that "
+            "errors leaves the audit incomplete and the verdict FAIL, so fail and warn exit 1 "
+            "('incomplete audit'); never reports it and exits 0.",
         ),
         click.option(
             "--seed",

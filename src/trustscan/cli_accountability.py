@@ -37,6 +37,7 @@ from trustscan.ledger import (
     scan_entry_for,
     verify,
 )
+from trustscan.loading.reports import verdict_status
 from trustscan.model_card import read_model_card, same_person
 from trustscan.provenance import sha256_file, sha256_text
 
@@ -271,12 +272,12 @@ def signoff_command(
             report_sha256=digest,
             by=by.strip(),
             role=role,
-            verdict=report.get("verdict"),
+            verdict=verdict_status(report),
             key=load_key(),
         )
     click.echo(
         f"signed: entry {entry['sequence']} in {ledger}: {role} {entry['by']} "
-        f"for report {digest[:12]} (verdict {report.get('verdict')})"
+        f"for report {digest[:12]} (verdict {verdict_status(report)})"
     )
     if known is None:
         click.echo(

@@ -14,6 +14,8 @@ from typing import Any
 
 from scipy import stats as sps
 
+from trustscan.loading.reports import verdict_status
+
 GATED_FAMILIES = ("fairness.", "performance.")
 """Checks whose metrics gate the comparison: a significant worsening fails it."""
 
@@ -295,8 +297,8 @@ def compare_reports(
                 FindingChange(key[0], key[1], key[2], was, now, before.get("message", ""))
             )
     return Comparison(
-        old_verdict=old.get("verdict"),
-        new_verdict=new.get("verdict"),
+        old_verdict=verdict_status(old),
+        new_verdict=verdict_status(new),
         status_changes=status_changes,
         deltas=tuple(deltas),
         new_findings=tuple(appeared),

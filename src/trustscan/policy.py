@@ -75,6 +75,10 @@ class FairnessPolicy:
     """Lowest acceptable TPR / FPR ratio between groups (equal opportunity / odds)."""
     amplification_max: float = 0.05
     """Most the model may widen a group's gap in the labels (selection-rate points, 0-1)."""
+    gate_scoring_rate: bool = False
+    """Let the NYC LL144 scoring rate (share above the median score) gate even when the model
+    makes decisions. By default it gates only when the audit has scores but no decisions;
+    beside decisions it is reported, not judged, so one gap is not counted twice."""
 
     def __post_init__(self) -> None:
         _require_share(self.impact_ratio_min, "fairness.impact_ratio_min")
@@ -279,7 +283,8 @@ class Policy:
     """Everything that decides pass / warn / fail. Its hash appears in every report."""
 
     fail_on: FailOn = "fail"
-    """Which verdict fails the gate (exit 1): ``fail``, ``warn`` (warn or fail) or ``never``."""
+    """Which verdict fails the gate (exit 1): ``fail``, ``warn`` (warn or fail) or ``never``.
+    A check that errors makes the audit incomplete and the verdict ``fail``."""
     decision_threshold: float = 0.5
     """Score at or above which a row counts as a positive decision when only scores exist."""
     skip: tuple[str, ...] = ()

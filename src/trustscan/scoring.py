@@ -12,18 +12,25 @@ How a score is made (this text is also the reference in ``docs/checks.md``):
    value scores by status: pass 100, warn 60, fail 20.
 2. **Coverage.** Skipped and errored checks, checks the policy deselected, and checks that
    report ``metrics["insufficient_evidence"] = True`` are not judgements: they score nothing
-   and count 0 towards their dimension's coverage, never as passes. A check that could judge
+   and count 0 towards their dimension's coverage, never as passes. An *errored* check is
+   worse than a skipped one (it should have run): it stays in its dimension's weights with
+   0 points ("not judged"), so a dimension never scores above the share that was judged. A check that could judge
    only part of its subjects reports ``metrics["evidence_coverage"]`` (0-1). Dimension coverage
    is the mean over its checks.
 3. **Dimension score** is the weighted mean (``policy.weights``, default 1) of its judged
-   checks; each check's ``contribution`` is its share of that mean in points. A critical
-   failure caps the dimension at ``policy.critical_fail_cap`` (default 40), so averaging
-   never hides it.
+   checks (and its errored ones, at 0); each check's ``contribution`` is its share of that
+   mean in points. A critical failure, or an errored critical check, caps the dimension at
+   ``policy.critical_fail_cap`` (default 40), so averaging never hides it.
 4. **Overall grade** is the weakest dimension's score (A >= 90, B >= 75, C >= 60, D >= 40,
    else F), always shown beside the full profile.
 
 Scores use the *measured* status (waived findings included): a waiver changes the gate, not
 what was measured. The verdict uses the status after waivers.
+
+The verdict fails when any check failed or errored: a check that could not run leaves the
+audit incomplete, and an incomplete audit cannot vouch for the model (``--fail-on fail`` and
+``warn`` exit 1 with "incomplete audit"; ``never`` reports it and exits 0). It warns when any
+check warned, and passes otherwise.
 """
 
 from __future__ import annotations
@@ -107,7 +114,7 @@ def check_score(result: CheckResult) -> CheckScore:
     if status is Status.SKIP:
         return CheckScore(None, "skipped", 0.0)
     if status is Status.ERROR:
-        return CheckScore(None, "error", 0.0)
+        return CheckScore(None, "error: not judged (counts 0 points)", 0.0)
     coverage = _evidence_coverage(result.metrics)
     if coverage == 0.0:
         return CheckScore(None, "insufficient evidence", 0.0)
@@ -121,7 +128,11 @@ def check_score(result: CheckResult) -> CheckScore:
 
 
 def _critical_fail(result: CheckResult) -> bool:
-    if measured_status(result) is not Status.FAIL:
+    """A critical failure, or a critical check that errored (it cannot vouch either)."""
+    status = measured_status(result)
+    if status is Status.ERROR:
+        return result.severity >= Severity.CRITICAL
+    if status is not Status.FAIL:
         return False
     if result.severity >= Severity.CRITICAL:
         return True
@@ -141,7 +152,11 @@ def score_dimensions(
         members = [r for r in results if r.dimension is dimension]
         scored = [(r, check_score(r)) for r in members]
         weights = {r.check_id: float(policy.weights.get(r.check_id, 1.0)) for r in members}
-        total_weight = sum(weights[r.check_id] for r, s in scored if s.score is not None)
+        # Errored checks keep their weight with 0 points: what did not run is not vouched for.
+        errored = {r.check_id for r, _ in scored if measured_status(r) is Status.ERROR}
+        total_weight = sum(
+            weights[r.check_id] for r, s in scored if s.score is not None or r.check_id in errored
+        )
         contributions: list[dict[str, Any]] = []
         mean = 0.0
         for result, s in scored:
@@ -150,6 +165,8 @@ def score_dimensions(
             if s.score is not None and total_weight > 0:
                 contribution = weight * s.score / total_weight
                 mean += contribution
+            elif result.check_id in errored:
+                contribution = 0.0
             contributions.append(
                 {
                     "check_id": result.check_id,
@@ -184,7 +201,8 @@ def score_dimensions(
                     "coverage": 0.0,
                 }
             )
-        score: float | None = mean if total_weight > 0 else None
+        judged = any(s.score is not None for _, s in scored)
+        score: float | None = mean if judged and total_weight > 0 else None
         capped_by = tuple(r.check_id for r in members if _critical_fail(r))
         if score is not None and capped_by:
             score = min(score, policy.critical_fail_cap)
@@ -224,8 +242,8 @@ def overall(scores: Sequence[DimensionScore]) -> dict[str, Any]:
 
 
 def verdict(results: Sequence[CheckResult]) -> Status:
-    """The gate outcome after waivers: FAIL when any check failed or crashed (an audit that
-    could not run cannot vouch), WARN when any warned, else PASS."""
+    """The gate outcome after waivers: FAIL when any check failed or crashed (an incomplete
+    audit cannot vouch), WARN when any warned, else PASS."""
     statuses = {r.status for r in results}
     if Status.FAIL in statuses or Status.ERROR in statuses:
         return Status.FAIL

@@ -5,7 +5,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from trustscan.headline import Headline
 
 
 class Status(str, enum.Enum):
@@ -179,3 +182,15 @@ class Report:
         from trustscan.report import notebook
 
         return notebook.render(self)
+
+    @property
+    def headline(self) -> Headline | None:
+        """The finding every output leads with (the rule is in ``trustscan.headline``)."""
+        from trustscan.headline import select
+
+        return select(self.results, self.inputs.sensitive)
+
+    @property
+    def incomplete(self) -> tuple[str, ...]:
+        """Checks that could not run (errored): the audit is incomplete and cannot vouch."""
+        return tuple(r.check_id for r in self.results if r.status is Status.ERROR)

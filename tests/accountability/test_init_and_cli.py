@@ -133,7 +133,7 @@ def test_scan_of_a_documented_project_passes_and_appends_a_ledger_entry(
     result = run_scan(pipeline_model, applicants_csv)
     assert result.exit_code == 0, result.output
     report = json.loads((in_tmp / "report.json").read_text())
-    assert report["verdict"] == "pass"
+    assert report["verdict"]["status"] == "pass"
     provenance = next(r for r in report["results"] if r["check_id"] == "trace.provenance")
     assert provenance["metrics"]["sha256"]["data"] == sha256_of(applicants_csv)
 

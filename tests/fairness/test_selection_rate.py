@@ -159,20 +159,65 @@ def test_intersections_are_reported_and_gated(context_from_arrays: MakeContext) 
     assert any(f.subject == "gender × race = female × y" for f in result.findings)
 
 
-def test_scoring_rate_ll144_is_compared_when_scores_exist(context_from_arrays: MakeContext) -> None:
+def _scores_gap_context(make: MakeContext, *, logged_decisions: bool):  # type: ignore[no-untyped-def]
+    """Fair decisions (the same selection rate per group) but scores that favour men."""
     rng = np.random.default_rng(1)
     n = 4000
     gender = np.repeat(["female", "male"], n // 2)
     scores = rng.random(n) + np.where(gender == "male", 0.4, 0.0)
-    ctx = context_from_arrays(
-        sensitive={"gender": gender}, predictions=(scores > 10).astype(int), scores=scores
-    )
+    decisions = np.tile([1, 0, 0, 0], n // 4)
+    ctx = make(sensitive={"gender": gender}, predictions=decisions, scores=scores)
+    if not logged_decisions:
+        ctx = dataclasses.replace(ctx, predictions_column=None)
+    return ctx, gender, scores
+
+
+def test_scoring_rate_is_reported_not_gated_beside_decisions(
+    context_from_arrays: MakeContext,
+) -> None:
+    ctx, gender, scores = _scores_gap_context(context_from_arrays, logged_decisions=True)
     result = CHECK.run(ctx, Policy())
+    assert result.status is Status.PASS
     row = _row(result, "gender", "female")
     above = scores > np.median(scores)
     assert row["scoring_rate"] == pytest.approx(above[gender == "female"].mean(), abs=1e-12)
-    assert row["scoring_rate_status"] == "fail"
+    assert row["scoring_rate_status"] == "below threshold (reported, not gated)"
+    assert row["status"] in ("pass", "reference")  # the decisions are what is judged
+    assert result.metrics["compared"] == ["selection_rate"]
+    assert result.metrics["reported"] == ["scoring_rate"]
+    info = next(f for f in result.findings if f.subject == "scoring_rate")
+    assert info.status is Status.SKIP and "not gated" in info.message
+    assert "women at" in info.message and "95% CI" in info.message
+
+
+def test_scoring_rate_gates_without_decisions_or_when_the_policy_asks(
+    context_from_arrays: MakeContext,
+) -> None:
+    scores_only, *_ = _scores_gap_context(context_from_arrays, logged_decisions=False)
+    result = CHECK.run(scores_only, Policy())
+    assert result.status is Status.FAIL
+    assert _row(result, "gender", "female")["scoring_rate_status"] == "fail"
     assert "scoring_rate" in result.metrics["compared"]
+    logged, *_ = _scores_gap_context(context_from_arrays, logged_decisions=True)
+    asked = dataclasses.replace(
+        Policy(), fairness=dataclasses.replace(Policy().fairness, gate_scoring_rate=True)
+    )
+    assert CHECK.run(logged, asked).status is Status.FAIL
+
+
+def test_a_pair_failing_on_two_rates_counts_once(context_from_arrays: MakeContext) -> None:
+    rng = np.random.default_rng(3)
+    n = 4000
+    gender = np.repeat(["female", "male"], n // 2)
+    scores = rng.random(n) + np.where(gender == "male", 0.4, 0.0)
+    ctx = context_from_arrays(
+        sensitive={"gender": gender}, predictions=(scores > 0.9).astype(int), scores=scores
+    )
+    ctx = dataclasses.replace(ctx, predictions_column=None)
+    result = CHECK.run(ctx, Policy())
+    failing = [f for f in result.findings if f.status is Status.FAIL]
+    assert len(failing) == 2  # selection rate and scoring rate, same pair
+    assert result.summary.startswith("1 group(s) with a significant, robust")
 
 
 def test_skips_without_a_sensitive_column(context_from_arrays: MakeContext) -> None:

@@ -72,3 +72,14 @@ def test_demo_writes_reports_for_every_case(
         failing = [r for r in report["results"] if r["status"] == "fail"]
         assert (scan["metrics"]["failed_findings"] > 0) == bool(failing), case
         assert bool(failing) == (case != "fair_lending"), case
+    # The recruiting banner names the planted gender gap with its ratio and interval, and the
+    # terminal-facing Markdown and the JSON agree on it.
+    recruiting = tmp_path / "demo" / "recruiting"
+    headline = json.loads((recruiting / "report.json").read_text())["verdict"]["headline"]
+    assert headline["subject"] == "gender = female" and headline["scope"] == "attribute"
+    assert headline["sentence"].startswith("Women are selected at 49% of the rate of men")
+    assert "95% CI of the ratio 0.4" in headline["sentence"]
+    html = (recruiting / "report.html").read_text()
+    banner = html.split('class="verdict-headline">', 1)[1].split("</p>", 1)[0]
+    assert banner.startswith("Main finding: Women are selected at 49% of the rate of men")
+    assert "Main finding: Women are selected at 49%" in (recruiting / "summary.md").read_text()

@@ -151,7 +151,7 @@ def test_policy_failure_exits_one_and_fail_on_never_exits_zero(in_tmp: Path) -> 
     (in_tmp / "d.csv").write_text("x,empty,decision\n1,,1\n2,,0\n3,,1\n4,,0\n")
     code, _ = scan("--data", "d.csv", "--predictions", "decision", "--json", "r.json")
     assert code == 1
-    assert json.loads((in_tmp / "r.json").read_text())["verdict"] == "fail"
+    assert json.loads((in_tmp / "r.json").read_text())["verdict"]["status"] == "fail"
     code, _ = scan("--data", "d.csv", "--predictions", "decision", "--fail-on", "never")
     assert code == 0
 

@@ -41,14 +41,14 @@ def report_json(run: WorkflowRun) -> dict:
 
 def test_fair_control_passes_the_default_gate(fair: WorkflowRun) -> None:
     assert fair.result.exit_code == 0, fair.result.output
-    assert report_json(fair)["verdict"] in ("pass", "warn")
+    assert report_json(fair)["verdict"]["status"] in ("pass", "warn")
 
 
 def test_recruiting_model_fails_the_default_gate(recruiting: tuple[Result, Path]) -> None:
     result, report = recruiting
     assert result.exit_code == 1, result.output
     data = json.loads(report.read_text())
-    assert data["verdict"] == "fail"
+    assert data["verdict"]["status"] == "fail"
     statuses = {r["check_id"]: r["status"] for r in data["results"]}
     assert statuses["fairness.selection_rate"] == "fail"
     ethics = next(s for s in data["scores"] if s["dimension"] == "ethics")

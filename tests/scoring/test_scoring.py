@@ -117,11 +117,36 @@ def test_skips_errors_and_insufficient_evidence_lower_coverage_never_count_as_pa
         result("a.half", Status.PASS, metrics={"evidence_coverage": 0.5}),
     )
     ethics = by_dimension(score_dimensions(results, Policy()), Dimension.ETHICS)
-    assert ethics.score == 100.0  # only the judged checks make the score...
+    # The judged checks make the score, and the errored one keeps its weight at 0 points:
+    # (100 + 100 + 0) / 3. Skips and thin evidence are left out of the mean.
+    assert ethics.score == pytest.approx(66.7)
     assert ethics.coverage == pytest.approx((1 + 0 + 0 + 0 + 0.5) / 5)  # ...coverage says how much
     bases = {c["check_id"]: c["basis"] for c in ethics.contributions}
     assert bases["a.thin"] == "insufficient evidence"
-    assert bases["a.skip"] == "skipped" and bases["a.error"] == "error"
+    assert bases["a.skip"] == "skipped" and bases["a.error"].startswith("error: not judged")
+
+
+def test_a_dimension_cannot_score_above_what_was_judged() -> None:
+    # One fairness check passed, two crashed: a third of the dimension vouched for.
+    results = (
+        result("a.pass", Status.PASS, severity=Severity.MEDIUM),
+        result("a.err1", Status.ERROR, severity=Severity.MEDIUM),
+        result("a.err2", Status.ERROR, severity=Severity.MEDIUM),
+    )
+    ethics = by_dimension(score_dimensions(results, Policy()), Dimension.ETHICS)
+    assert ethics.score == pytest.approx(33.3)
+    assert ethics.capped_by == ()
+    # Without errors the same passing check scores 100 (the passing case of the rule).
+    alone = by_dimension(score_dimensions(results[:1], Policy()), Dimension.ETHICS)
+    assert alone.score == 100.0
+    # A critical check that errored caps its dimension like a critical failure.
+    critical = (*results[:1], result("a.crit", Status.ERROR, severity=Severity.CRITICAL))
+    capped = by_dimension(score_dimensions(critical, Policy()), Dimension.ETHICS)
+    assert capped.capped_by == ("a.crit",) and capped.score is not None
+    assert capped.score <= CRITICAL_FAIL_CAP
+    # Nothing judged at all: no score (not judged), never 100.
+    nothing = by_dimension(score_dimensions(results[1:], Policy()), Dimension.ETHICS)
+    assert nothing.score is None and nothing.coverage == 0.0
 
 
 def test_checks_deselected_by_the_policy_lower_coverage() -> None:

@@ -553,6 +553,36 @@ def comparison_findings(
     return findings
 
 
+def _reported_finding(
+    check: Check, reported: list[tuple[Comparison, GroupCodes, int]], cfg: _Settings
+) -> Finding:
+    """One informational finding for the groups below the threshold on a reported-only rate,
+    single attributes first, lowest ratio first."""
+    ordered = sorted(reported, key=lambda r: (r[1].is_intersection, float(r[0].ratio[r[2]])))
+    parts = []
+    for c, grouping, i in ordered[:6]:
+        ref = c.reference
+        assert ref is not None
+        parts.append(
+            f"{_who(grouping, i)} at {_ratio_pct(float(c.ratio[i]))} of the rate of "
+            f"{_who(grouping, ref)} ({cfg.confidence:.0%} CI {_num(c.katz_low[i])}–"
+            f"{_num(c.katz_high[i])})"
+        )
+    more = f" and {len(ordered) - 6} more" if len(ordered) > 6 else ""
+    metric = ordered[0][0].metric
+    return check.finding(
+        Status.SKIP,
+        f"{_capital(_METRIC_TITLES[metric])}, reported but not gated because the model's "
+        f"decisions are judged above (set fairness.gate_scoring_rate to gate it): "
+        f"{len(ordered)} group(s) below the {cfg.threshold:.2f} ratio: "
+        + "; ".join(parts)
+        + f"{more}.",
+        subject=metric,
+        severity=Severity.INFO,
+        title=f"{_capital(_METRIC_TITLES[metric])} (reported, not gated)",
+    )
+
+
 def _small_group_finding(check: Check, rows: Sequence[dict[str, Any]]) -> Finding | None:
     excluded = {
         (r["feature"], r["group"]): (r["n"], r["excluded_reason"]) for r in rows if not r["gated"]
@@ -590,9 +620,13 @@ class _Section:
     tables: dict[str, list[dict[str, Any]]] = field(
         default_factory=lambda: {"groups": [], "intersections": []}
     )
-    lowest: list[tuple[float, str]] = field(default_factory=list)
+    lowest: list[tuple[bool, float, str]] = field(default_factory=list)
+    """(is an intersection, ratio, who): the summary names a single attribute's lowest ratio
+    before any intersection's, as the report headline does."""
     not_judged: str | None = None
     """Why nothing could be judged at all (e.g. ratios of means with negative predictions)."""
+    reported: list[tuple[Comparison, GroupCodes, int]] = field(default_factory=list)
+    """Groups below the threshold on a reported-only comparison (metric, grouping, group)."""
 
     def add(self, grouping: GroupCodes, findings: list[Finding]) -> None:
         for finding in findings:
@@ -617,11 +651,15 @@ def _run_rates(
     spec: _Spec,
     cfg: _Settings,
     indicators: dict[str, np.ndarray] | None = None,
+    *,
+    gated: bool = True,
 ) -> _Section:
     """Compare ``spec.compared`` rates for every grouping and outcome.
 
     ``indicators`` adds further yes/no outcomes compared like a selection rate under their
-    own metric name (the LL144 scoring rate).
+    own metric name (the LL144 scoring rate). With ``gated=False`` they are compared in a
+    Holm family of their own and reported in one informational finding, never warned or
+    failed, so a pair already judged on its decisions is not counted twice.
     """
     singles, crosses = ctx.groupings.singles, ctx.groupings.intersections
     total = ctx.n_rows
@@ -643,14 +681,24 @@ def _run_rates(
                 comp = compare_rates("selection_rate", extra, extra_boot, grouping, total, cfg)
                 comparisons.append(dataclasses.replace(comp, metric=name))
             family.append((outcome, counts, boot, comparisons))
-        judged = iter(judge_family([c for *_, comps in family for c in comps], cfg))
+        n_main = len(spec.compared)
+        main = [c for *_, comps in family for c in (comps if gated else comps[:n_main])]
+        judged = iter(judge_family(main, cfg))
+        side = iter(
+            [] if gated else judge_family([c for *_, cs in family for c in cs[n_main:]], cfg)
+        )
         for outcome, counts, boot, comps in family:
-            comparisons = [next(judged) for _ in comps]
+            comparisons = [next(judged) for _ in (comps if gated else comps[:n_main])]
+            reported = [] if gated else [_reported_only(next(side)) for _ in comps[n_main:]]
             for comp in comparisons:
                 out.add(
                     grouping, comparison_findings(check, comp, grouping, cfg, outcome.label, method)
                 )
                 out.lowest.extend(_lowest(comp, grouping, outcome.label))
+            for comp in reported:
+                out.reported.extend(
+                    (comp, grouping, i) for i, s in enumerate(comp.status) if s == _BELOW
+                )
             table = out.tables["intersections" if grouping.is_intersection else "groups"]
             described = _described(counts, boot, spec, cfg)
             group_excluded = _exclusions(grouping, counts.n, counts.n, total, cfg)
@@ -658,20 +706,31 @@ def _run_rates(
                 row = _row_base(grouping, i, counts.n, total, outcome.label, group_excluded[i])
                 row.update({k: v[i] for k, v in described.items()})
                 statuses = []
-                for comp in comparisons:
+                for comp in comparisons + reported:
                     row.update(comparison_columns(comp, i))
                     row[f"{comp.metric}_reference"] = (
                         grouping.labels[comp.reference] if comp.reference is not None else None
                     )
-                    statuses.append(comp.status[i])
+                    if comp in comparisons:
+                        statuses.append(comp.status[i])
                 row["status"] = _row_status(statuses)
                 table.append(row)
     return out
 
 
+_BELOW = "below threshold (reported, not gated)"
+"""Per-group status of a reported-only comparison (the LL144 scoring rate beside decisions)."""
+
+
+def _reported_only(c: Comparison) -> Comparison:
+    """``c`` with its warn/fail statuses replaced by :data:`_BELOW`: measured, not judged."""
+    status = [_BELOW if s in ("warn", "fail") else s for s in c.status]
+    return dataclasses.replace(c, status=status)
+
+
 def _lowest(
     c: Comparison, grouping: GroupCodes, outcome_label: str | None
-) -> list[tuple[float, str]]:
+) -> list[tuple[bool, float, str]]:
     """The lowest judged ratio of a comparison, with who it is about."""
     judged = np.array([s in _JUDGED for s in c.status]) & np.isfinite(c.ratio)
     if c.reference is None or not judged.any():
@@ -680,6 +739,7 @@ def _lowest(
     where = f" (class {outcome_label!r})" if outcome_label is not None else ""
     return [
         (
+            grouping.is_intersection,
             float(c.ratio[worst]),
             f"{_who(grouping, worst)} vs {_who(grouping, c.reference)}, "
             f"{_METRIC_TITLES[c.metric]}{where}",
@@ -760,21 +820,25 @@ def _summary_metrics(
 def _status_and_summary(section: _Section, cfg: _Settings, what: str) -> tuple[Status, str]:
     judged = [f for f in section.findings if f.status in (Status.FAIL, Status.WARN)]
     status = worst_status([f.status for f in judged])
-    fails = sum(f.status is Status.FAIL for f in judged)
-    warns = len(judged) - fails
+    # Count groups, not findings: a group failing on two metrics is one gap to fix.
+    failing = {f.subject for f in judged if f.status is Status.FAIL}
+    fails = len(failing)
+    warns = len({f.subject for f in judged if f.status is Status.WARN} - failing)
     quiet = (
         f" {len(section.quiet)} intersectional gap(s) below {cfg.threshold:.2f} lack evidence "
         "(reported, not judged)."
         if section.quiet
         else ""
     )
-    low = min(section.lowest, default=None)
-    low_text = f" Lowest ratio {low[0]:.2f} ({low[1]})." if low else ""
+    # A single attribute's gap below the threshold leads; an intersection only when none is.
+    singles_below = [x for x in section.lowest if not x[0] and x[1] < cfg.threshold]
+    low = min(singles_below or [(False, *x[1:]) for x in section.lowest], default=None)
+    low_text = f" Lowest ratio {low[1]:.2f} ({low[2]})." if low else ""
     if status is Status.FAIL:
         extra = f" and {warns} with insufficient evidence" if warns else ""
         return status, (
-            f"{fails} significant, robust {what} gap(s) below the {cfg.threshold:.2f} ratio"
-            f"{extra}.{low_text}{quiet}"
+            f"{fails} group(s) with a significant, robust {what} gap below the "
+            f"{cfg.threshold:.2f} ratio{extra}.{low_text}{quiet}"
         )
     if status is Status.WARN:
         return status, (
@@ -873,7 +937,11 @@ def _regression(
             if judged:
                 worst = int(np.argmin(np.where(compared, ratio, np.inf)))
                 out.lowest.append(
-                    (float(min(judged)), f"{_who(grouping, worst)} vs {_who(grouping, reference)}")
+                    (
+                        grouping.is_intersection,
+                        float(min(judged)),
+                        f"{_who(grouping, worst)} vs {_who(grouping, reference)}",
+                    )
                 )
         diff = mean - mean[reference] if reference is not None else nan
         for i in range(g):
@@ -979,9 +1047,24 @@ class FairnessSelectionRateCheck(Check):
             # NYC LL144 scoring rate: share of each group above the whole sample's median.
             scores = np.asarray(ctx.scores, dtype=float)
             indicators["scoring_rate"] = scores > float(np.median(scores))
-        section = _run_rates(self, ctx, _Spec(("selection_rate",), (), False), cfg, indicators)
-        spec = _Spec(("selection_rate", *indicators), (), False)
-        return _finish(self, ctx, cfg, spec, section, "selection rate")
+        # Where the model makes decisions they are what people receive, so they gate; the
+        # scoring rate then repeats the same group pairs on a cruder outcome and is reported.
+        gated = bool(indicators) and (policy.fairness.gate_scoring_rate or not _has_decisions(ctx))
+        section = _run_rates(
+            self, ctx, _Spec(("selection_rate",), (), False), cfg, indicators, gated=gated
+        )
+        spec = _Spec(("selection_rate", *(indicators if gated else ())), (), False)
+        result = _finish(self, ctx, cfg, spec, section, "selection rate")
+        if indicators and not gated:
+            metrics = {**result.metrics, "reported": list(indicators)}
+            result = dataclasses.replace(result, metrics=metrics)
+        return result
+
+
+def _has_decisions(ctx: AuditContext) -> bool:
+    """Whether the audited decisions were made by the model or logged, rather than derived
+    from scores at ``decision_threshold`` (scores-only input)."""
+    return ctx.model is not None or ctx.predictions_column is not None
 
 
 class FairnessErrorRatesCheck(Check):
@@ -1058,6 +1141,8 @@ def _finish(
                 remediation="Collect more data for these intersections to decide.",
             )
         )
+    if section.reported:
+        findings.append(_reported_finding(check, section.reported, cfg))
     small = _small_group_finding(check, section.tables["groups"] + section.tables["intersections"])
     if small is not None:
         findings.append(small)

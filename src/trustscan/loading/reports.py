@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from trustscan.errors import InputError
 
 REQUIRED_KEYS = ("schema_version", "results", "verdict")
+READABLE_SCHEMAS = ("1.", "2.")
+"""Report schemas this version reads: 2.x made ``verdict`` an object (status, gate,
+incomplete, headline); 1.x stored the status alone."""
+
+
+def verdict_status(data: Mapping[str, Any]) -> str | None:
+    """The verdict status (pass / warn / fail) of a parsed JSON report of any readable schema."""
+    verdict = data.get("verdict")
+    if isinstance(verdict, Mapping):
+        verdict = verdict.get("status")
+    return verdict if isinstance(verdict, str) else None
 
 
 def read_report(path: Path, *, what: str = "report") -> dict[str, Any]:
@@ -35,9 +47,9 @@ def read_report(path: Path, *, what: str = "report") -> dict[str, Any]:
             "pass the JSON file a scan wrote with --json",
         )
     version = str(data.get("schema_version", ""))
-    if not version.startswith("1."):
+    if not version.startswith(READABLE_SCHEMAS):
         raise InputError(
-            f"{what} {path} has report schema {version!r}; this trustscan reads 1.x",
+            f"{what} {path} has report schema {version!r}; this trustscan reads 1.x and 2.x",
             "re-run the old audit with this version, or compare with the version that wrote it",
         )
     if not isinstance(data["results"], list):

@@ -11,9 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from trustscan.scoring import overall
+from trustscan.loading.reports import verdict_status
+from trustscan.scoring import gate_fails, overall
 from trustscan.typed_mapping import dataclass_from_mapping
 from trustscan.types import Report, Severity
+
+SCHEMA_VERSION = "2.0"
+"""Version of the JSON report this trustscan writes. 2.0: ``verdict`` is an object (status,
+gate, incomplete, headline) instead of the status alone."""
 
 
 def to_jsonable(value: Any) -> Any:
@@ -39,15 +44,23 @@ def to_jsonable(value: Any) -> Any:
 
 def report_to_dict(report: Report) -> dict[str, Any]:
     data: dict[str, Any] = to_jsonable(report)
-    # The overall grade is derived (the weakest dimension), so it is added here, not stored.
+    # The overall grade, the headline and the gate are derived, so they are added here.
+    data["schema_version"] = SCHEMA_VERSION  # the layout written here, whatever was read
     data["overall"] = overall(report.scores)
+    data["verdict"] = {
+        "status": report.verdict.value,
+        "gate": "fail" if gate_fails(report.verdict, report.fail_on) else "pass",
+        "incomplete": list(report.incomplete),
+        "headline": to_jsonable(report.headline),
+    }
     return data
 
 
 def report_from_dict(data: Mapping[str, Any]) -> Report:
-    """The ``Report`` a JSON report was rendered from (the derived ``overall`` block is
-    recomputed, not read), so any format can be rendered again later."""
+    """The ``Report`` a JSON report was rendered from (the derived ``overall`` block and the
+    verdict's headline are recomputed, not read), so any format can be rendered again later."""
     stored = {key: value for key, value in data.items() if key != "overall"}
+    stored["verdict"] = verdict_status(data)
     return dataclass_from_mapping(Report, stored, "report")
 
 

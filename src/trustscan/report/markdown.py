@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import re
 
-from trustscan.report.text import STATUS_ORDER, short_path, waived_findings
+from trustscan.report.text import (
+    STATUS_ORDER,
+    headline_line,
+    incomplete_line,
+    short_path,
+    waived_findings,
+)
 from trustscan.scoring import gate_fails, overall
 from trustscan.types import Report, Status
 
@@ -35,11 +41,16 @@ def render(report: Report) -> str:
     inputs = report.inputs
     gate = "fails" if gate_fails(report.verdict, report.fail_on) else "passes"
     best = overall(report.scores)
+    incomplete = incomplete_line(report)
     lines = [
         f"## trustscan: {_ICON[report.verdict]} {report.verdict.value.upper()} "
-        f"(gate {gate}, fail on `{report.fail_on}`)",
+        f"{'(incomplete audit) ' if incomplete else ''}(gate {gate}, fail on `{report.fail_on}`)",
+        "",
+        f"**{escape(headline_line(report))}**",
         "",
     ]
+    if incomplete:
+        lines += [f"{_ICON[Status.ERROR]} {escape(incomplete)}", ""]
     grade = (
         f"**{best['grade']}** ({best['score']:.0f}, weakest dimension: {best['dimension']})"
         if best["grade"]

@@ -27,6 +27,7 @@ from trustscan.report.formatting import (
 )
 from trustscan.report.json_format import to_jsonable
 from trustscan.report.renderers import Extras, RenderContext
+from trustscan.report.text import headline_line, incomplete_line
 from trustscan.types import CheckResult, Dimension, Finding, Report, Status
 
 MAX_TOP_FINDINGS = 6
@@ -507,6 +508,8 @@ def verdict_sentence(report: Report) -> str:
         Status.WARN: "passes the policy with warnings",
         Status.FAIL: "fails the policy",
     }.get(report.verdict, report.verdict.value)
+    if report.incomplete:
+        outcome += " (incomplete audit)"
     return f"This model {outcome}. Of {len(report.results)} checks, {listed}."
 
 
@@ -568,8 +571,12 @@ def methodology_view(report: Report) -> dict[str, Any]:
             "A dimension's score is the weighted mean of its checks' scores (weights from the "
             "policy, default 1).",
             f"A dimension with a critical-severity failure is capped at {fmt(CRITICAL_FAIL_CAP)}.",
-            "The verdict fails when any check failed or errored, warns when any warned, and "
+            "The verdict fails when any check failed or errored (an errored check leaves the "
+            "audit incomplete and keeps its weight at 0 points), warns when any warned, and "
             f"passes otherwise; the gate fails the run on: {report.fail_on}.",
+            "The headline is the failing finding about one declared sensitive attribute (then "
+            "an intersection, then anything else) with the highest severity and the largest "
+            "harm; without failures, the top warning, marked not conclusive.",
         ],
         "contributions": table(
             "How each dimension score was computed",
@@ -607,6 +614,8 @@ def build(report: Report) -> dict[str, Any]:
         "model_name": _basename(inputs.get("model_path")) or "Logged decisions",
         "verdict": badge(report.verdict.value),
         "verdict_sentence": verdict_sentence(report),
+        "headline": headline_line(report),
+        "incomplete": incomplete_line(report),
         "fail_on": report.fail_on,
         "created_at": report.created_at.replace("T", " ").replace("Z", " UTC"),
         "tool_version": report.tool_version,

@@ -130,7 +130,9 @@ def render_fairness(result: CheckResult, ctx: RenderContext) -> Extras:
     threshold = _num(m.get("threshold")) or ctx.threshold("fairness", "impact_ratio_min", 0.8)
     confidence = _num(m.get("confidence")) or 0.95
     level = f"{confidence:.0%}"
-    for index, metric in enumerate(compared):
+    reported = [k for k in m.get("reported") or () if isinstance(k, str)]
+    for index, metric in enumerate(compared + reported):
+        gated = "" if metric in compared else " (reported, not gated)"
         rows = singles + (inters if index == 0 else [])
         for grouping, members in _by_grouping(rows).items():
             chart = _rate_chart(metric, grouping, members, threshold, ctx)
@@ -138,7 +140,8 @@ def render_fairness(result: CheckResult, ctx: RenderContext) -> Extras:
                 extras.charts.append(chart)
         extras.tables.append(
             table(
-                f"{humanize(metric)} by group ({level} intervals; ratio to the most-favoured group)",
+                f"{humanize(metric)} by group{gated} ({level} intervals; ratio to the "
+                "most-favoured group)",
                 [_rate_row(metric, r) for r in singles + inters],
                 ["grouping", "group", "n", "rate", "ratio", "p", "status"],
                 headers={
@@ -176,7 +179,7 @@ def render_fairness(result: CheckResult, ctx: RenderContext) -> Extras:
                 "How these numbers were computed", [(humanize(k), v) for k, v in methods.items()]
             )
         )
-    extras.consumed |= {"groups", "intersections", "compared", "described", "methods"}
+    extras.consumed |= {"groups", "intersections", "compared", "described", "reported", "methods"}
     return extras
 
 

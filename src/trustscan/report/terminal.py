@@ -14,7 +14,12 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from trustscan.engine import ProgressCallback
-from trustscan.report.text import STATUS_ORDER, waived_findings
+from trustscan.report.text import (
+    STATUS_ORDER,
+    headline_line,
+    incomplete_line,
+    waived_findings,
+)
 from trustscan.scoring import gate_fails, overall, weakest
 from trustscan.types import Report, Status
 
@@ -129,8 +134,13 @@ def print_summary(report: Report, written: Iterable[Path], console: Console | No
         console.print(f"note: {escape(note)}")
     style = _STATUS_STYLE[report.verdict]
     gate = "fails" if gate_fails(report.verdict, report.fail_on) else "passes"
+    console.print(escape(headline_line(report)))
+    incomplete = incomplete_line(report)
+    if incomplete:
+        console.print(f"[{_STATUS_STYLE[Status.ERROR]}]{escape(incomplete)}[/]")
     console.print(
-        f"Verdict: [{style}]{report.verdict.value.upper()}[/] — the gate {gate} "
+        f"Verdict: [{style}]{report.verdict.value.upper()}[/]"
+        f"{' (incomplete audit)' if incomplete else ''} — the gate {gate} "
         f"(fail on {report.fail_on}; policy {report.policy_sha256[:12]})"
     )
     for path in written:

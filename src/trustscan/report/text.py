@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from trustscan.headline import lead_in
 from trustscan.types import Finding, Report, Status
 
 STATUS_ORDER = (Status.FAIL, Status.ERROR, Status.WARN, Status.SKIP, Status.PASS)
@@ -16,6 +17,22 @@ def finding_line(finding: Finding) -> str:
     return " ".join(
         f"[{finding.status.value.upper()}] {subject}{finding.message}{fix}{waived}".split()
     )
+
+
+def incomplete_line(report: Report) -> str | None:
+    """'Incomplete audit: ...' when checks errored (the verdict then fails), else None."""
+    if not report.incomplete:
+        return None
+    listed = ", ".join(report.incomplete)
+    return (
+        f"Incomplete audit: {len(report.incomplete)} check(s) could not run ({listed}); "
+        "what they cover is not judged, so the audit cannot vouch for the model."
+    )
+
+
+def headline_line(report: Report) -> str:
+    """The headline as every text format prints it (see ``trustscan.headline``)."""
+    return lead_in(report.headline)
 
 
 def waived_findings(report: Report) -> list[Finding]:
