@@ -37,9 +37,9 @@ from trustscan.ledger import (
     scan_entry_for,
     verify,
 )
-from trustscan.loading.reports import verdict_status
 from trustscan.model_card import read_model_card, same_person
 from trustscan.provenance import sha256_file, sha256_text
+from trustscan.report_versions import verdict_status
 
 EXIT_OK = 0
 EXIT_VERIFY_FAILED = 1

@@ -14,7 +14,7 @@ from typing import Any
 
 from scipy import stats as sps
 
-from trustscan.loading.reports import verdict_status
+from trustscan.report_versions import verdict_status
 
 GATED_FAMILIES = ("fairness.", "performance.")
 """Checks whose metrics gate the comparison: a significant worsening fails it."""

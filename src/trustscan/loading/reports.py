@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from trustscan.errors import InputError
+from trustscan.report_versions import READABLE_SCHEMAS
 
 REQUIRED_KEYS = ("schema_version", "results", "verdict")
-READABLE_SCHEMAS = ("1.", "2.")
-"""Report schemas this version reads: 2.x made ``verdict`` an object (status, gate,
-incomplete, headline); 1.x stored the status alone."""
-
-
-def verdict_status(data: Mapping[str, Any]) -> str | None:
-    """The verdict status (pass / warn / fail) of a parsed JSON report of any readable schema."""
-    verdict = data.get("verdict")
-    if isinstance(verdict, Mapping):
-        verdict = verdict.get("status")
-    return verdict if isinstance(verdict, str) else None
 
 
 def read_report(path: Path, *, what: str = "report") -> dict[str, Any]:

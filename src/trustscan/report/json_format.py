@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from trustscan.loading.reports import verdict_status
+from trustscan.report_versions import verdict_status
 from trustscan.scoring import gate_fails, overall
 from trustscan.typed_mapping import dataclass_from_mapping
 from trustscan.types import Report, Severity
