@@ -235,7 +235,7 @@ def test_arguments_are_keyword_only_and_unknown_names_are_type_errors() -> None:
 
 
 def test_render_takes_format_names_and_rejects_unknown_ones(api_report: Report) -> None:
-    assert json.loads(trustscan.render(api_report, "json"))["verdict"] == "fail"
+    assert json.loads(trustscan.render(api_report, "json"))["verdict"]["status"] == "fail"
     assert trustscan.render(api_report, "md").startswith("## trustscan")
     assert trustscan.render(api_report).startswith("<!DOCTYPE html>")
     with pytest.raises(InputError, match="unknown report format 'pdf'"):
