@@ -156,6 +156,10 @@ def scan_options(function: Callable[..., Any]) -> Callable[..., Any]:
             help="Predictions-only mode: column holding the model's scores (decisions = score >= decision_threshold).",
         ),
         click.option(
+            "--condition",
+            help="Legitimate stratum (e.g. department or job level) to condition demographic disparity on (fairness.conditional_disparity).",
+        ),
+        click.option(
             "--positive-label",
             help="Label that counts as the favourable/selected outcome (default: 1/true/yes, else the last label).",
         ),

@@ -37,6 +37,8 @@ class RunOptions:
     """Path of the audit ledger (default ``.trustscan/ledger.jsonl``)."""
     baseline: str | None = None
     """A previous JSON report to compare with."""
+    condition: str | None = None
+    """Column of a legitimate stratum for conditional demographic disparity."""
 
 
 RUN_KEYS = frozenset(f.name for f in fields(RunOptions))
@@ -65,6 +67,8 @@ class ScanConfig:
     baseline_path: Path | None = None
     debug: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+    condition: str | None = None
+    """Column of a legitimate stratum (``--condition``) for conditional demographic disparity."""
 
     @property
     def predictions_only(self) -> bool:
@@ -193,6 +197,7 @@ def make_scan_config(
         ledger_path=_resolve(ledger, cwd) if ledger else None,
         baseline_path=_resolve(baseline, cwd) if baseline else None,
         debug=bool(cli.get("debug")),
+        condition=pick("condition", run.condition),
     )
 
 

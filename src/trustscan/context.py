@@ -68,6 +68,8 @@ class AuditContext:
     """A previous JSON report to compare this audit with (``--baseline``)."""
     baseline: Mapping[str, Any] | None = None
     """That report, parsed once while loading (a bad file is an input error, exit 2)."""
+    condition_name: str | None = None
+    """Column of the legitimate stratum demographic disparity is conditioned on."""
 
     @property
     def n_rows(self) -> int:
@@ -166,6 +168,13 @@ def context_from_inputs(
         data, [config.target] if config.target else [], "target column", where, "--target"
     )
     _require_columns(data, config.sensitive, "sensitive column", where, "--sensitive")
+    if config.condition is not None:
+        _require_columns(data, [config.condition], "condition column", where, "--condition")
+        if config.condition in config.sensitive:
+            raise InputError(
+                f"--condition {config.condition!r} is also a sensitive column",
+                "condition on a legitimate stratum such as the department applied to",
+            )
     for column in (config.predictions_column, config.scores_column):
         if column:
             flag = "--predictions" if column == config.predictions_column else "--scores"
@@ -237,6 +246,7 @@ def context_from_inputs(
         prediction_seconds=prediction_seconds,
         baseline_path=config.baseline_path,
         baseline=baseline,
+        condition_name=config.condition,
     )
 
 
@@ -263,7 +273,16 @@ def _columns_to_read(
     wanted = {
         *features,
         *config.sensitive,
-        *(c for c in (config.target, config.predictions_column, config.scores_column) if c),
+        *(
+            c
+            for c in (
+                config.target,
+                config.predictions_column,
+                config.scores_column,
+                config.condition,
+            )
+            if c
+        ),
     }
     # Names the file lacks are left out here; the checks below then raise the usual error.
     return [c for c in available if c in wanted or _ID_LIKE.search(c)]

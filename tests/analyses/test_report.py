@@ -13,7 +13,7 @@ from trustscan.policy import Policy
 from trustscan.report import html
 from trustscan.types import Report, Status
 
-ANALYSES = ("fairness.data_bias",)
+ANALYSES = ("fairness.data_bias", "fairness.conditional_disparity")
 
 
 def _audit(name: str, folder: Path, **config: object) -> Report:
@@ -23,7 +23,7 @@ def _audit(name: str, folder: Path, **config: object) -> Report:
 
 @pytest.fixture(scope="module")
 def recruiting_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
-    return _audit("recruiting", tmp_path_factory.mktemp("r"))
+    return _audit("recruiting", tmp_path_factory.mktemp("r"), condition="education")
 
 
 def test_recruiting_report_shows_the_data_bias_section(recruiting_report: Report) -> None:
@@ -33,10 +33,19 @@ def test_recruiting_report_shows_the_data_bias_section(recruiting_report: Report
     assert "Label distribution of each group against the rest" in page
 
 
+def test_recruiting_report_shows_the_gap_within_education_levels(recruiting_report: Report) -> None:
+    page = html.render(recruiting_report)
+    assert "Gap overall vs within the same education" in page
+    result = recruiting_report.result("fairness.conditional_disparity")
+    assert result is not None and result.status is Status.FAIL
+    female = next(r for r in result.metrics["groups"] if r["group"] == "female")
+    assert female["effect"] == "persists"
+
+
 def test_fair_control_raises_no_warning_or_failure_in_the_analyses(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    report = _audit("fair_lending", tmp_path_factory.mktemp("f"))
+    report = _audit("fair_lending", tmp_path_factory.mktemp("f"), condition="age_group")
     for check_id in ANALYSES:
         result = report.result(check_id)
         assert result is not None

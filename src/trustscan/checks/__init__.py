@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trustscan.checks.analyses import DataBiasCheck
+from trustscan.checks.analyses import ConditionalDisparityCheck, DataBiasCheck
 from trustscan.checks.base import Check
 from trustscan.checks.consistency import BaselineCheck, DeterminismCheck, PerturbationCheck
 from trustscan.checks.data_quality import DataQualityCheck
@@ -31,6 +31,7 @@ ALL_CHECKS: tuple[type[Check], ...] = (
     FairnessSelectionRateCheck,
     FairnessErrorRatesCheck,
     DataBiasCheck,
+    ConditionalDisparityCheck,
     SensitiveTargetCheck,
     OutputInferenceCheck,
     ProxyFeaturesCheck,

@@ -60,9 +60,10 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec(
         "analyses",
         "Data bias and deeper fairness analyses",
-        "Was the gap already in the historical labels, and does the model widen it? Checks "
-        "beyond the headline rates, each with the same evidence rules.",
-        ("fairness.data_bias",),
+        "Was the gap already in the historical labels, and does the model widen it? Does it "
+        "survive within a legitimate stratum? Checks beyond the headline rates, each with the "
+        "same evidence rules.",
+        ("fairness.data_bias", "fairness.conditional_disparity"),
     ),
     SectionSpec(
         "sensitive-inference",

@@ -888,9 +888,7 @@ def render_data_bias(result: CheckResult, ctx: RenderContext) -> Extras:
                     "amplification": _with_interval(
                         r.get("amplification"), *interval_of(r, "amplification"), show=pct
                     ),
-                    "status": badge(str(r.get("status")))
-                    if r.get("status") in STATUS_LABEL
-                    else r.get("status"),
+                    "status": r.get("status"),
                 }
                 for r in rows
             ],
@@ -935,6 +933,50 @@ def render_data_bias(result: CheckResult, ctx: RenderContext) -> Extras:
     return extras
 
 
+def render_conditional_disparity(result: CheckResult, ctx: RenderContext) -> Extras:
+    """Unconditional and within-stratum gaps side by side, with what conditioning does."""
+    extras = Extras()
+    rows = rows_of(result.metrics.get("groups"))
+    if not rows:
+        return extras
+    condition = str(result.metrics.get("condition") or "the stratum")
+    labels = any("cdd_labels" in r for r in rows)
+    extras.tables.append(
+        table(
+            f"Gap overall vs within the same {condition}",
+            [
+                {
+                    "grouping": _grouping(r),
+                    "group": r.get("group"),
+                    "n": r.get("n"),
+                    "ratio": _with_interval(r.get("ratio"), *interval_of(r, "ratio")),
+                    "conditional_ratio": _with_interval(
+                        r.get("conditional_ratio"), *interval_of(r, "conditional_ratio")
+                    ),
+                    "cmh_p": fmt_p(_num(r.get("cmh_p_value_adjusted"))),
+                    "dd": _with_interval(r.get("dd"), *interval_of(r, "dd")),
+                    "cdd": _with_interval(r.get("cdd"), *interval_of(r, "cdd")),
+                    **({"cdd_labels": fmt(r.get("cdd_labels"))} if labels else {}),
+                    "effect": r.get("effect"),
+                    "status": r.get("status"),
+                }
+                for r in rows
+            ],
+            headers={
+                "ratio": "Ratio overall [CI]",
+                "conditional_ratio": f"Ratio within {condition} [CI]",
+                "cmh_p": "CMH p (Holm)",
+                "dd": "DD [CI]",
+                "cdd": "CDD [CI]",
+                "cdd_labels": "CDD of labels",
+                "effect": "Conditioning",
+            },
+        )
+    )
+    extras.consumed.update({"groups", "strata"})
+    return extras
+
+
 def render_provenance(result: CheckResult, ctx: RenderContext) -> Extras:
     """The traceability section already shows hashes and the environment."""
     return Extras(consumed={"sha256", "files", "versions", "platform", "command_line"})
@@ -960,6 +1002,7 @@ RENDERERS: dict[str, Renderer] = {
     "performance.group_gap": render_group_gap,
     "performance.calibration": render_calibration,
     "fairness.data_bias": render_data_bias,
+    "fairness.conditional_disparity": render_conditional_disparity,
 }
 
 

@@ -3,6 +3,7 @@ disparity, discovered slices and a mitigation preview."""
 
 from __future__ import annotations
 
+from trustscan.checks.analyses.conditional import ConditionalDisparityCheck
 from trustscan.checks.analyses.data_bias import DataBiasCheck
 
-__all__ = ["DataBiasCheck"]
+__all__ = ["ConditionalDisparityCheck", "DataBiasCheck"]

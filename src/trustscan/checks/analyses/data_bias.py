@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from trustscan import stats
+from trustscan.checks.analyses._common import no_evidence_summary, skip_reason
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.fairness import (
     _JUDGED,
@@ -95,12 +96,9 @@ class DataBiasCheck(Check):
     )
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
-        if ctx.sensitive.shape[1] == 0:
-            return self.skip("No sensitive column declared; pass --sensitive to audit fairness.")
-        if ctx.y_true is None:
-            return self.skip("No target column; label bias needs the true outcomes (--target).")
-        if ctx.task != "binary":
-            return self.skip(f"Label-bias metrics cover binary tasks; this task is {ctx.task}.")
+        reason = skip_reason(ctx, "label bias", needs_target=True)
+        if reason is not None:
+            return self.skip(reason)
         decisions, labels = ctx.decisions, ctx.y_true_positive
         assert decisions is not None and labels is not None
         cfg = _settings(policy, policy.fairness.impact_ratio_min)
@@ -347,10 +345,7 @@ class DataBiasCheck(Check):
             )
         if not judged:
             status = Status.WARN
-            summary = (
-                "Insufficient evidence: no sensitive feature has two groups large enough to "
-                f"compare (n >= {cfg.min_size} and share >= {cfg.min_share:.0%})."
-            )
+            summary = no_evidence_summary(cfg)
         elif parts:
             summary = _capital("; ".join(parts)) + "." + lowest
         elif status is Status.WARN:
