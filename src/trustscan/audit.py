@@ -87,4 +87,7 @@ def describe_inputs(ctx: AuditContext) -> AuditInputs:
         positive_label=None if ctx.positive_label is None else str(ctx.positive_label),
         predictions_column=ctx.predictions_column,
         scores_column=ctx.scores_column,
+        favourable_label=None if ctx.favourable_label is None else str(ctx.favourable_label),
+        outcome_statement=None if ctx.outcome is None else ctx.outcome.statement,
+        score_statement=None if ctx.outcome is None else ctx.outcome.score_statement,
     )

@@ -153,7 +153,16 @@ def scan_options(function: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--scores",
-            help="Predictions-only mode: column holding the model's scores (decisions = score >= decision_threshold).",
+            help="Predictions-only mode: column holding the model's scores. Alone, decisions are score >= --threshold; with --predictions, the scores drive ROC AUC, calibration and the scoring rate.",
+        ),
+        click.option(
+            "--threshold",
+            type=float,
+            help="Score at or above which --scores counts as the predicted event [default: 0.5; required when scores are outside 0-1]. Config: decision_threshold.",
+        ),
+        click.option(
+            "--favourable-label",
+            help="Decision value that benefits the person (approved, hired, low risk), e.g. --favourable-label 0 for high_risk. Default: inferred from column and label names (deny, high_risk, default, recid... are adverse); asked for when it cannot be told.",
         ),
         click.option(
             "--condition",
@@ -161,7 +170,7 @@ def scan_options(function: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--positive-label",
-            help="Label that counts as the favourable/selected outcome (default: 1/true/yes, else the last label).",
+            help="The positive class: the event the model predicts, for precision, recall and calibration (default: 1/true/yes, else the larger number).",
         ),
         click.option(
             "--config",

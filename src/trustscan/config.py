@@ -30,6 +30,8 @@ class RunOptions:
     predictions: str | None = None
     scores: str | None = None
     positive_label: str | None = None
+    favourable_label: str | None = None
+    """The decision that benefits the person (``--favourable-label``); inferred when absent."""
     encoding: str = "utf-8"
     seed: int = 0
     trust_types: tuple[str, ...] = ()
@@ -69,6 +71,11 @@ class ScanConfig:
     extra: Mapping[str, Any] = field(default_factory=dict)
     condition: str | None = None
     """Column of a legitimate stratum (``--condition``) for conditional demographic disparity."""
+    favourable_label: str | None = None
+    """The label that benefits the person; None = infer from column and label names."""
+    threshold: float | None = None
+    """Decision threshold given explicitly (``--threshold`` or ``decision_threshold``);
+    None = not given, so scores off the [0, 1] scale cannot be turned into decisions."""
 
     @property
     def predictions_only(self) -> bool:
@@ -176,6 +183,12 @@ def make_scan_config(
         )
     if cli.get("fail_on") is not None:
         policy = replace(policy, fail_on=cli["fail_on"])
+    threshold: float | None = None
+    if cli.get("threshold") is not None:
+        threshold = float(cli["threshold"])
+        policy = replace(policy, decision_threshold=threshold)
+    elif "decision_threshold" in table:
+        threshold = float(policy.decision_threshold)
     ledger = cli.get("ledger") or run.ledger
     baseline = cli.get("baseline") or run.baseline
     return ScanConfig(
@@ -186,7 +199,9 @@ def make_scan_config(
         features=features,
         predictions_column=predictions,
         scores_column=scores,
-        positive_label=pick("positive_label", run.positive_label),
+        positive_label=_label_text(pick("positive_label", run.positive_label)),
+        favourable_label=_label_text(pick("favourable_label", run.favourable_label)),
+        threshold=threshold,
         encoding=pick("encoding", run.encoding),
         seed=int(pick("seed", run.seed)),
         trust_pickle=bool(cli.get("trust_pickle")),
@@ -199,6 +214,15 @@ def make_scan_config(
         debug=bool(cli.get("debug")),
         condition=pick("condition", run.condition),
     )
+
+
+def _label_text(value: Any) -> str | None:
+    """Labels are matched as text; ``favourable_label = 0`` in TOML is an int."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
 
 
 def _resolve(value: str | Path, cwd: Path) -> Path:

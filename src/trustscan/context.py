@@ -19,13 +19,13 @@ from trustscan.errors import InputError
 from trustscan.loading import ModelAdapter, load_model, read_table
 from trustscan.loading.data import read_column_names
 from trustscan.loading.reports import read_report
+from trustscan.outcomes import NamedColumn, Outcome, resolve_outcome, score_direction
 from trustscan.sensitive.autodetect import detect_for_audit
 from trustscan.sensitive_groups import SensitiveGroupings, sensitive_groupings
 
 Task = Literal["binary", "multiclass", "regression"]
 
 _ID_LIKE = re.compile(r"(^|[_\-\s])(id|uuid|guid|key)$|^id[_\-]", re.IGNORECASE)
-_POSITIVE_NAMES = ("1", "true", "yes", "y", "positive", "pos")
 _MAX_CLASSES = 20
 
 
@@ -51,7 +51,8 @@ class AuditContext:
     task: Task
     classes: tuple[Any, ...] | None
     positive_label: Any
-    """Binary tasks: the label that counts as the favourable/selected outcome."""
+    """Binary tasks: the positive class, the event the model predicts (``deny = yes``,
+    ``two_year_recid = 1``); precision, recall, calibration and ``scores`` are about it."""
     model: ModelAdapter | None
     """None in predictions-only mode."""
     seed: int
@@ -70,6 +71,8 @@ class AuditContext:
     """That report, parsed once while loading (a bad file is an input error, exit 2)."""
     condition_name: str | None = None
     """Column of the legitimate stratum demographic disparity is conditioned on."""
+    outcome: Outcome | None = None
+    """Binary tasks: the positive class, the favourable decision and which way scores point."""
 
     @property
     def n_rows(self) -> int:
@@ -93,23 +96,68 @@ class AuditContext:
         return "predictions" if self.model is None else "model"
 
     @property
+    def favourable_label(self) -> Any:
+        """Binary tasks: the label that benefits the person (hired, approved, low risk).
+
+        A context built without an ``outcome`` (tests, the Python API) treats the positive
+        label as favourable, as trustscan did before the two were told apart."""
+        return self.positive_label if self.outcome is None else self.outcome.favourable_label
+
+    @property
     def decisions(self) -> np.ndarray | None:
-        """Binary tasks: True where the model selected the positive label."""
+        """Binary tasks: True where the decision is the *favourable* one (selected, approved,
+        low risk). Selection rates, impact ratios and drivers are about this."""
+        if self.task != "binary":
+            return None
+        return _equals_label(self.predictions, self.favourable_label)
+
+    @property
+    def y_true_favourable(self) -> np.ndarray | None:
+        """Binary tasks with a target: True where the true outcome is the favourable one."""
+        if self.task != "binary" or self.y_true is None:
+            return None
+        return _equals_label(self.y_true, self.favourable_label)
+
+    @property
+    def predicted_positive(self) -> np.ndarray | None:
+        """Binary tasks: True where the model predicted the positive class (the event)."""
         if self.task != "binary":
             return None
         return _equals_label(self.predictions, self.positive_label)
 
     @property
     def y_true_positive(self) -> np.ndarray | None:
-        """Binary tasks with a target: True where the true label is the positive label."""
+        """Binary tasks with a target: True where the true label is the positive class."""
         if self.task != "binary" or self.y_true is None:
             return None
         return _equals_label(self.y_true, self.positive_label)
+
+    @cached_property
+    def favourable_scores(self) -> np.ndarray | None:
+        """Binary tasks: scores oriented so that higher means the favourable decision (the
+        positive-class ``scores`` reversed when the positive class is adverse)."""
+        if self.task != "binary" or self.scores is None:
+            return None
+        if self.outcome is None or self.outcome.favourable_is_positive:
+            return self.scores
+        return mirror_scores(self.scores)
 
     def rng(self, purpose: str) -> np.random.Generator:
         """A generator seeded from the run seed and ``purpose``: checks stay independent."""
         digest = hashlib.sha256(f"{self.seed}:{purpose}".encode()).digest()
         return np.random.default_rng(int.from_bytes(digest[:8], "little"))
+
+
+def mirror_scores(scores: np.ndarray) -> np.ndarray:
+    """Reverse a score's direction on its own scale: ``1 - s`` for probabilities, else
+    ``min + max - s`` (a 1-10 risk decile becomes a 10-1 one)."""
+    values = np.asarray(scores, dtype=float)
+    if values.size == 0:
+        return values
+    low, high = float(np.min(values)), float(np.max(values))
+    if low >= 0.0 and high <= 1.0:
+        return 1.0 - values
+    return (low + high) - values
 
 
 def _equals_label(values: np.ndarray, label: Any) -> np.ndarray:
@@ -204,21 +252,14 @@ def context_from_inputs(
     prediction_seconds = time.perf_counter() - started
 
     task = _infer_task(classes, predictions, y_true, model is not None)
-    positive_label = None
+    if model is None and config.predictions_column is None and task == "multiclass":
+        task = "binary"  # scores only: decisions are score >= threshold, a yes/no outcome
+    outcome: Outcome | None = None
     scores: np.ndarray | None = None
     if task == "binary":
-        label_pool = _label_pool(classes, predictions, y_true, config.predictions_column)
-        positive_label = _choose_positive_label(config.positive_label, label_pool, notes)
-        scores = _positive_scores(config, data, proba, classes, positive_label)
-        if model is None and config.predictions_column is None:
-            threshold = config.policy.decision_threshold
-            assert scores is not None
-            predictions = np.where(
-                scores >= threshold, positive_label, _other(label_pool, positive_label)
-            )
-            notes.append(
-                f"Decisions were derived from {config.scores_column!r} at threshold {threshold}."
-            )
+        outcome, predictions, scores = _binary_outcome(
+            config, data, predictions, proba, classes, y_true, notes
+        )
     elif task == "regression":
         scores = np.asarray(predictions, dtype=float)
 
@@ -233,7 +274,8 @@ def context_from_inputs(
         proba=proba,
         task=task,
         classes=classes,
-        positive_label=positive_label,
+        positive_label=None if outcome is None else outcome.positive_label,
+        outcome=outcome,
         model=model,
         seed=config.seed,
         data_path=config.data_path,
@@ -326,16 +368,37 @@ def _choose_features(
     chosen = tuple(
         str(c) for c in data.columns if c not in excluded and not _ID_LIKE.search(str(c))
     )
-    if not chosen:
+    if not chosen and model is not None:
         raise InputError(
             f"no feature columns left in {where} after removing target, sensitive and id columns",
             "name the model's inputs with --features",
         )
+    # A bare decision log (sensitive columns, decision, outcome) has no features: the
+    # counts-based checks run on it and the checks that need features skip, saying so.
     return chosen
 
 
 def _validate_target(y_true: np.ndarray, name: str, where: str) -> None:
-    present = pd.Series(y_true).dropna()
+    series = pd.Series(y_true)
+    missing = int(series.isna().sum())
+    infinite = 0
+    if series.dtype.kind == "f":
+        infinite = int(np.isinf(series.to_numpy()).sum())
+    elif series.dtype.kind == "O":
+        infinite = int(series.map(lambda v: isinstance(v, float) and np.isinf(v)).sum())
+    if (missing or infinite) and missing < series.size:
+        # A missing or infinite outcome would silently count as the negative class, or turn a
+        # 0/1 target into a regression target: refuse it, naming the count.
+        parts = [
+            f"{infinite:,} infinite" if infinite else "",
+            f"{missing:,} empty" if missing else "",
+        ]
+        raise InputError(
+            f"target column {name!r} in {where} has {' and '.join(p for p in parts if p)} "
+            f"value(s) out of {series.size:,}",
+            "drop those rows (or fill in their outcomes) before auditing, or leave out --target",
+        )
+    present = series.dropna()
     if present.empty:
         raise InputError(f"target column {name!r} in {where} is entirely empty")
     if present.nunique() < 2:
@@ -400,55 +463,111 @@ def _label_pool(
     return tuple(sorted(values.tolist(), key=str))
 
 
-def _choose_positive_label(requested: str | None, labels: tuple[Any, ...], notes: list[str]) -> Any:
-    if requested is not None:
-        for label in labels:
-            if str(label) == requested or (
-                isinstance(label, bool | np.bool_) and requested.lower() == str(label).lower()
-            ):
-                return label
-        raise InputError(
-            f"--positive-label {requested!r} is not one of the labels "
-            f"({', '.join(map(str, labels))})",
-            "pass one of those values",
-        )
-    for label in labels:
-        if str(label).lower() in _POSITIVE_NAMES:
-            return label
-    if not all(isinstance(label, int | float | np.integer | np.floating) for label in labels):
-        # Guessing between e.g. "approved" and "denied" would silently invert every rate.
-        raise InputError(
-            f"cannot tell which label is the favourable outcome among {', '.join(map(repr, labels))}",
-            "pass --positive-label with one of them",
-        )
-    chosen = max(labels)
-    notes.append(
-        f"Positive label {chosen!r} was taken as the larger of {list(labels)}; "
-        "pass --positive-label to choose another."
-    )
-    return chosen
-
-
-def _other(labels: tuple[Any, ...], positive: Any) -> Any:
-    others = [label for label in labels if label != positive]
-    return others[0] if others else 0
-
-
-def _positive_scores(
+def _binary_outcome(
     config: ScanConfig,
     data: pd.DataFrame,
+    predictions: np.ndarray,
     proba: np.ndarray | None,
     classes: tuple[Any, ...] | None,
-    positive_label: Any,
-) -> np.ndarray | None:
-    if config.scores_column:
-        scores = pd.to_numeric(data[config.scores_column], errors="coerce").to_numpy(dtype=float)
-        if np.isnan(scores).any():
-            raise InputError(
-                f"scores column {config.scores_column!r} has empty or non-numeric values",
-                "every row needs a numeric score",
+    y_true: np.ndarray | None,
+    notes: list[str],
+) -> tuple[Outcome, np.ndarray, np.ndarray | None]:
+    """The outcome definition, the decisions and the positive-class scores of a binary task."""
+    label_pool = _label_pool(classes, predictions, y_true, config.predictions_column)
+    named = [
+        NamedColumn(role, name)
+        for role, name in (
+            ("decision", config.predictions_column),
+            ("target", config.target),
+            ("score", config.scores_column),
+        )
+        if name
+    ]
+    outcome = resolve_outcome(
+        label_pool,
+        columns=named,
+        decision_name=config.predictions_column or config.target or "decision",
+        positive_requested=config.positive_label,
+        favourable_requested=config.favourable_label,
+    )
+    if config.scores_column is None:
+        scores = None
+        if proba is not None and classes is not None:
+            scores = proba[:, list(classes).index(outcome.positive_label)]
+            _, statement = score_direction(
+                outcome, score_name="predicted probability", columns=(), measured=None
             )
-        return scores
-    if proba is not None and classes is not None:
-        return proba[:, list(classes).index(positive_label)]
-    return None
+            outcome = replace(outcome, score_points_to=outcome.positive_label,
+                              score_statement=statement)  # fmt: skip
+        return outcome, predictions, scores
+    raw = _score_column(config, data)
+    measured = None
+    if config.predictions_column is not None:
+        measured = _auc(raw, _equals_label(predictions, outcome.positive_label))
+        notes.append(
+            f"Decisions come from {config.predictions_column!r} (selection rate, error rates, "
+            f"accuracy, precision, recall); scores from {config.scores_column!r} drive ROC AUC, "
+            "calibration, the scoring rate and output inference."
+        )
+    points, statement = score_direction(
+        outcome, score_name=config.scores_column, columns=named, measured=measured
+    )
+    outcome = replace(outcome, score_points_to=points, score_statement=statement)
+    if config.predictions_column is None:
+        threshold = _threshold_for(config, raw)
+        other = (
+            outcome.negative_label
+            if _same_label(points, outcome.positive_label)
+            else (outcome.positive_label)
+        )
+        predictions = np.where(raw >= threshold, points, other)
+        notes.append(
+            f"Decisions were derived from {config.scores_column!r}: score >= {threshold:g} "
+            f"means {outcome.decision_name} = {points}."
+        )
+    positive_scores = raw if _same_label(points, outcome.positive_label) else mirror_scores(raw)
+    return outcome, predictions, positive_scores
+
+
+def _same_label(a: Any, b: Any) -> bool:
+    return a == b or str(a) == str(b)
+
+
+def _threshold_for(config: ScanConfig, raw: np.ndarray) -> float:
+    """The decision threshold; scores off the [0, 1] scale need one given explicitly."""
+    if config.threshold is not None:
+        return float(config.threshold)
+    low, high = float(np.min(raw)), float(np.max(raw))
+    if low < 0.0 or high > 1.0:
+        raise InputError(
+            f"scores column {config.scores_column!r} ranges from {low:g} to {high:g}, outside "
+            "[0, 1], and no decision threshold was given",
+            "pass --threshold (e.g. --threshold 5 for a 1-10 score), or --predictions COL "
+            "with the logged decisions",
+        )
+    return float(config.policy.decision_threshold)
+
+
+def _auc(scores: np.ndarray, positive: np.ndarray) -> float | None:
+    """Rank AUC of ``scores`` for ``positive`` (None when one side is empty)."""
+    from scipy.stats import rankdata
+
+    n1 = int(positive.sum())
+    n0 = positive.size - n1
+    if n1 == 0 or n0 == 0:
+        return None
+    ranks = rankdata(scores)
+    return float((ranks[positive].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+def _score_column(config: ScanConfig, data: pd.DataFrame) -> np.ndarray:
+    assert config.scores_column is not None
+    scores = pd.to_numeric(data[config.scores_column], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(scores)
+    if bad.any():
+        raise InputError(
+            f"scores column {config.scores_column!r} has {int(bad.sum()):,} empty, non-numeric "
+            "or infinite values",
+            "every row needs a finite numeric score",
+        )
+    return scores

@@ -148,8 +148,15 @@ class AuditInputs:
     sensitive: tuple[str, ...]
     features: tuple[str, ...]
     positive_label: str | None
+    """The positive class: the event the model predicts."""
     predictions_column: str | None = None
     scores_column: str | None = None
+    favourable_label: str | None = None
+    """The decision that benefits the person (may differ from the positive class)."""
+    outcome_statement: str | None = None
+    """One line: which decision was treated as favourable, and why."""
+    score_statement: str | None = None
+    """One line: which way the score points."""
 
 
 @dataclass(frozen=True)

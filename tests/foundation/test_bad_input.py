@@ -229,12 +229,12 @@ def test_invalid_toml(in_tmp: Path, applicants_csv: Path) -> None:
     assert_input_error(["--data", str(applicants_csv), "--predictions", "hired"], "invalid TOML")
 
 
-def test_ambiguous_text_labels_need_positive_label(in_tmp: Path) -> None:
-    write(in_tmp / "t.csv", "x,g,decision\n1,a,approved\n2,b,denied\n3,a,approved\n4,b,denied\n")
+def test_ambiguous_text_labels_need_favourable_label(in_tmp: Path) -> None:
+    write(in_tmp / "t.csv", "x,g,decision\n1,a,red\n2,b,blue\n3,a,red\n4,b,blue\n")
     assert_input_error(
         ["--data", "t.csv", "--predictions", "decision", "--sensitive", "g"],
-        "'approved'",
-        "--positive-label",
+        "'red'",
+        "--favourable-label",
     )
 
 

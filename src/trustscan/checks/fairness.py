@@ -32,6 +32,7 @@ import pandas as pd
 from trustscan import stats
 from trustscan.checks.base import Check, worst_status
 from trustscan.context import AuditContext
+from trustscan.outcomes import is_true_word
 from trustscan.policy import Policy
 from trustscan.stats import GroupCodes, GroupCounts
 from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
@@ -54,7 +55,10 @@ def _outcomes(ctx: AuditContext) -> list[_Outcome]:
     if ctx.task == "binary":
         decisions = ctx.decisions
         assert decisions is not None
-        return [_Outcome(None, decisions, ctx.y_true_positive)]
+        # Favourable orientation throughout: "selected" is the decision that benefits the
+        # person and the true outcome counts when it is the favourable one, so a higher rate
+        # is always better for the group (for high_risk = 1, the low-risk decision).
+        return [_Outcome(None, decisions, ctx.y_true_favourable)]
     classes = ctx.classes
     if classes is None:
         values = pd.Series(ctx.predictions)
@@ -420,10 +424,18 @@ _METRIC_TITLES = {
 }
 
 
-def _verb(metric: str, outcome_label: str | None) -> tuple[str, str]:
-    """(population prefix, verb phrase) of a message; multiclass names the class."""
+def _verb(metric: str, outcome_label: str | None, favourable: str | None = None) -> tuple[str, str]:
+    """(population prefix, verb phrase) of a message; multiclass names the class.
+
+    ``favourable`` (``high_risk = 0``) replaces "selected" when the favourable decision is
+    not simply the positive label, so the sentence says what the group gets.
+    """
     if outcome_label is None:
-        return _RATE_PHRASES[metric]
+        prefix, verb = _RATE_PHRASES[metric]
+        if favourable is None:
+            return prefix, verb
+        prefix = prefix.replace("is positive", "is favourable")
+        return prefix, verb.replace("are selected", f"get {favourable}")
     verb = f"are predicted {outcome_label!r}"
     if metric == "true_positive_rate":
         return f"Among people whose true class is {outcome_label!r}, ", verb
@@ -439,12 +451,13 @@ def comparison_findings(
     cfg: _Settings,
     outcome_label: str | None,
     method: str,
+    favourable: str | None = None,
 ) -> list[Finding]:
     """A finding for every group that warns or fails."""
     if c.reference is None:
         return []
     ref = c.reference
-    prefix, verb = _verb(c.metric, outcome_label)
+    prefix, verb = _verb(c.metric, outcome_label, favourable)
 
     def ev(name: str, k: int, values: tuple[float, float, float], **extra: Any) -> Evidence:
         estimate, lo, hi = (_json(float(v)) for v in values)
@@ -692,7 +705,10 @@ def _run_rates(
             reported = [] if gated else [_reported_only(next(side)) for _ in comps[n_main:]]
             for comp in comparisons:
                 out.add(
-                    grouping, comparison_findings(check, comp, grouping, cfg, outcome.label, method)
+                    grouping,
+                    comparison_findings(
+                        check, comp, grouping, cfg, outcome.label, method, _favourable_text(ctx)
+                    ),
                 )
                 out.lowest.extend(_lowest(comp, grouping, outcome.label))
             for comp in reported:
@@ -726,6 +742,16 @@ def _reported_only(c: Comparison) -> Comparison:
     """``c`` with its warn/fail statuses replaced by :data:`_BELOW`: measured, not judged."""
     status = [_BELOW if s in ("warn", "fail") else s for s in c.status]
     return dataclasses.replace(c, status=status)
+
+
+def _favourable_text(ctx: AuditContext) -> str | None:
+    """``high_risk = 0`` when the favourable decision needs naming, else None ("selected")."""
+    outcome = ctx.outcome
+    if outcome is None or (
+        outcome.favourable_is_positive and is_true_word(outcome.favourable_label)
+    ):
+        return None
+    return outcome.decision_text
 
 
 def _lowest(
@@ -791,6 +817,7 @@ def _summary_metrics(
     return {
         "task": ctx.task,
         "positive_label": None if ctx.positive_label is None else str(ctx.positive_label),
+        "favourable_label": None if ctx.favourable_label is None else str(ctx.favourable_label),
         "sensitive": list(ctx.sensitive_names),
         "compared": list(spec.compared),
         "described": [m for m in spec.described if m not in spec.compared],
@@ -1045,7 +1072,8 @@ class FairnessSelectionRateCheck(Check):
         indicators = {}
         if ctx.task == "binary" and ctx.scores is not None:
             # NYC LL144 scoring rate: share of each group above the whole sample's median.
-            scores = np.asarray(ctx.scores, dtype=float)
+            # Oriented with the favourable decision: above the median = favoured.
+            scores = np.asarray(ctx.favourable_scores, dtype=float)
             indicators["scoring_rate"] = scores > float(np.median(scores))
         # Where the model makes decisions they are what people receive, so they gate; the
         # scoring rate then repeats the same group pairs on a cruder outcome and is reported.

@@ -545,9 +545,21 @@ class ProxyFeaturesCheck(Check):
         if not attributes:
             return self.skip("; ".join(skipped) or NO_SENSITIVE)
         sensitive = set(ctx.sensitive_names)
-        candidates = [c for c in ctx.feature_names if c not in sensitive]
-        if not candidates:
+        if not ctx.feature_names:
+            return self.skip(
+                "no feature columns (a bare decision log): there is nothing to test as a proxy; "
+                "pass --features or --model to audit proxies"
+            )
+        inputs = [c for c in ctx.feature_names if c not in sensitive]
+        # A column with fewer than two distinct values carries nothing about anyone (and an
+        # empty one breaks the surrogate model's binning).
+        candidates = [c for c in inputs if ctx.features[c].nunique(dropna=True) > 1]
+        if not inputs:
             return self.skip("every model input is a sensitive column; there is nothing to proxy")
+        if not candidates:
+            return self.skip(
+                "every model input other than the sensitive columns is empty or constant"
+            )
         limits = policy.leakage
         influence = _influence(ctx, candidates, limits.sample_size)
         findings: list[Finding] = []
@@ -875,7 +887,13 @@ def _surrogate(
 ) -> tuple[Any, float] | None:
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
-    matrix, categorical = _probe_matrix(frame)
+    half = len(idx) // 2
+    # Columns empty or constant in the fitting half carry nothing, and an empty one breaks
+    # HistGradientBoosting's binning ("window shape cannot be larger than input array").
+    usable = [c for c in frame.columns if frame[c].iloc[:half].nunique(dropna=True) > 1]
+    if not usable:
+        return None
+    matrix, categorical = _probe_matrix(frame[usable])
     seed = int(rng.integers(2**31 - 1))
     if ctx.task == "regression":
         target = np.asarray(ctx.predictions, dtype=float)[idx]
@@ -889,7 +907,6 @@ def _surrogate(
         model = HistGradientBoostingClassifier(
             categorical_features=categorical, max_iter=60, random_state=seed
         )
-    half = len(idx) // 2
     with _one_thread():
         model.fit(matrix[:half], target[:half])
         held_out = model.predict(matrix[half:])
@@ -901,7 +918,7 @@ def _surrogate(
         fidelity = float(np.mean(held_out == target[half:]))
     with _one_thread():
         model.fit(matrix, target)
-    return (lambda f: np.asarray(model.predict(_probe_matrix(f)[0]))), fidelity
+    return (lambda f: np.asarray(model.predict(_probe_matrix(f[usable])[0]))), fidelity
 
 
 def _one_thread() -> Any:

@@ -67,7 +67,7 @@ def prepare(ctx: AuditContext) -> Prepared | None:
     known = ~pd.isna(pd.Series(ctx.y_true)).to_numpy()
     rows = np.flatnonzero(known)
     if ctx.task == "binary":
-        y, pred = ctx.y_true_positive, ctx.decisions
+        y, pred = ctx.y_true_positive, ctx.predicted_positive
         assert y is not None and pred is not None
         score = None if ctx.scores is None else np.asarray(ctx.scores, dtype=float)
         probabilities = bool(score is not None and np.all((score[rows] >= 0) & (score[rows] <= 1)))

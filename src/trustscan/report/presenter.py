@@ -628,7 +628,16 @@ def build(report: Report) -> dict[str, Any]:
             ),
             ("Task", f"{inputs.get('task')}, mode: {inputs.get('mode')}"),
             ("Target", inputs.get("target") or "none given"),
-            ("Favourable outcome", inputs.get("positive_label") or "—"),
+            (
+                "Favourable decision",
+                inputs.get("outcome_statement") or inputs.get("favourable_label") or "—",
+            ),
+            ("Positive class", inputs.get("positive_label") or "—"),
+            *(
+                [("Score direction", inputs["score_statement"])]
+                if inputs.get("score_statement")
+                else []
+            ),
             (
                 "Sensitive attributes",
                 fmt(inputs.get("sensitive")) if inputs.get("sensitive") else "none given",

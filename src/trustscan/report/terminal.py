@@ -71,6 +71,9 @@ def print_summary(report: Report, written: Iterable[Path], console: Console | No
         f"Audited {escape(inputs.model_path or 'logged decisions')} on {escape(inputs.data_path)} "
         f"({inputs.n_rows:,} rows, {inputs.task}) in {report.duration_s:.1f}s"
     )
+    for line in (inputs.outcome_statement, inputs.score_statement):
+        if line:
+            console.print(escape(line))
     dimensions = Table(title="Trust dimensions", title_justify="left")
     dimensions.add_column("Dimension")
     dimensions.add_column("Score", justify="right")

@@ -246,7 +246,7 @@ def scoring_for(ctx: AuditContext, rows: np.ndarray, *, reliance: bool = False) 
         return Scoring("r2", lambda f: np.asarray(model.predict(f), dtype=float), y, against)
     if ctx.task == "binary" and model.has_proba and ctx.classes is not None and not reliance:
         column = list(ctx.classes).index(ctx.positive_label)
-        positive = ctx.y_true_positive if has_target else ctx.decisions
+        positive = ctx.y_true_positive if has_target else ctx.predicted_positive
         assert positive is not None
 
         def proba(frame: pd.DataFrame) -> np.ndarray:

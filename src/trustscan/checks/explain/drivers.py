@@ -167,7 +167,7 @@ class DisparityDriversCheck(Check):
         )
         variants = [replaced(stacked, f, frame[f], draws) for f in candidates]
         model = ctx.model
-        positive = ctx.positive_label
+        positive = ctx.favourable_label  # drivers of the favourable decision's gap
         outputs = stacked_outputs(lambda f: is_positive(model.predict(f), positive), variants)
         tiled_codes = np.tile(codes, repeats)
         ranking: list[dict[str, Any]] = []
