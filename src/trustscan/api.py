@@ -73,8 +73,12 @@ def audit(
     target, sensitive, features, predictions, scores
         Column names, as the ``scan`` options of the same names. ``sensitive`` empty or None:
         detected from the column names and values, and the report says so.
-    positive_label, favourable_label : label
-        The label that counts as the favourable decision (default: 1/true/yes).
+    positive_label : label
+        The positive class: the event the model predicts, for precision, recall and
+        calibration (default: 1/true/yes, else the larger number).
+    favourable_label : label
+        The decision that benefits the person (default: inferred from the column and label
+        names, e.g. ``deny = no``; an input error when it cannot be told).
     threshold : float
         Score at or above which a row is a favourable decision when only scores exist.
     policy : Policy, mapping or path

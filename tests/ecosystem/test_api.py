@@ -152,8 +152,19 @@ def test_favourable_label_chooses_which_decision_is_counted(recruiting: Fitted) 
     }
     default = trustscan.audit(**kwargs)
     flipped = trustscan.audit(**kwargs, favourable_label=0)
-    assert default.inputs.positive_label == "1"
-    assert flipped.inputs.positive_label == "0"
+    assert default.inputs.favourable_label == "1"
+    assert flipped.inputs.favourable_label == "0"
+    # The positive class (the event predicted) is a separate notion and stays 1.
+    assert flipped.inputs.positive_label == "1"
+    before, after = (
+        {
+            r["group"]: r["selection_rate"]
+            for r in report.result("fairness.selection_rate").metrics["groups"]  # type: ignore[union-attr]
+        }
+        for report in (default, flipped)
+    )
+    for group, rate in before.items():
+        assert after[group] == pytest.approx(1 - rate)
 
 
 def test_predictions_only_audit_from_a_frame() -> None:
