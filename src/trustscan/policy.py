@@ -75,6 +75,9 @@ class FairnessPolicy:
     """Lowest acceptable TPR / FPR ratio between groups (equal opportunity / odds)."""
     amplification_max: float = 0.05
     """Most the model may widen a group's gap in the labels (selection-rate points, 0-1)."""
+    analysis_sample_size: int = 50_000
+    """Rows (stratified by group and label) used by the slice search and the mitigation
+    preview; larger data are sampled, and the checks state the sample."""
     gate_scoring_rate: bool = False
     """Let the NYC LL144 scoring rate (share above the median score) gate even when the model
     makes decisions. By default it gates only when the audit has scores but no decisions;
@@ -84,6 +87,8 @@ class FairnessPolicy:
         _require_share(self.impact_ratio_min, "fairness.impact_ratio_min")
         _require_share(self.error_rate_ratio_min, "fairness.error_rate_ratio_min")
         _require_share(self.amplification_max, "fairness.amplification_max")
+        if self.analysis_sample_size < 200:
+            raise InputError("fairness.analysis_sample_size must be >= 200")
 
 
 @dataclass(frozen=True)

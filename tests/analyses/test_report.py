@@ -13,7 +13,11 @@ from trustscan.policy import Policy
 from trustscan.report import html
 from trustscan.types import Report, Status
 
-ANALYSES = ("fairness.data_bias", "fairness.conditional_disparity")
+ANALYSES = (
+    "fairness.data_bias",
+    "fairness.conditional_disparity",
+    "fairness.mitigation_preview",
+)
 
 
 def _audit(name: str, folder: Path, **config: object) -> Report:
@@ -31,6 +35,8 @@ def test_recruiting_report_shows_the_data_bias_section(recruiting_report: Report
     assert 'id="analyses"' in page
     assert "Historical gap (labels) vs model gap (decisions), by group" in page
     assert "Label distribution of each group against the rest" in page
+    assert "held-out rows, by gender (not a recommendation" in page
+    assert "2000e-2(l)" in page
 
 
 def test_recruiting_report_shows_the_gap_within_education_levels(recruiting_report: Report) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from trustscan.checks.analyses import ConditionalDisparityCheck, DataBiasCheck
+from trustscan.checks.analyses import (
+    ConditionalDisparityCheck,
+    DataBiasCheck,
+    MitigationPreviewCheck,
+)
 from trustscan.checks.base import Check
 from trustscan.checks.consistency import BaselineCheck, DeterminismCheck, PerturbationCheck
 from trustscan.checks.data_quality import DataQualityCheck
@@ -32,6 +36,8 @@ ALL_CHECKS: tuple[type[Check], ...] = (
     FairnessErrorRatesCheck,
     DataBiasCheck,
     ConditionalDisparityCheck,
+    # Previews a fix for the selection-rate / error-rate failures above.
+    MitigationPreviewCheck,
     SensitiveTargetCheck,
     OutputInferenceCheck,
     ProxyFeaturesCheck,

@@ -977,6 +977,51 @@ def render_conditional_disparity(result: CheckResult, ctx: RenderContext) -> Ext
     return extras
 
 
+def render_mitigation_preview(result: CheckResult, ctx: RenderContext) -> Extras:
+    """Before / after group-specific thresholds on the held-out rows, one row per variant."""
+    extras = Extras()
+    m = result.metrics
+    rows = rows_of(m.get("variants"))
+    if not rows:
+        return extras
+    extras.tables.append(
+        table(
+            f"Preview on {fmt(m.get('held_out_rows'))} held-out rows, by {m.get('feature')} "
+            "(not a recommendation: see the caveat)",
+            [
+                {
+                    "variant": r.get("variant"),
+                    **{
+                        k: _with_interval(r.get(k), *interval_of(r, k))
+                        for k in (
+                            "selection_rate_ratio",
+                            "true_positive_rate_ratio",
+                            "false_positive_rate_ratio",
+                        )
+                    },
+                    "accuracy": _with_interval(
+                        r.get("accuracy"), *interval_of(r, "accuracy"), show=pct
+                    ),
+                    "accuracy_change": _with_interval(
+                        r.get("accuracy_change"), *interval_of(r, "accuracy_change"), show=pct
+                    ),
+                    "balanced_accuracy": pct(r.get("balanced_accuracy")),
+                }
+                for r in rows
+            ],
+            headers={
+                "selection_rate_ratio": "Impact ratio [CI]",
+                "true_positive_rate_ratio": "TPR ratio [CI]",
+                "false_positive_rate_ratio": "FPR ratio [CI]",
+                "accuracy": "Accuracy [CI]",
+                "accuracy_change": "Accuracy change [CI]",
+            },
+        )
+    )
+    extras.consumed.update({"variants"})
+    return extras
+
+
 def render_provenance(result: CheckResult, ctx: RenderContext) -> Extras:
     """The traceability section already shows hashes and the environment."""
     return Extras(consumed={"sha256", "files", "versions", "platform", "command_line"})
@@ -1003,6 +1048,7 @@ RENDERERS: dict[str, Renderer] = {
     "performance.calibration": render_calibration,
     "fairness.data_bias": render_data_bias,
     "fairness.conditional_disparity": render_conditional_disparity,
+    "fairness.mitigation_preview": render_mitigation_preview,
 }
 
 

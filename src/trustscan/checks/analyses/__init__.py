@@ -5,5 +5,6 @@ from __future__ import annotations
 
 from trustscan.checks.analyses.conditional import ConditionalDisparityCheck
 from trustscan.checks.analyses.data_bias import DataBiasCheck
+from trustscan.checks.analyses.mitigation import MitigationPreviewCheck
 
-__all__ = ["ConditionalDisparityCheck", "DataBiasCheck"]
+__all__ = ["ConditionalDisparityCheck", "DataBiasCheck", "MitigationPreviewCheck"]

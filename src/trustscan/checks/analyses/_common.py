@@ -1,9 +1,12 @@
-"""What the analyses share: when they can run, and the no-evidence summary."""
+"""What the analyses share: when they can run, the no-evidence summary, the held-out split."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from trustscan.checks.fairness import _Settings
 from trustscan.context import AuditContext
+from trustscan.stats.association import stratified_indices
 
 
 def skip_reason(ctx: AuditContext, what: str, *, needs_target: bool) -> str | None:
@@ -22,3 +25,15 @@ def no_evidence_summary(cfg: _Settings) -> str:
         "Insufficient evidence: no sensitive feature has two groups large enough to compare "
         f"(n >= {cfg.min_size} and share >= {cfg.min_share:.0%})."
     )
+
+
+def sample_and_split(
+    ctx: AuditContext, purpose: str, strata: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions of a search/fit half and a held-out half of a sample of at most ``size``
+    rows, both stratified on ``strata`` (e.g. group × label) and deterministic per seed."""
+    rng = ctx.rng(purpose)
+    codes = np.unique(np.asarray(strata), return_inverse=True)[1].reshape(-1)
+    sample = stratified_indices(codes, size, rng)
+    first = sample[stratified_indices(codes[sample], sample.size // 2, rng)]
+    return first, np.setdiff1d(sample, first, assume_unique=True)

@@ -1,0 +1,291 @@
+"""``fairness.mitigation_preview``: what group-specific thresholds would buy, and cost.
+
+When ``fairness.selection_rate`` or ``fairness.error_rates`` fails, this check fits
+fairlearn's ``ThresholdOptimizer`` on the model's cached scores (no re-prediction) for
+demographic parity and for equalized odds on one half of a stratified sample, and measures
+on the other, held-out half the lowest impact ratio, TPR/FPR ratios and accuracy before and
+after, with intervals. It is a preview of the trade-off, never a recommendation: thresholds
+that differ by group use the protected attribute at decision time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import warnings
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import numpy as np
+
+from trustscan import stats
+from trustscan.checks.analyses._common import sample_and_split, skip_reason
+from trustscan.checks.base import Check
+from trustscan.checks.fairness import _JUDGED, _json, _pair, _Settings, _settings, compare_rates
+from trustscan.context import AuditContext
+from trustscan.policy import Policy
+from trustscan.stats.groups import GroupCodes
+from trustscan.stats.intervals import normal_quantile
+from trustscan.stats.performance import wilson_interval
+from trustscan.types import CheckResult, Dimension, Evidence, Severity, Status
+
+CONSTRAINTS = ("demographic_parity", "equalized_odds")
+_RATES = ("selection_rate", "true_positive_rate", "false_positive_rate")
+CAVEAT = (
+    "A preview, not a recommendation: different thresholds per group use the protected "
+    "attribute at decision time, which is disparate treatment — unlawful for many uses "
+    "(e.g. US Title VII forbids different cut-off scores by race, sex, religion or national "
+    "origin, 42 U.S.C. § 2000e-2(l); in the EU it is direct discrimination unless a narrow "
+    "exception applies). Use it to size the trade-off, then fix the model or the data."
+)
+
+
+def failing_feature(earlier: tuple[CheckResult, ...]) -> tuple[str, str] | None:
+    """The sensitive feature (single, not an intersection) of the lowest failing ratio in
+    the selection-rate or error-rate check, and the check's id."""
+    worst: tuple[float, str, str] | None = None
+    for result in earlier:
+        if result.check_id not in ("fairness.selection_rate", "fairness.error_rates"):
+            continue
+        if result.status is not Status.FAIL:
+            continue
+        rows = result.metrics.get("groups") or []
+        for row in rows:
+            for metric in _RATES:
+                ratio = row.get(f"{metric}_ratio")
+                if row.get(f"{metric}_status") == "fail" and isinstance(ratio, float | int):
+                    candidate = (float(ratio), str(row["feature"]), result.check_id)
+                    worst = candidate if worst is None or candidate < worst else worst
+    return None if worst is None else (worst[1], worst[2])
+
+
+def group_thresholds(
+    scores: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    fit: np.ndarray,
+    held: np.ndarray,
+    constraint: str,
+    seed: int,
+) -> np.ndarray:
+    """Decisions on ``held`` rows from group-specific thresholds fitted on ``fit`` rows
+    (fairlearn's ThresholdOptimizer, maximising accuracy under ``constraint``)."""
+    # Late imports: heavy, and needed only here.
+    from fairlearn.postprocessing import ThresholdOptimizer
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class ScoresAsModel(ClassifierMixin, BaseEstimator):
+        """A fitted 'classifier' whose prediction is its one input column: the cached scores,
+        so the optimiser moves thresholds without re-running the model."""
+
+        def __init__(self) -> None:
+            self.classes_ = np.array([0, 1])  # a fitted attribute, for the is-fitted test
+
+        def fit(self, x: Any, y: Any) -> ScoresAsModel:
+            return self
+
+        def predict(self, x: Any) -> np.ndarray:
+            return np.asarray(x, dtype=float)[:, 0]
+
+    x = scores.reshape(-1, 1)
+    optimizer = ThresholdOptimizer(
+        estimator=ScoresAsModel(),
+        constraints=constraint,
+        objective="accuracy_score",
+        prefit=True,
+        predict_method="predict",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        optimizer.fit(x[fit], y[fit].astype(int), sensitive_features=groups[fit])
+        decisions = optimizer.predict(x[held], sensitive_features=groups[held], random_state=seed)
+    return np.asarray(decisions, dtype=bool)
+
+
+def _outcome(
+    name: str,
+    decisions: np.ndarray,
+    y: np.ndarray,
+    grouping: GroupCodes,
+    before: np.ndarray | None,
+    cfg: _Settings,
+) -> dict[str, Any]:
+    """Lowest ratios and accuracy of one set of held-out decisions."""
+    counts = stats.group_counts(grouping, decisions, y)
+    row: dict[str, Any] = {"variant": name}
+    for metric in _RATES:
+        c = compare_rates(metric, counts, None, grouping, int(counts.n.sum()), cfg)
+        judged = np.array([s in _JUDGED for s in c.status]) & np.isfinite(c.ratio)
+        if c.reference is None or not judged.any():
+            row[f"{metric}_ratio"], row[f"{metric}_ratio_ci"] = None, [None, None]
+            continue
+        worst = int(np.argmin(np.where(judged, c.ratio, np.inf)))
+        row[f"{metric}_ratio"] = _json(float(c.ratio[worst]))
+        row[f"{metric}_ratio_ci"] = _pair(c.katz_low[worst], c.katz_high[worst])
+        row[f"{metric}_group"] = f"{grouping.labels[worst]} vs {grouping.labels[c.reference]}"
+    correct = decisions == y
+    n = int(correct.size)
+    row["accuracy"] = float(correct.mean())
+    row["accuracy_ci"] = list(wilson_interval(int(correct.sum()), n, confidence=cfg.confidence))
+    positives, negatives = y, ~y
+    row["balanced_accuracy"] = _json(
+        float((decisions[positives].mean() + (~decisions[negatives]).mean()) / 2)
+    )
+    row["selected_share"] = float(decisions.mean())
+    if before is not None:
+        # Paired: the same people before and after, so the change has a small variance.
+        change = correct.astype(float) - (before == y).astype(float)
+        half = normal_quantile(cfg.confidence) * float(change.std(ddof=1)) / math.sqrt(n)
+        row["accuracy_change"] = float(change.mean())
+        row["accuracy_change_ci"] = [float(change.mean() - half), float(change.mean() + half)]
+    return row
+
+
+class MitigationPreviewCheck(Check):
+    id: ClassVar[str] = "fairness.mitigation_preview"
+    title: ClassVar[str] = "What a fix would cost: group-specific thresholds (preview)"
+    dimension: ClassVar[Dimension] = Dimension.ETHICS
+    default_severity: ClassVar[Severity] = Severity.INFO
+    policy_keys: ClassVar[tuple[str, ...]] = (
+        "fairness.impact_ratio_min",
+        "fairness.analysis_sample_size",
+        "stats.confidence",
+        "stats.min_group_size",
+        "stats.min_group_share",
+    )
+    description: ClassVar[str] = (
+        "Runs only when fairness.selection_rate or fairness.error_rates fails (binary task "
+        "with a target and scores). On the sensitive feature of the lowest failing ratio, it "
+        "fits group-specific thresholds on the cached scores with fairlearn's "
+        "ThresholdOptimizer (maximising accuracy under demographic parity, and under "
+        "equalized odds) on half of a sample stratified by group and label (at most "
+        "fairness.analysis_sample_size rows), and reports on the other, held-out half the "
+        "lowest impact ratio, TPR and FPR ratios (Katz intervals) and accuracy (Wilson "
+        "interval; paired change with a Wald interval) before and after. It warns, with "
+        "information severity, to draw attention to the trade-off; it never passes a model. "
+        "" + CAVEAT
+    )
+
+    def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
+        return self.run_after(ctx, policy, ())
+
+    def run_after(
+        self, ctx: AuditContext, policy: Policy, earlier: tuple[CheckResult, ...]
+    ) -> CheckResult:
+        reason = skip_reason(ctx, "a mitigation preview", needs_target=True)
+        if reason is not None:
+            return self.skip(reason)
+        if ctx.scores is None:
+            return self.skip("No scores: a threshold preview needs predict_proba or --scores.")
+        failing = failing_feature(earlier)
+        if failing is None:
+            return self.skip(
+                "No failing selection-rate or error-rate check: there is no gap to preview "
+                "a fix for."
+            )
+        feature, source = failing
+        grouping = next(g for g in ctx.groupings.singles if g.name == feature)
+        y, decisions = ctx.y_true_positive, ctx.decisions
+        assert y is not None and decisions is not None
+        scores = np.asarray(ctx.scores, dtype=float)
+        cfg = _settings(policy, policy.fairness.impact_ratio_min)
+        fit, held = sample_and_split(
+            ctx, self.id, grouping.codes * 2 + y, policy.fairness.analysis_sample_size
+        )
+        held_grouping = dataclasses.replace(grouping, codes=grouping.codes[held])
+        labels = np.asarray(grouping.labels, dtype=object)[grouping.codes]
+        before = decisions[held]
+        rows = [_outcome("current decisions", before, y[held], held_grouping, None, cfg)]
+        for constraint in CONSTRAINTS:
+            after = group_thresholds(scores, y, labels, fit, held, constraint, ctx.seed)
+            rows.append(
+                _outcome(constraint.replace("_", " "), after, y[held], held_grouping, before, cfg)
+            )
+        return self._finish(rows, feature, source, held.size, fit.size, cfg)
+
+    def _finish(
+        self,
+        rows: list[dict[str, Any]],
+        feature: str,
+        source: str,
+        n_held: int,
+        n_fit: int,
+        cfg: _Settings,
+    ) -> CheckResult:
+        current, parity, odds = rows
+
+        def ratio(row: Mapping[str, Any]) -> str:
+            return _fmt(row.get("selection_rate_ratio"))
+
+        change = parity.get("accuracy_change")
+        low, high = parity.get("accuracy_change_ci", [None, None])
+        cost = (
+            f"accuracy {current['accuracy']:.1%} → {parity['accuracy']:.1%} "
+            f"({100 * change:+.1f} points, {cfg.confidence:.0%} CI {100 * low:+.1f} to "
+            f"{100 * high:+.1f})"
+            if change is not None and low is not None and high is not None
+            else "accuracy change n/a"
+        )
+        reaches = (
+            parity.get("selection_rate_ratio") is not None
+            and parity["selection_rate_ratio"] >= cfg.threshold
+        )
+        message = (
+            f"Preview on {n_held:,} held-out rows (thresholds fitted on {n_fit:,} others), "
+            f"{feature}: demographic-parity thresholds move the lowest impact ratio from "
+            f"{ratio(current)} to {ratio(parity)} "
+            f"({'above' if reaches else 'still below'} {cfg.threshold:.2f}) at {cost}; "
+            f"equalized-odds thresholds give an impact ratio of {ratio(odds)}, TPR ratio "
+            f"{_fmt(odds.get('true_positive_rate_ratio'))} and FPR ratio "
+            f"{_fmt(odds.get('false_positive_rate_ratio'))} at accuracy {odds['accuracy']:.1%}. "
+            + CAVEAT
+        )
+        finding = self.finding(
+            Status.WARN,
+            message,
+            subject=feature,
+            title=f"Mitigation preview: {feature}",
+            evidence=(
+                Evidence(
+                    "impact_ratio_after_parity_thresholds",
+                    parity.get("selection_rate_ratio"),
+                    parity["selection_rate_ratio_ci"][0],
+                    parity["selection_rate_ratio_ci"][1],
+                    cfg.confidence,
+                    n=n_held,
+                    threshold=cfg.threshold,
+                    method="fairlearn ThresholdOptimizer on the cached scores; held-out "
+                    "split; Katz interval",
+                ),
+                Evidence(
+                    "accuracy_change_with_parity_thresholds",
+                    change,
+                    low,
+                    high,
+                    cfg.confidence,
+                    n=n_held,
+                    method="paired difference on the held-out rows, Wald interval",
+                ),
+            ),
+            remediation="Remove proxies or re-train with a fairness constraint rather than "
+            "deploying group-specific thresholds; see the caveat.",
+        )
+        summary = (
+            f"Preview ({source} fails on {feature}): parity thresholds move the impact ratio "
+            f"{ratio(current)} → {ratio(parity)} at {cost}. Not a recommendation."
+        )
+        metrics = {
+            "feature": feature,
+            "triggered_by": source,
+            "held_out_rows": n_held,
+            "fit_rows": n_fit,
+            "threshold": cfg.threshold,
+            "confidence": cfg.confidence,
+            "variants": rows,
+            "caveat": CAVEAT,
+        }
+        return self.result(Status.WARN, summary, (finding,), metrics)
+
+
+def _fmt(value: Any) -> str:
+    return "n/a" if value is None else f"{float(value):.2f}"

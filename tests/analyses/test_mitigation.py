@@ -1,0 +1,74 @@
+"""fairness.mitigation_preview: the recruiting gap closes above 0.8 at a stated accuracy cost,
+numbers agree with fairlearn/sklearn, and nothing is previewed without a failure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from fairlearn.metrics import demographic_parity_ratio
+from fairness.conftest import make_context
+from sklearn.metrics import accuracy_score
+
+from trustscan.checks.analyses import MitigationPreviewCheck
+from trustscan.checks.analyses._common import sample_and_split
+from trustscan.checks.analyses.mitigation import group_thresholds
+from trustscan.checks.fairness import FairnessErrorRatesCheck, FairnessSelectionRateCheck
+from trustscan.context import AuditContext
+from trustscan.policy import Policy
+from trustscan.types import CheckResult, Status
+
+
+def _preview(ctx: AuditContext) -> CheckResult:
+    policy = Policy()
+    earlier = (
+        FairnessSelectionRateCheck().run(ctx, policy),
+        FairnessErrorRatesCheck().run(ctx, policy),
+    )
+    return MitigationPreviewCheck().run_after(ctx, policy, earlier)
+
+
+def test_recruiting_parity_thresholds_lift_the_ratio_above_four_fifths(
+    recruiting: AuditContext,
+) -> None:
+    result = _preview(recruiting)
+    assert result.status is Status.WARN
+    current, parity, odds = result.metrics["variants"]
+    assert result.metrics["feature"] == "gender"
+    assert current["selection_rate_ratio"] < 0.8 <= parity["selection_rate_ratio"]
+    assert parity["accuracy_change"] < 0  # the cost, stated with its interval
+    low, high = parity["accuracy_change_ci"]
+    assert low < parity["accuracy_change"] < high
+    assert odds["true_positive_rate_ratio"] > current["true_positive_rate_ratio"]
+    message = result.findings[0].message
+    assert "not a recommendation" in message and "2000e-2(l)" in message
+    assert "points" in result.summary
+
+
+def test_held_out_numbers_match_fairlearn_and_sklearn(recruiting: AuditContext) -> None:
+    result = _preview(recruiting)
+    parity = result.metrics["variants"][1]
+    y = recruiting.y_true_positive
+    gender = recruiting.sensitive["gender"].to_numpy()
+    codes = (gender == "male").astype(int)
+    fit, held = sample_and_split(recruiting, MitigationPreviewCheck.id, codes * 2 + y, 50_000)
+    assert fit.size + held.size == recruiting.n_rows and not np.intersect1d(fit, held).size
+    scores = np.asarray(recruiting.scores, dtype=float)
+    after = group_thresholds(scores, y, gender, fit, held, "demographic_parity", recruiting.seed)
+    assert parity["selection_rate_ratio"] == pytest.approx(
+        demographic_parity_ratio(y[held], after, sensitive_features=gender[held]), rel=1e-12
+    )
+    assert parity["accuracy"] == pytest.approx(accuracy_score(y[held], after))
+
+
+def test_fair_control_previews_nothing(fair_lending: AuditContext) -> None:
+    result = _preview(fair_lending)
+    assert result.status is Status.SKIP
+    assert "No failing" in result.summary
+
+
+def test_without_scores_there_is_nothing_to_move() -> None:
+    ctx = make_context(
+        sensitive={"g": ["a", "b"] * 50}, predictions=[0, 1] * 50, y_true=[0, 1] * 50
+    )
+    result = _preview(ctx)
+    assert result.status is Status.SKIP and "scores" in result.summary
