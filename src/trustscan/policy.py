@@ -78,6 +78,16 @@ class FairnessPolicy:
     analysis_sample_size: int = 50_000
     """Rows (stratified by group and label) used by the slice search and the mitigation
     preview; larger data are sampled, and the checks state the sample."""
+    signed_error_gap_max: float = 0.05
+    """Regression: largest acceptable gap between groups' mean signed error (prediction minus
+    truth: over- or under-prediction), in standard deviations of the target. Beyond it and
+    significant fails; beyond it without significance warns."""
+    prediction_gap_max: float = 0.2
+    """Regression: largest acceptable difference between groups' mean predictions, in
+    standard deviations of the predictions (judged like ``signed_error_gap_max``)."""
+    regression_compare: Literal["difference", "ratio"] = "difference"
+    """Regression predictions are compared by difference (any scale, log included); ``ratio``
+    uses ratios of mean predictions against ``impact_ratio_min`` (positive targets only)."""
     gate_scoring_rate: bool = False
     """Let the NYC LL144 scoring rate (share above the median score) gate even when the model
     makes decisions. By default it gates only when the audit has scores but no decisions;
@@ -86,6 +96,9 @@ class FairnessPolicy:
     def __post_init__(self) -> None:
         _require_share(self.impact_ratio_min, "fairness.impact_ratio_min")
         _require_share(self.error_rate_ratio_min, "fairness.error_rate_ratio_min")
+        for name in ("signed_error_gap_max", "prediction_gap_max"):
+            if not getattr(self, name) > 0:
+                raise InputError(f"fairness.{name} must be > 0", "use e.g. 0.05 or 0.2")
         _require_share(self.amplification_max, "fairness.amplification_max")
         if self.analysis_sample_size < 200:
             raise InputError("fairness.analysis_sample_size must be >= 200")

@@ -116,3 +116,49 @@ def test_regression_reports_mae_and_rmse_per_group(context_from_arrays: MakeCont
         )
     female = next(r for r in result.metrics["groups"] if r["group"] == "female")
     assert female["mean_absolute_error_status"] == "fail"
+
+
+def _regression_ctx(make: MakeContext, bias: float, seed: int = 6):  # type: ignore[no-untyped-def]
+    """y ~ N(0, 1); the model is right on average for men and over-predicts women by ``bias``."""
+    rng = np.random.default_rng(seed)
+    n = 6000
+    gender = np.repeat(["female", "male"], n // 2)
+    y = rng.normal(0, 1, n)
+    pred = y + rng.normal(0, 0.5, n) + np.where(gender == "female", bias, 0.0)
+    ctx = make(
+        sensitive={"gender": gender}, predictions=pred, y_true=y, task="regression",
+        positive_label=None,
+    )  # fmt: skip
+    return ctx, gender, y, pred
+
+
+def test_planted_over_prediction_for_one_group_fails_with_signed_error_and_interval(
+    context_from_arrays: MakeContext,
+) -> None:
+    ctx, gender, y, pred = _regression_ctx(context_from_arrays, bias=0.1)
+    result = CHECK.run(ctx, Policy())
+    assert result.status is Status.FAIL
+    row = next(r for r in result.metrics["groups"] if r["group"] == "female")
+    residual = pred - y
+    assert row["mean_signed_error"] == pytest.approx(residual[gender == "female"].mean())
+    assert row["mean_signed_error_reference"] == "male"
+    low, high = row["mean_signed_error_difference_ci"]
+    assert low < 0.1 < high and low > 0
+    assert row["mean_signed_error_status"] == "fail"
+    finding = result.findings[0]
+    assert finding.status is Status.FAIL and finding.subject == "gender = female"
+    assert finding.message.startswith("Predictions for women are too high by 0.0")
+    assert "95% CI" in finding.message and "signed-error gap of +0.09" in finding.message
+    evidence = finding.evidence[0]
+    assert evidence.metric == "mean_signed_error_difference"
+    assert evidence.ci_low is not None and evidence.ci_low > 0 and evidence.p_value < 0.001
+    assert result.summary.startswith("Signed error: 1 group(s) with a significant")
+
+
+def test_a_fair_regression_passes_the_signed_error_rule(context_from_arrays: MakeContext) -> None:
+    ctx, *_ = _regression_ctx(context_from_arrays, bias=0.0)
+    result = CHECK.run(ctx, Policy())
+    assert result.status is Status.PASS, result.summary
+    row = next(r for r in result.metrics["groups"] if r["group"] == "female")
+    assert row["mean_signed_error_status"] in ("pass", "reference")
+    assert "mean_signed_error" in result.metrics["compared"]

@@ -273,8 +273,19 @@ def test_regression_compares_mean_predictions_and_ks(context_from_arrays: MakeCo
     assert result.status is Status.FAIL
     row = _row(result, "gender", "female")
     assert row["mean_prediction"] == pytest.approx(prediction[:2000].mean(), rel=1e-12)
-    assert row["mean_prediction_ratio"] == pytest.approx(0.5, abs=0.01)
+    # Compared by difference, in SDs of the predictions (about 25.5 here): -50 is ~ -1.96 SD.
+    assert row["mean_prediction_difference"] == pytest.approx(-50, abs=0.5)
+    assert row["mean_prediction_difference_in_sd"] == pytest.approx(
+        row["mean_prediction_difference"] / prediction.std(ddof=1)
+    )
+    assert row["mean_prediction_reference"] == "male"
     assert row["ks_distance"] > 0.9
+    ratio = dataclasses.replace(
+        Policy(), fairness=dataclasses.replace(Policy().fairness, regression_compare="ratio")
+    )
+    assert _row(CHECK.run(ctx, ratio), "gender", "female")["mean_prediction_ratio"] == (
+        pytest.approx(0.5, abs=0.01)
+    )
     fair = context_from_arrays(
         sensitive={"gender": gender},
         predictions=100 + rng.normal(0, 5, n),
@@ -282,3 +293,27 @@ def test_regression_compares_mean_predictions_and_ks(context_from_arrays: MakeCo
         positive_label=None,
     )
     assert CHECK.run(fair, Policy()).status is Status.PASS
+
+
+def test_regression_on_a_log_scale_is_judged_by_difference_not_ratio(
+    context_from_arrays: MakeContext,
+) -> None:
+    # Log wages around 1.4 vs 1.5: a ratio of means (0.93) would pass, though it is a 10%
+    # wage gap; negative log values would make ratios meaningless altogether.
+    rng = np.random.default_rng(5)
+    n = 4000
+    gender = np.repeat(["female", "male"], n // 2)
+    log_wage = np.where(gender == "female", 1.4, 1.5) + rng.normal(0, 0.3, n)
+    ctx = context_from_arrays(
+        sensitive={"gender": gender}, predictions=log_wage, task="regression", positive_label=None
+    )
+    result = CHECK.run(ctx, Policy())
+    assert result.status is Status.FAIL  # 0.1 / ~0.31 = 0.32 SD > 0.2, significant
+    finding = next(f for f in result.findings if f.status is Status.FAIL)
+    assert finding.subject == "gender = female"
+    assert "mean prediction" in finding.message and "95% CI" in finding.message
+    shifted = context_from_arrays(
+        sensitive={"gender": gender}, predictions=log_wage - 5, task="regression",
+        positive_label=None,
+    )  # fmt: skip
+    assert CHECK.run(shifted, Policy()).status is Status.FAIL  # same verdict below zero

@@ -1036,6 +1036,9 @@ class FairnessSelectionRateCheck(Check):
     default_severity: ClassVar[Severity] = Severity.CRITICAL
     policy_keys: ClassVar[tuple[str, ...]] = (
         "fairness.impact_ratio_min",
+        "fairness.gate_scoring_rate",
+        "fairness.prediction_gap_max",
+        "fairness.regression_compare",
         "stats.alpha",
         "stats.confidence",
         "stats.bootstrap_resamples",
@@ -1052,15 +1055,21 @@ class FairnessSelectionRateCheck(Check):
         "(insufficient evidence, with the people per group needed to decide). Groups under "
         "stats.min_group_size or stats.min_group_share, and missing values, are reported but not "
         "judged; intersectional gaps that are not significant are listed in one note rather "
-        "than warned one by one. Regression: mean prediction ratio (Welch t-test) "
-        "and KS distance; multiclass: each class one-vs-rest. Fix: find and remove proxies for "
-        "the sensitive attribute, re-train, re-audit."
+        "than warned one by one. Beside the model's decisions the LL144 scoring rate is "
+        "reported, not gated (fairness.gate_scoring_rate gates it). Regression: differences of "
+        "mean predictions to the highest group, in SDs of the predictions (fails beyond "
+        "fairness.prediction_gap_max and significant, Welch t-test; ratios only with "
+        "fairness.regression_compare = 'ratio'), and KS distance; multiclass: each class "
+        "one-vs-rest. Fix: find and remove proxies for the sensitive attribute, re-train, "
+        "re-audit."
     )
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         if ctx.sensitive.shape[1] == 0:
             return self.skip("No sensitive column declared; pass --sensitive to audit fairness.")
         cfg = _settings(policy, policy.fairness.impact_ratio_min)
+        if ctx.task == "regression" and policy.fairness.regression_compare == "difference":
+            return _prediction_differences(self, ctx, cfg, policy)
         if ctx.task == "regression":
             values = np.asarray(ctx.predictions, dtype=float)
             section = _regression(
@@ -1089,6 +1098,47 @@ class FairnessSelectionRateCheck(Check):
         return result
 
 
+def _prediction_differences(
+    check: Check, ctx: AuditContext, cfg: _Settings, policy: Policy
+) -> CheckResult:
+    """Regression: group mean predictions compared by difference, in SDs of the predictions
+    (ratios of means mean nothing on a log scale or for values that can be negative)."""
+    from trustscan.checks import regression_gaps as gaps
+
+    values = np.asarray(ctx.predictions, dtype=float)
+    rule = gaps.GapRule(
+        metric="mean_prediction",
+        reference="highest",
+        scale=float(np.nanstd(values, ddof=1)) if values.size > 1 else float("nan"),
+        scale_name="the predictions",
+        gap_max=policy.fairness.prediction_gap_max,
+        policy_key="fairness.prediction_gap_max",
+    )
+    section = gaps.mean_gaps(check, ctx, cfg, values, rule)
+    # Rows were appended single attributes first, then intersections: the groupings' order.
+    rows = iter(section.tables["groups"] + section.tables["intersections"])
+    for grouping in ctx.groupings.singles + ctx.groupings.intersections:
+        ks, ks_p = stats.ks_against_rest(grouping.codes, values, grouping.n_groups)
+        for i in range(grouping.n_groups):
+            row = next(rows)
+            row["ks_distance"], row["ks_p_value"] = _json(float(ks[i])), _json(float(ks_p[i]))
+    status, summary = gaps.gap_summary(section, rule)
+    findings = list(section.findings)
+    small = _small_group_finding(check, section.tables["groups"] + section.tables["intersections"])
+    if small is not None:
+        findings.append(small)
+    metrics = _summary_metrics(ctx, cfg, _Spec((rule.metric,), (), False), section.tables)
+    metrics["threshold"] = rule.gap_max
+    metrics["prediction_sd"] = _json(rule.scale)
+    metrics["methods"] = {
+        "difference": "difference of group means to the highest; normal interval with the "
+        "Welch standard error; Welch t-test, Holm-corrected; judged in SDs of the predictions",
+        "ks": "two-sample Kolmogorov-Smirnov distance of each group against the rest",
+    }
+    metrics.update(gaps.gap_scoring(section, rule, status))
+    return check.result(status, summary, tuple(findings), metrics)
+
+
 def _has_decisions(ctx: AuditContext) -> bool:
     """Whether the audited decisions were made by the model or logged, rather than derived
     from scores at ``decision_threshold`` (scores-only input)."""
@@ -1102,6 +1152,7 @@ class FairnessErrorRatesCheck(Check):
     default_severity: ClassVar[Severity] = Severity.HIGH
     policy_keys: ClassVar[tuple[str, ...]] = (
         "fairness.error_rate_ratio_min",
+        "fairness.signed_error_gap_max",
         "stats.alpha",
         "stats.confidence",
         "stats.bootstrap_resamples",
@@ -1113,7 +1164,10 @@ class FairnessErrorRatesCheck(Check):
         "odds) of each group with the best-treated group's, with the same evidence rules as "
         "the selection-rate check (ratio below fairness.error_rate_ratio_min, significant after "
         "Holm correction, robust to one person). Also reports FNR, precision and accuracy per "
-        "group. Regression: mean absolute error (and RMSE) per group. Needs a target. Fix: "
+        "group. Regression: each group's mean signed error (prediction minus truth: over- or "
+        "under-prediction) against the group closest to zero, with its interval and a Welch "
+        "t-test, failing beyond fairness.signed_error_gap_max target SDs when significant; and "
+        "mean absolute error (and RMSE) per group. Needs a target. Fix: "
         "check label quality per group, re-weight or re-train, consider group-aware thresholds "
         "where the law allows."
     )
@@ -1139,13 +1193,79 @@ class FairnessErrorRatesCheck(Check):
                 with_ks=False,
             )
             spec = _Spec(("mean_absolute_error",), ("root_mean_squared_error",), True)
-            return _finish(self, ctx, cfg, spec, section, "mean absolute error")
+            mae = _finish(self, ctx, cfg, spec, section, "mean absolute error")
+            return _with_signed_errors(self, ctx, cfg, policy, y, mae)
         spec = _Spec(
             ("true_positive_rate", "false_positive_rate"),
             ("selection_rate", "false_negative_rate", "precision", "accuracy", "base_rate"),
             True,
         )
         return _finish(self, ctx, cfg, spec, _run_rates(self, ctx, spec, cfg), "error rate")
+
+
+def _with_signed_errors(
+    check: Check, ctx: AuditContext, cfg: _Settings, policy: Policy, y: np.ndarray,
+    mae: CheckResult,
+) -> CheckResult:  # fmt: skip
+    """Add the per-group signed error (over/under-prediction) to the regression error check:
+    its findings lead, its columns join the group rows, the worse status and score win."""
+    from trustscan.checks import regression_gaps as gaps
+    from trustscan.scoring import interpolate
+
+    residual = np.asarray(ctx.predictions, dtype=float) - y
+    rule = gaps.GapRule(
+        metric="mean_signed_error",
+        reference="closest_to_zero",
+        scale=float(np.nanstd(y, ddof=1)) if np.isfinite(y).sum() > 1 else float("nan"),
+        scale_name="the target",
+        gap_max=policy.fairness.signed_error_gap_max,
+        policy_key="fairness.signed_error_gap_max",
+    )
+    signed = gaps.mean_gaps(check, ctx, cfg, residual, rule)
+    status, summary = gaps.gap_summary(signed, rule)
+    metrics = dict(mae.metrics)
+    for key in ("groups", "intersections"):
+        rows = [dict(r) for r in metrics[key]]
+        for row, extra in zip(rows, signed.tables[key], strict=True):
+            row.update({k: v for k, v in extra.items() if k.startswith(rule.metric)})
+            row["status"] = _row_status([row["status"], extra["status"]])
+        metrics[key] = rows
+    metrics["compared"] = [rule.metric, *metrics["compared"]]
+    metrics["signed_error_gap_max_sd"] = rule.gap_max
+    metrics["target_sd"] = _json(rule.scale)
+    scoring = gaps.gap_scoring(signed, rule, status)
+
+    def score(inputs: Any) -> float:
+        if not isinstance(inputs, dict):
+            return 101.0
+        return interpolate(inputs["value"], inputs["green"], inputs["red"])
+
+    if score(scoring.get("score_input")) < score(metrics.get("score_input")):
+        metrics["score_input"] = scoring["score_input"]
+    if not scoring["insufficient_evidence"]:
+        metrics["insufficient_evidence"] = False
+    findings = [*signed.findings, *mae.findings]
+    if signed.quiet:
+        listed = "; ".join(f.subject or "" for f in signed.quiet[:10])
+        findings.append(
+            check.finding(
+                Status.SKIP,
+                f"{len(signed.quiet)} intersectional signed-error gap(s) beyond "
+                f"{rule.gap_max:g} SD are not statistically significant, so they are reported "
+                f"in the intersections table rather than judged: {listed}.",
+                subject="intersections",
+                severity=Severity.INFO,
+                title="Intersectional signed-error gaps without enough evidence",
+            )
+        )
+    worst = worst_status([status, mae.status])
+    return dataclasses.replace(
+        mae,
+        status=worst,
+        summary=f"Signed error: {summary} Absolute error: {mae.summary}",
+        findings=tuple(findings),
+        metrics=metrics,
+    )
 
 
 def _finish(
