@@ -177,6 +177,13 @@ class PerformancePolicy:
     """Optional: fail when the ROC AUC's lower CI bound is below this."""
     min_accuracy: float | None = None
     """Optional: fail when the accuracy's lower CI bound is below this."""
+    roc_auc_floor: float | None = 0.6
+    """Warn when the ROC AUC's lower CI bound is below this: a model barely better than chance
+    (None turns the floor off)."""
+    balanced_accuracy_floor: float | None = 0.55
+    """Warn when a binary classifier's balanced accuracy's lower CI bound is below this."""
+    r2_floor: float | None = 0.0
+    """Warn when a regression's R² lower CI bound is below this (0: no better than the mean)."""
     max_ece: float = 0.1
     """Warn when the expected calibration error's lower CI bound exceeds this (overall or a group)."""
     gap_metrics: tuple[str, ...] = ()
@@ -216,7 +223,8 @@ class ConsistencyPolicy:
     perturbation_fail: float = 0.05
     """Fail when at least this share of decisions flips under small noise."""
     noise_scale: float = 0.01
-    """Noise as a fraction of each numeric feature's standard deviation."""
+    """Noise as a fraction of the standard deviation of each numeric feature's non-zero values
+    (zeros stay zero, integers stay integers, values stay in the observed range)."""
     sample_size: int = 5000
     """Rows (random sample) re-predicted by the determinism and perturbation checks."""
     baseline_min_change: float = 0.01

@@ -46,7 +46,10 @@ def test_perturb_moves_numeric_features_only_by_the_noise_scale() -> None:
     moved_frame, moved = perturb(frame[FEATURES], scale=0.01, rng=np.random.default_rng(0))
     assert moved == ["x"]
     step = np.abs(moved_frame.x - frame.x)
-    assert step.to_numpy() == pytest.approx(np.full(1000, 0.01 * frame.x.std(ddof=1)))
+    inside = (frame.x > frame.x.min()) & (frame.x < frame.x.max())  # the extremes may be clipped
+    assert step[inside].to_numpy() == pytest.approx(
+        np.full(int(inside.sum()), 0.01 * frame.x.std(ddof=1))
+    )
     assert (moved_frame.colour == frame.colour).all() and (moved_frame.flag == frame.flag).all()
 
 
@@ -110,3 +113,43 @@ def test_regression_models_are_checked_for_determinism_not_perturbation() -> Non
     ctx = model_context(frame, model, features=["x", "flag"], sensitive=["group"], target="y")
     assert DeterminismCheck().run(ctx, Policy()).status is Status.PASS
     assert PerturbationCheck().run(ctx, Policy()).status is Status.SKIP
+
+
+def test_perturb_respects_each_features_support() -> None:
+    import pandas as pd
+
+    rng = np.random.default_rng(1)
+    n = 5000
+    gain = np.where(rng.random(n) < 0.9, 0.0, rng.uniform(1000, 20000, n))  # mostly zeros
+    age = rng.integers(17, 90, n)
+    share = rng.uniform(0, 1, n)
+    frame = pd.DataFrame({"gain": gain, "age": age, "share": share})
+    out, moved = perturb(frame, scale=0.01, rng=np.random.default_rng(2))
+    assert moved == ["gain", "age", "share"]
+    zeros = frame.gain == 0
+    assert (out.gain[zeros] == 0).all()  # exact zeros stay zero
+    nonzero_sd = frame.gain[~zeros].std(ddof=1)
+    inside = ~zeros & (frame.gain > frame.gain[~zeros].min()) & (frame.gain < frame.gain.max())
+    step = (out.gain - frame.gain)[inside].abs()
+    assert step.to_numpy() == pytest.approx(np.full(int(inside.sum()), 0.01 * nonzero_sd))
+    assert out.age.dtype == frame.age.dtype and (out.age == out.age.round()).all()
+    moved_age = (out.age != frame.age).mean()
+    # Stochastic rounding: |step| = 1 with probability 0.01 x SD (about 0.21 here).
+    assert moved_age == pytest.approx(0.01 * frame.age.std(ddof=1), abs=0.03)
+    assert out.age.min() >= 17 and out.age.max() <= 89
+    assert out.share.min() >= frame.share.min() and out.share.max() <= frame.share.max()
+
+
+def test_the_old_noise_model_would_flip_a_zero_threshold_the_support_aware_one_does_not() -> None:
+    import pandas as pd
+
+    rng = np.random.default_rng(3)
+    n = 4000
+    gain = np.where(rng.random(n) < 0.9, 0.0, rng.uniform(1000, 20000, n))
+    frame = pd.DataFrame({"gain": gain, "x": rng.normal(size=n)})
+    out, _ = perturb(frame, scale=0.01, rng=np.random.default_rng(4))
+    # A rule "gain > 0" (an income model's favourite split) never flips.
+    assert ((out.gain > 0) == (frame.gain > 0)).all()
+    # Naive SD noise turns zeros negative or positive: about every zero would flip sign.
+    naive = frame.gain + np.random.default_rng(4).choice([-1, 1], n) * 0.01 * frame.gain.std()
+    assert ((naive > 0) != (frame.gain > 0)).mean() > 0.3

@@ -227,3 +227,65 @@ def test_gap_metrics_policy_chooses_what_gates_and_rejects_unknown_names() -> No
     assert [g["metric"] for g in result.metrics["gaps"]] == ["accuracy"]
     with pytest.raises(InputError, match="unknown metric 'acuracy'"):
         policy_from_mapping({"performance": {"gap_metrics": ["acuracy"]}})
+
+
+def test_a_gap_over_the_limit_whose_interval_includes_zero_passes_not_warns() -> None:
+    # 60 rows per group: the sampling gap can exceed 0.05 but its interval is wide.
+    for seed in range(40):
+        frame = scored_frame(60, informative_b=True, seed=seed)
+        ctx = predictions_context(
+            frame, sensitive=["group"], target="y", decisions="decision", scores="score"
+        )
+        result = PerformanceGroupGapCheck().run(ctx, FAST)
+        gaps = json_roundtrip(result)["metrics"]["gaps"]
+        over = [g for g in gaps if g["gap"] > 0.05 and g["ci_low"] <= 0]
+        if over:
+            break
+    assert over, "no seed gave a noisy gap over the limit"
+    assert all(g["status"] == "pass" for g in over)
+    assert result.status is Status.PASS
+    finding = next(f for f in result.findings if f.subject == "group")
+    assert "includes 0: no evidence of a real gap" in finding.message
+    assert "n/a" not in finding.message
+
+
+def test_a_gap_without_any_interval_warns_and_says_why() -> None:
+    frame = scored_frame(informative_b=False)
+    ctx = predictions_context(
+        frame, sensitive=["group"], target="y", decisions="decision", scores="score"
+    )
+    no_boot = Policy(stats=StatsPolicy(bootstrap_resamples=0))
+    result = PerformanceGroupGapCheck().run(ctx, no_boot)
+    assert result.status is Status.WARN
+    finding = next(f for f in result.findings if f.subject == "group")
+    assert "no interval could be computed" in finding.message
+    assert "includes 0" not in finding.message and "n/a" not in finding.message
+
+
+def test_a_model_barely_better_than_chance_warns_below_the_default_floor() -> None:
+    rng = np.random.default_rng(11)
+    n = 4000
+    y = rng.integers(0, 2, n)
+    score = np.clip(0.5 + 0.04 * (y - 0.5) + rng.normal(0, 0.25, n), 0, 1)  # AUC ~ 0.55
+    frame = pd.DataFrame(
+        {"group": rng.choice(["a", "b"], n), "y": y, "score": score,
+         "decision": (score >= 0.5).astype(int)}
+    )  # fmt: skip
+    ctx = predictions_context(
+        frame, sensitive=["group"], target="y", decisions="decision", scores="score"
+    )
+    result = PerformanceOverallCheck().run(ctx, FAST)
+    assert result.status is Status.WARN
+    warned = {f.subject for f in result.findings if f.status is Status.WARN}
+    assert "roc_auc floor" in warned and "balanced_accuracy floor" in warned
+    assert result.summary.startswith("barely better than chance")
+    off = replace(
+        FAST,
+        performance=PerformancePolicy(roc_auc_floor=None, balanced_accuracy_floor=None),
+    )
+    assert PerformanceOverallCheck().run(ctx, off).status is Status.PASS
+    # A useful model (AUC ~ 0.83) passes the same default floors.
+    good = predictions_context(
+        scored_frame(), sensitive=["group"], target="y", decisions="decision", scores="score"
+    )
+    assert PerformanceOverallCheck().run(good, FAST).status is Status.PASS

@@ -142,7 +142,19 @@ class DeterminismCheck(Check):
 def perturb(
     features: pd.DataFrame, *, scale: float, rng: np.random.Generator
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Numeric features moved by ± ``scale`` × their standard deviation (random sign per cell).
+    """Numeric features moved by a small amount that stays inside each feature's support.
+
+    The noise model (documented in ``docs/checks.md``), per numeric column with more than two
+    distinct values:
+
+    - the step is ± ``scale`` × the standard deviation of the column's *non-zero* values, with
+      a random sign per cell, so a mostly-zero column (capital gain) is not nudged by a spread
+      its zeros make up;
+    - exact zeros stay zero and missing values stay missing: zero often means "none", a
+      different state rather than a small amount;
+    - integer columns stay integers: the step is rounded stochastically (a step of 0.13 moves
+      the value by 1 with probability 0.13), so the expected size of the move is unchanged;
+    - values stay within the column's observed minimum and maximum.
 
     Categorical, boolean and two-valued (indicator) columns stay unchanged, as do columns with
     no spread. Returns the new frame and the names of the columns that were moved.
@@ -156,11 +168,21 @@ def perturb(
         values = column.to_numpy(dtype=float, na_value=np.nan)
         if pd.Series(values).nunique(dropna=True) <= 2:
             continue  # an indicator: a 0/1 flag nudged to 0.003 is not "the same person"
-        spread = float(np.nanstd(values, ddof=1)) if np.sum(~np.isnan(values)) > 1 else 0.0
+        present = values[~np.isnan(values)]
+        nonzero = present[present != 0]
+        spread = float(np.std(nonzero, ddof=1)) if nonzero.size > 1 else 0.0
         if not spread:
             continue
         signs = rng.choice(np.array([-1.0, 1.0]), size=values.size)
-        out[name] = values + signs * scale * spread
+        step = signs * scale * spread
+        if np.all(present == np.round(present)):
+            whole = np.floor(np.abs(step))
+            step = signs * (whole + (rng.random(values.size) < np.abs(step) - whole))
+        nudged = np.clip(values + step, present.min(), present.max())
+        nudged = np.where((values == 0) | np.isnan(values), values, nudged)
+        dtype = column.dtype
+        integer = isinstance(dtype, np.dtype) and dtype.kind in "iu"
+        out[name] = nudged.astype(dtype) if isinstance(dtype, np.dtype) and integer else nudged
         moved.append(str(name))
     return out, moved
 
@@ -172,8 +194,10 @@ class PerturbationCheck(Check):
     default_severity: ClassVar[Severity] = Severity.MEDIUM
     description: ClassVar[str] = (
         "Moves every numeric feature of a random sample of rows by ± consistency.noise_scale "
-        "(default 1%) of its standard deviation — categorical and 0/1 columns unchanged — and "
-        "counts decisions that flip, overall and per group. Warns at "
+        "(default 1%) of the standard deviation of its non-zero values, inside its support: "
+        "exact zeros and missing values stay as they are, integer columns stay integers "
+        "(stochastic rounding of the step), values stay within the observed range; categorical "
+        "and 0/1 columns are unchanged. Counts decisions that flip, overall and per group. Warns at "
         "consistency.perturbation_warn (1%), fails at consistency.perturbation_fail (5%); warns "
         "when a group flips significantly more often than everyone else (Holm-corrected). A "
         "high share means the decision threshold sits on a dense cluster of scores: measurement "

@@ -157,7 +157,11 @@ class PerformanceOverallCheck(Check):
         "classifiers; accuracy, balanced accuracy and macro F1 for multiclass; MAE, RMSE and R² "
         "for regression — each with a bootstrap confidence interval. Optional targets "
         "(performance.min_auc, performance.min_accuracy) fail when the interval's lower bound "
-        "is below the target. Needs --target; skipped otherwise. Fix: improve the model or "
+        "is below the target. Floors against a model little better than chance warn when the "
+        "lower bound is below them: performance.roc_auc_floor (0.6), "
+        "performance.balanced_accuracy_floor (0.55, binary), performance.r2_floor (0, "
+        "regression: worse than predicting the mean); set one to null to turn it off. Needs "
+        "--target; skipped otherwise. Fix: improve the model or "
         "its training data, or revisit whether it is fit for the decision it supports."
     )
 
@@ -236,6 +240,7 @@ class PerformanceOverallCheck(Check):
                     severity=self.default_severity if missed else Severity.INFO,
                 )
             )
+        findings += self._floors(table, policy, confidence, result.n, method, prepared.data.task)
         status = worst_status([f.status for f in findings])
         headline = ", ".join(
             f"{r['label']} {r['estimate']:.3f}" for r in table[:6] if r["estimate"] is not None
@@ -255,6 +260,10 @@ class PerformanceOverallCheck(Check):
             summary = "performance below a policy target: " + "; ".join(
                 f.message for f in findings if f.status is Status.FAIL
             )
+        elif status is Status.WARN:
+            summary = "barely better than chance: " + "; ".join(
+                f.message for f in findings if f.status is Status.WARN
+            )
         else:
             summary = f"{headline} (n = {result.n:,})."
         metrics = {
@@ -266,6 +275,69 @@ class PerformanceOverallCheck(Check):
             "dropped_missing_target": int(ctx.n_rows - prepared.rows.size),
         }
         return self.result(status, summary, tuple(findings), metrics)
+
+    def _floors(
+        self,
+        table: list[dict[str, Any]],
+        policy: Policy,
+        confidence: float,
+        n: int,
+        method: str,
+        task: str,
+    ) -> list[Finding]:
+        p = policy.performance
+        floors = (
+            ("roc_auc", p.roc_auc_floor),
+            # Chance is 1/k for k classes: the floor is for binary classifiers only.
+            ("balanced_accuracy", p.balanced_accuracy_floor if task == "binary" else None),
+            ("r2", p.r2_floor),
+        )
+        return _floor_findings(self, table, floors, confidence, n, method)
+
+
+def _floor_findings(
+    check: Check,
+    table: list[dict[str, Any]],
+    floors: tuple[tuple[str, float | None], ...],
+    confidence: float,
+    n: int,
+    method: str,
+) -> list[Finding]:
+    """A warning for each metric whose interval's lower bound is below its floor."""
+    out = []
+    for name, floor in floors:
+        row = next((r for r in table if r["metric"] == name), None)
+        if floor is None or row is None or row["estimate"] is None:
+            continue
+        low = row["ci_low"] if row["ci_low"] is not None else row["estimate"]
+        if low >= floor:
+            continue
+        label = METRICS[name].label
+        out.append(
+            check.finding(
+                Status.WARN,
+                f"{label} is {row['estimate']:.3f} ({confidence:.0%} CI {_ci(row)}, n = {n:,}): "
+                f"its lower bound is below the floor of {floor:g} "
+                f"(performance.{name}_floor), so the model may be little better than chance.",
+                subject=f"{name} floor",
+                evidence=(
+                    Evidence(
+                        name,
+                        row["estimate"],
+                        row["ci_low"],
+                        row["ci_high"],
+                        confidence,
+                        n=n,
+                        threshold=floor,
+                        method=method,
+                    ),
+                ),
+                remediation="Check the model is fit for the decision it supports (and the "
+                "target and inputs are the ones it was trained on) before relying on it.",
+                severity=Severity.MEDIUM,
+            )
+        )
+    return out
 
 
 def _ci(row: dict[str, Any]) -> str:
@@ -364,10 +436,12 @@ def worst_gap(
         low, high = jsonable(gap - z * se), jsonable(gap + z * se)
     if gap <= limit:
         status = Status.PASS
-    elif low is not None and low > 0:
+    elif low is None:
+        status = Status.WARN  # over the limit with no interval at all: cannot be decided
+    elif low > 0:
         status = Status.FAIL
     else:
-        status = Status.WARN  # over the limit, but the interval does not exclude 0
+        status = Status.PASS  # the interval includes 0: no evidence of a gap, not a warning
     return Gap(
         gm.grouping.name,
         metric,
@@ -397,7 +471,8 @@ class PerformanceGroupGapCheck(Check):
         "by default balanced accuracy and ROC AUC (classification; plain accuracy differs with "
         "base rates, so it is reported, not gated) and MAE in units of the target's standard "
         "deviation (regression). Fails when a gap exceeds performance.group_gap_max (default 0.05) and "
-        "its interval excludes 0; warns when it exceeds the limit without that certainty. "
+        "its interval excludes 0; a gap whose interval includes 0 is no evidence of a gap and "
+        "passes; it warns only when no interval can be computed. "
         "Groups below stats.min_group_size / stats.min_group_share are reported as "
         "insufficient evidence. Fix: collect more or better data for the worse-served group, "
         "check its feature quality, or train with group-aware evaluation."
@@ -502,12 +577,16 @@ class PerformanceGroupGapCheck(Check):
         evidence = []
         for g in gaps:
             label = METRICS[g.metric].label
-            ci = "n/a" if g.ci_low is None else f"{g.ci_low:.3f}–{g.ci_high:.3f}"
+            ci = (
+                "no interval"
+                if g.ci_low is None
+                else f"{confidence:.0%} CI {g.ci_low:.3f} to {g.ci_high:.3f}"
+            )
             unit = " target SDs" if g.metric in ERROR_METRICS else ""
             parts.append(
                 f"{label}: {g.best_value:.3f} for {g.best} (n = {g.n_best:,}) vs "
                 f"{g.worst_value:.3f} for {g.worst} (n = {g.n_worst:,}), gap {g.gap:.3f}{unit} "
-                f"({confidence:.0%} CI {ci})"
+                f"({ci})"
             )
             evidence.append(
                 Evidence(
@@ -525,7 +604,14 @@ class PerformanceGroupGapCheck(Check):
         if status is Status.FAIL:
             verdict = f" The model is measurably worse for some {name} groups (gap over {limit:g}, interval excludes 0)."
         elif status is Status.WARN:
-            verdict = f" A gap exceeds {limit:g} but its interval includes 0: insufficient evidence to decide."
+            verdict = (
+                f" A gap exceeds {limit:g} and no interval could be computed (bootstrap off, "
+                "or too few rows to resample): insufficient evidence to decide."
+            )
+        elif any(g.gap > limit for g in gaps):
+            verdict = (
+                f" A gap over {limit:g} has an interval that includes 0: no evidence of a real gap."
+            )
         else:
             verdict = f" Every gap is within {limit:g}."
         return self.finding(
