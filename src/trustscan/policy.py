@@ -137,7 +137,11 @@ class ExplainPolicy:
     """Explainability settings."""
 
     flip_rate_max: float = 0.01
-    """Fail counterfactual flip when more than this share of decisions change."""
+    """Fail counterfactual flip when more than this share of all decisions change (a single
+    group warns only when its whole interval is above it)."""
+    regression_flip_tolerance: float = 0.05
+    """Regression: a prediction counts as changed by the flip when it moves by more than this
+    share of its magnitude (of the predictions' standard deviation for values near zero)."""
     sample_size: int = 5000
     """Rows (stratified) used for permutation importance and neutralisation."""
     repeats: int = 5
@@ -151,12 +155,16 @@ class ExplainPolicy:
     max_predictions: int = 250_000
     """Most rows predicted per permutation-importance pass (features × repeats × rows): wide
     models get a smaller sample, never below 1,000 rows."""
+    driver_share_warn: float = 0.25
+    """explain.disparity_drivers warns when neutralising one input closes at least this share
+    of a selection-rate gap that is below ``fairness.impact_ratio_min``."""
     driver_candidates: int = 15
     """Inputs neutralised per sensitive attribute by explain.disparity_drivers: the ones most
     associated with it (normalised mutual information)."""
 
     def __post_init__(self) -> None:
         _require_share(self.flip_rate_max, "explain.flip_rate_max")
+        _require_share(self.driver_share_warn, "explain.driver_share_warn")
         if self.sample_size < 100:
             raise InputError("explain.sample_size must be >= 100")
         if self.repeats < 1:

@@ -86,3 +86,70 @@ def test_no_sensitive_attribute_skips() -> None:
     ctx = model_context(data, model, features=NUMERIC, sensitive=[], target="hired")
     result = CounterfactualFlipCheck().run(ctx, Policy())
     assert result.status is Status.SKIP and "--sensitive" in result.summary
+
+
+class _GroupRule:
+    """Selects ``x > 0``, except that people of race c whose ``u`` is below ``cut`` are
+    selected the other way round; everyone else has ``u = 1``, so only race-c people flip."""
+
+    def __init__(self, cut: float) -> None:
+        self.cut = cut
+        self.classes_ = np.array([0, 1])
+
+    def fit(self, features: pd.DataFrame, y: object = None) -> _GroupRule:
+        return self
+
+    def predict(self, features: pd.DataFrame) -> np.ndarray:
+        base = features["x"].to_numpy(dtype=float) > 0
+        special = (features["race"].to_numpy() == "c") & (features["u"].to_numpy() < self.cut)
+        return (base ^ special).astype(int)
+
+
+def _group_rule_ctx(cut: float, n_c: int) -> AuditContext:
+    rng = np.random.default_rng(8)
+    race = np.array(["a"] * 2000 + ["b"] * 2000 + ["c"] * n_c)
+    u = np.where(race == "c", rng.uniform(size=race.size), 1.0)
+    data = pd.DataFrame({"race": race, "x": rng.normal(size=race.size), "u": u})
+    data["y"] = (data.x > 0).astype(int)
+    return model_context(data, _GroupRule(cut), features=["race", "x", "u"], sensitive=["race"],
+                         target="y")  # fmt: skip
+
+
+def test_a_noisy_subgroup_above_the_limit_is_named_but_the_overall_rate_decides() -> None:
+    # Overall ~0.1% of pairs flip; race c (300 people) flips ~1.5%, interval reaching below 1%.
+    policy = Policy(explain=ExplainPolicy(sample_size=10_000))
+    result = CounterfactualFlipCheck().run(_group_rule_ctx(cut=0.015, n_c=300), policy)
+    detail = result.metrics["attributes"]["race"]
+    c = next(g for g in detail["groups"] if g["group"] == "c")
+    assert c["flip_rate"] > 0.01 and c["ci_low"] < 0.01 < c["ci_high"]
+    assert detail["flip_rate"] < 0.01
+    assert result.status is Status.PASS
+    assert "Most affected: race = c" in result.findings[0].message
+
+
+def test_a_subgroup_clearly_above_the_limit_warns_and_a_high_overall_rate_fails() -> None:
+    policy = Policy(explain=ExplainPolicy(sample_size=10_000))
+    clear = CounterfactualFlipCheck().run(_group_rule_ctx(cut=0.05, n_c=300), policy)
+    assert clear.status is Status.WARN  # c flips ~5%, whole interval above 1%; overall < 1%
+    assert clear.metrics["attributes"]["race"]["flip_rate"] < 0.01
+    assert "race = c" in clear.summary
+    overall = CounterfactualFlipCheck().run(_group_rule_ctx(cut=0.3, n_c=1000), policy)
+    assert overall.status is Status.FAIL
+
+
+def test_regression_flips_use_a_relative_tolerance() -> None:
+    from sklearn.linear_model import LinearRegression
+
+    rng = np.random.default_rng(9)
+    n = 2000
+    data = pd.DataFrame({"male": rng.integers(0, 2, n), "x": rng.normal(size=n)})
+    data["gender"] = np.where(data.male == 1, "male", "female")
+    for effect, expected in ((0.001, Status.PASS), (1.5, Status.FAIL)):
+        data["y"] = 10 + data.x + effect * data.male + rng.normal(0, 0.01, n)
+        model = LinearRegression().fit(data[["male", "x"]], data.y)
+        ctx = model_context(data, model, features=["male", "x"], sensitive=["gender"], target="y")
+        result = CounterfactualFlipCheck().run(ctx, Policy())
+        # Around 10, 0.001 is 0.01% (never a change, though any change used to count) and
+        # 1.5 is 15%, beyond the 5% tolerance for almost everyone.
+        assert result.status is expected
+        assert "predictions by more than 5%" in result.findings[0].message

@@ -86,3 +86,36 @@ def test_wide_models_neutralise_only_the_inputs_most_associated_with_the_attribu
     assert {row["feature"] for row in gender["all_features"]} == {"womens_club", "womens_college"}
     assert len(gender["not_neutralised"]) == len(recruiting_ctx.feature_names) - 2
     assert gender["ranking"][0]["feature"] in {"womens_club", "womens_college"}
+
+
+def _ranked(closed: float) -> list[dict]:
+    after = 0.5 + closed * 0.5
+    return [
+        {"feature": "club", "change": after - 0.5, "gap_closed": closed, "after_ratio": after,
+         "after_ci_low": after - 0.05, "after_ci_high": after + 0.05}
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("ratio", "closed", "expected"),
+    [
+        (0.5, 0.47, Status.WARN),  # the case: 47% of a failing gap, used to pass
+        (0.5, 0.25, Status.WARN),  # exactly the policy share
+        (0.5, 0.20, Status.PASS),  # below the share
+        (0.9, 0.60, Status.PASS),  # the gap is not failing (ratio above 0.8)
+    ],
+)
+def test_one_input_explaining_a_quarter_of_a_failing_gap_warns(
+    ratio: float, closed: float, expected: Status
+) -> None:
+    from trustscan.checks.explain._common import ImpactRatio
+
+    before = ImpactRatio(ratio, ratio - 0.05, ratio + 0.05, "female", "male", {})
+    ranking = _ranked(closed)
+    ranking[0]["after_ratio"] = ratio + closed * (1 - ratio)
+    findings = DisparityDriversCheck()._findings("gender", before, ranking, 0.8, 0.95, 1000, "m")
+    assert findings[0].status is expected
+    stricter = DisparityDriversCheck()._findings(
+        "gender", before, ranking, 0.8, 0.95, 1000, "m", share_warn=0.5
+    )
+    assert stricter[0].status is (Status.WARN if ratio < 0.8 and closed >= 0.5 else Status.PASS)

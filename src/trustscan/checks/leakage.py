@@ -11,7 +11,7 @@ protected or special category?
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
@@ -479,6 +479,8 @@ class _Influence:
     how: str
     n: int
     regression: bool = False
+    together: dict[str, list[str]] = field(default_factory=dict)
+    """Per feature: the redundant copies permuted with it (see ``redundant_copies``)."""
 
 
 def _probe_matrix(frame: pd.DataFrame) -> tuple[np.ndarray, list[bool]]:
@@ -528,7 +530,9 @@ class ProxyFeaturesCheck(Check):
     description: ClassVar[str] = (
         "For every model input and sensitive attribute: normalised mutual information and the "
         "feature's own AUC for the attribute (association), and how many decisions change when "
-        "the feature is permuted (influence). Following Datta et al. (2017), a feature is a used "
+        "the feature is permuted (influence; its redundant copies among the inputs, one-to-one "
+        "recodings or numeric columns with |r| >= 0.98, are permuted with it so a copy cannot "
+        "hide its use). Following Datta et al. (2017), a feature is a used "
         "proxy only when it is both associated (AUC >= leakage.auc_warn or NMI >= "
         "leakage.proxy_nmi) and influential (>= leakage.influence_min of decisions change); a "
         "proxy the model ignores is reported, not failed. Fails when a used proxy's AUC lower "
@@ -727,10 +731,13 @@ class ProxyFeaturesCheck(Check):
                     )
                 )
                 continue
+            copies = influence.together.get(feature, []) if influence is not None else []
+            jointly = f" together with its copy {', '.join(copies)}" if copies else ""
             changed = (
-                f"permuting it moves predictions by {row['influence']:.2f} standard deviations"
+                f"permuting it{jointly} moves predictions by {row['influence']:.2f} standard "
+                "deviations"
                 if influence is not None and influence.regression
-                else f"permuting it changes {row['influence']:.1%} of decisions"
+                else f"permuting it{jointly} changes {row['influence']:.1%} of decisions"
             ) + surrogate
             if not row["used_proxy"]:
                 findings.append(
@@ -841,13 +848,51 @@ def _influence(ctx: AuditContext, candidates: list[str], sample_size: int) -> _I
             "share of decisions that change when the feature is permuted, measured on a "
             f"surrogate model of the logged decisions (fidelity {fidelity:.0%}, {len(idx):,} rows)"
         )
+    together = {c: redundant_copies(frame, c) for c in candidates}
     with _one_thread():
-        values = _permutation_influence(ctx, predict, frame, candidates, rng)
+        values = _permutation_influence(ctx, predict, frame, candidates, rng, together)
     if ctx.task == "regression":
         how = how.replace(
             "share of decisions that change", "mean change of the prediction in standard deviations"
         )
-    return _Influence(values, how, len(idx), regression=ctx.task == "regression")
+    if any(together.values()):
+        how += "; a feature's redundant copies among the inputs are permuted with it"
+    return _Influence(values, how, len(idx), regression=ctx.task == "regression", together=together)
+
+
+REDUNDANT_CORRELATION = 0.98
+"""Two numeric inputs with at least this absolute correlation are copies of each other."""
+
+
+def redundant_copies(frame: pd.DataFrame, feature: str) -> list[str]:
+    """Other inputs that carry the same information as ``feature`` on these rows: a one-to-one
+    recoding of it (``womens_club`` and ``club_member_f``), or a numeric copy with absolute
+    correlation >= ``REDUNDANT_CORRELATION``. Permuting a feature alone while its copy stays
+    would read as "barely used" when the model uses the pair; they are permuted together."""
+    base = frame[feature]
+    distinct = base.nunique(dropna=False)
+    copies: list[str] = []
+    for other in frame.columns:
+        if other == feature:
+            continue
+        column = frame[other]
+        numeric = pd.api.types.is_numeric_dtype(base) and pd.api.types.is_numeric_dtype(column)
+        if numeric and distinct > 2 and column.nunique() > 2:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                r = np.corrcoef(base.to_numpy(dtype=float), column.to_numpy(dtype=float))[0, 1]
+            if np.isfinite(r) and abs(r) >= REDUNDANT_CORRELATION:
+                copies.append(str(other))
+            continue
+        # A recoding has as many values as the feature; identifiers (a value per row) are not
+        # recodings of anything.
+        if not 1 < distinct <= max(50, len(frame) // 20):
+            continue
+        if column.nunique(dropna=False) != distinct:
+            continue
+        pairs = pd.DataFrame({"a": base.astype(object), "b": column.astype(object)})
+        if pairs.drop_duplicates().shape[0] == distinct:
+            copies.append(str(other))
+    return copies
 
 
 def _permutation_influence(
@@ -856,6 +901,7 @@ def _permutation_influence(
     frame: pd.DataFrame,
     candidates: list[str],
     rng: np.random.Generator,
+    together: dict[str, list[str]] | None = None,
 ) -> dict[str, float]:
     base = predict(frame)
     regression = ctx.task == "regression"
@@ -863,8 +909,12 @@ def _permutation_influence(
     values: dict[str, float] = {}
     for feature in candidates:
         shuffled = frame.copy()
-        # a re-indexed Series keeps the column's dtype (categoricals stay categorical)
-        shuffled[feature] = frame[feature].iloc[rng.permutation(len(frame))].set_axis(frame.index)
+        order = rng.permutation(len(frame))
+        # One permutation for the feature and its copies keeps them consistent with each
+        # other, so a copy left in place cannot stand in for the permuted feature.
+        for column in [feature, *(together or {}).get(feature, [])]:
+            # a re-indexed Series keeps the column's dtype (categoricals stay categorical)
+            shuffled[column] = frame[column].iloc[order].set_axis(frame.index)
         changed = predict(shuffled)
         if regression:
             values[feature] = float(np.mean(np.abs(changed - base)) / scale)

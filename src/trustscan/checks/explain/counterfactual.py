@@ -23,8 +23,16 @@ from trustscan.policy import Policy
 from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
 
 NO_SENSITIVE_FLIP = "no sensitive attribute given; pass --sensitive COL (e.g. --sensitive gender)"
-_REGRESSION_TOLERANCE = 0.01
-"""Regression: a prediction "flips" when it moves by more than this many standard deviations."""
+
+
+def regression_changed(
+    base: np.ndarray, changed: np.ndarray, tolerance: float, spread: float
+) -> np.ndarray:
+    """Regression: a prediction "flips" when it moves by more than ``tolerance`` of its own
+    magnitude; for predictions near zero, of the predictions' standard deviation instead, so
+    a value of 0.001 does not make every wobble a flip."""
+    scale = np.maximum(np.abs(base), spread)
+    return np.abs(changed - base) > tolerance * scale
 
 
 def encodings(attribute: Groups, frame: pd.DataFrame, codes: np.ndarray) -> dict[str, list[Any]]:
@@ -55,6 +63,13 @@ def encodings(attribute: Groups, frame: pd.DataFrame, codes: np.ndarray) -> dict
     return found
 
 
+def _summary_of(message: str) -> str:
+    """The finding's first sentence and its 'Most affected' sentence, for the summary."""
+    first = message.split(". ")[0].rstrip(".") + "."
+    named = next((p for p in message.split(" Most affected: ")[1:2]), None)
+    return first + (f" Most affected: {named.split('; ')[0]}." if named else "")
+
+
 class CounterfactualFlipCheck(Check):
     id: ClassVar[str] = "explain.counterfactual_flip"
     title: ClassVar[str] = "Counterfactual flip of the sensitive attribute"
@@ -65,8 +80,12 @@ class CounterfactualFlipCheck(Check):
         "When a sensitive attribute (or a column that encodes it, e.g. one-hot gender_female) is "
         "a model input, sets it to each other group's value for every sampled person and "
         "measures the share of decisions that change and the mean score shift, per group. "
-        "Fails when more than explain.flip_rate_max (default 1%) of decisions flip; passes with "
-        "'the model does not use X as an input' otherwise. Fix: remove the attribute and its "
+        "Fails when more than explain.flip_rate_max (default 1%) of all decisions flip. The "
+        "most affected group is always named; it warns on its own only when its whole Wilson "
+        "interval is above the limit. Regression: a prediction counts as changed when it moves "
+        "by more than explain.regression_flip_tolerance (5%) of its magnitude (of the "
+        "predictions' SD near zero). Passes with 'the model does not use X as an input' when "
+        "neither the attribute nor an encoding of it is an input. Fix: remove the attribute and its "
         "encodings from the inputs, or record a legal basis and a waiver."
     )
 
@@ -86,10 +105,11 @@ class CounterfactualFlipCheck(Check):
             findings.append(finding)
             metrics["attributes"][attribute.column] = detail
         failing = [f for f in findings if f.status is Status.FAIL]
+        warning = [f for f in findings if f.status is Status.WARN]
         used = [f.subject for f in findings if metrics["attributes"][f.subject or ""]["input"]]
-        if failing:
-            summary = " ".join(f.message.split(". ")[0].rstrip(".") + "." for f in failing)
-            status = Status.FAIL
+        if failing or warning:
+            summary = " ".join(_summary_of(f.message) for f in failing or warning)
+            status = Status.FAIL if failing else Status.WARN
         elif used:
             verb = "is a model input" if len(used) == 1 else "are model inputs"
             summary = (
@@ -168,8 +188,13 @@ class CounterfactualFlipCheck(Check):
             base_scores = np.asarray(base_pred, dtype=float)
 
         if ctx.task == "regression":
-            tolerance = _REGRESSION_TOLERANCE * (float(np.std(ctx.predictions)) or 1.0)
-            flips = [np.abs(np.asarray(p, dtype=float) - base_pred) > tolerance for p in predicted]
+            spread = float(np.std(np.asarray(ctx.predictions, dtype=float))) or 1.0
+            base = np.asarray(base_pred, dtype=float)
+            tolerance = policy.explain.regression_flip_tolerance
+            flips = [
+                regression_changed(base, np.asarray(p, dtype=float), tolerance, spread)
+                for p in predicted
+            ]
         else:
             flips = [np.asarray(p) != base_pred for p in predicted]
 
@@ -220,7 +245,20 @@ class CounterfactualFlipCheck(Check):
                 worst = row
         overall = total_flips / total_pairs if total_pairs else 0.0
         low, high = wilson_interval(total_flips, total_pairs, confidence)
-        fails = overall > limit or (worst is not None and worst["flip_rate"] > limit)
+        # The overall rate decides; a subgroup only warns, and only when its whole interval
+        # is above the limit (a noisy 1.1% beside an overall 0.5% is named, not judged).
+        fails = overall > limit
+        subgroup_warns = (
+            not fails
+            and worst is not None
+            and worst["ci_low"] is not None
+            and worst["ci_low"] > limit
+        )
+        what = (
+            f"predictions by more than {policy.explain.regression_flip_tolerance:.0%}"
+            if ctx.task == "regression"
+            else "decisions"
+        )
         inputs = ", ".join(carriers)
         how = f"as {inputs}" if list(carriers) != [column] else "directly"
         method = (
@@ -246,8 +284,10 @@ class CounterfactualFlipCheck(Check):
             shift = info["mean_score_shift"]
             shift_text = f", mean score shift {shift:+.3f}" if shift is not None else ""
             detail_text = (
-                f" For {column} = {worst['group']}, setting it to {target} flips "
-                f"{(info['flip_rate'] or 0):.1%} of decisions{shift_text}."
+                f" Most affected: {column} = {worst['group']}, {worst['flip_rate']:.1%} "
+                f"({confidence:.0%} CI {worst['ci_low']:.1%}–{worst['ci_high']:.1%}, n = "
+                f"{worst['n']:,}); setting it to {target} changes "
+                f"{(info['flip_rate'] or 0):.1%} of {what}{shift_text}."
             )
             evidence.append(
                 Evidence(
@@ -265,7 +305,7 @@ class CounterfactualFlipCheck(Check):
             finding = self.finding(
                 Status.FAIL,
                 f"The model uses {column} {how}: changing only {column} changes {overall:.1%} of "
-                f"decisions ({confidence:.0%} CI {low:.1%}–{high:.1%}; limit {limit:.1%}).{detail_text}",
+                f"{what} ({confidence:.0%} CI {low:.1%}–{high:.1%}; limit {limit:.1%}).{detail_text}",
                 subject=column,
                 evidence=tuple(evidence),
                 remediation=(
@@ -274,11 +314,25 @@ class CounterfactualFlipCheck(Check):
                     "action), record the legal basis and an approved waiver."
                 ),
             )
+        elif subgroup_warns:
+            assert worst is not None
+            finding = self.finding(
+                Status.WARN,
+                f"The model takes {column} {how}; changing it changes {overall:.1%} of {what} "
+                f"overall ({confidence:.0%} CI {low:.1%}–{high:.1%}; limit {limit:.1%}), but "
+                f"for {column} = {worst['group']} the whole interval is above the limit."
+                f"{detail_text}",
+                subject=column,
+                evidence=tuple(evidence),
+                remediation=f"Check why {column} matters for this group; consider removing "
+                f"{column} from the inputs.",
+                severity=Severity.MEDIUM,
+            )
         else:
             finding = self.finding(
                 Status.PASS,
                 f"The model takes {column} {how}, but changing it changes only {overall:.1%} of "
-                f"decisions ({confidence:.0%} CI {low:.1%}–{high:.1%}; limit {limit:.1%}).",
+                f"{what} ({confidence:.0%} CI {low:.1%}–{high:.1%}; limit {limit:.1%}).{detail_text}",
                 subject=column,
                 evidence=tuple(evidence),
                 severity=Severity.LOW,

@@ -36,7 +36,7 @@ from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity,
 _TOP = 5
 _REPORTED = 3
 _EXPLAINS_MOST = 0.5
-"""A driver "explains most of the gap" when neutralising it closes at least this share."""
+"""A driver "drives much of the gap" (in the wording) when neutralising it closes this share."""
 
 
 def _ratio_dict(ratio: ImpactRatio) -> dict[str, Any]:
@@ -86,8 +86,8 @@ class DisparityDriversCheck(Check):
         "(resampled from the pooled distribution, breaking its link to the attribute) and "
         "recomputes the impact ratio with a Katz interval, then ranks the inputs by how much of "
         "the gap they close. Warns when the ratio is below the policy minimum and one input "
-        "explains at least half of the gap — typically a proxy such as a club or college that "
-        "stands in for gender. Fix: drop or rework the driver, then re-audit."
+        "explains at least explain.driver_share_warn (25%) of the gap to parity — typically a "
+        "proxy such as a club or college that stands in for gender. Fix: drop or rework the driver, then re-audit."
     )
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
@@ -199,7 +199,10 @@ class DisparityDriversCheck(Check):
             f"(stratified on {column}), {repeats} resamples averaged; Katz {confidence:.0%} "
             "interval of the impact ratio"
         )
-        findings = self._findings(column, before, ranking, threshold, confidence, n, method)
+        findings = self._findings(
+            column, before, ranking, threshold, confidence, n, method,
+            policy.explain.driver_share_warn,
+        )  # fmt: skip
         detail = {
             "analysed": True,
             "sample_size": n,
@@ -221,6 +224,7 @@ class DisparityDriversCheck(Check):
         confidence: float,
         n: int,
         method: str,
+        share_warn: float = 0.25,
     ) -> list[Finding]:
         findings: list[Finding] = []
         before_evidence = Evidence(
@@ -233,12 +237,13 @@ class DisparityDriversCheck(Check):
             threshold=threshold,
             method=f"decisions on the sample; Katz {confidence:.0%} interval",
         )
-        for rank, row in enumerate(ranking[:_REPORTED]):
+        for row in ranking[:_REPORTED]:
             if row["change"] is None or row["change"] <= 0.005:
                 break
             closed = row["gap_closed"]
             explains_most = closed is not None and closed >= _EXPLAINS_MOST
-            warn = rank == 0 and before.ratio < threshold and explains_most
+            # Any one input explaining a set share of a gap below the policy ratio warns.
+            warn = before.ratio < threshold and closed is not None and closed >= share_warn
             share = f", {closed:.0%} of the gap to parity" if closed is not None else ""
             findings.append(
                 self.finding(
