@@ -20,6 +20,7 @@ from trustscan.loading import ModelAdapter, load_model, read_table
 from trustscan.loading.data import read_column_names
 from trustscan.loading.reports import read_report
 from trustscan.outcomes import NamedColumn, Outcome, resolve_outcome, score_direction
+from trustscan.sensitive.attributes import plan_attributes
 from trustscan.sensitive.autodetect import detect_for_audit
 from trustscan.sensitive_groups import SensitiveGroupings, sensitive_groupings
 
@@ -73,6 +74,11 @@ class AuditContext:
     """Column of the legitimate stratum demographic disparity is conditioned on."""
     outcome: Outcome | None = None
     """Binary tasks: the positive class, the favourable decision and which way scores point."""
+    sensitive_sources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per sensitive attribute, the data columns it was built from (``race`` from ``black``,
+    ``white``, ``hispan``); an attribute missing here is its own column."""
+    prepared_groupings: SensitiveGroupings | None = None
+    """Groupings built while loading (so their notes reach the report); else built lazily."""
 
     @property
     def n_rows(self) -> int:
@@ -89,7 +95,17 @@ class AuditContext:
     @cached_property
     def groupings(self) -> SensitiveGroupings:
         """Group codes of each sensitive column and their intersections, built once."""
+        if self.prepared_groupings is not None:
+            return self.prepared_groupings
         return sensitive_groupings(self.sensitive)
+
+    @property
+    def sensitive_columns(self) -> frozenset[str]:
+        """Every data column behind a sensitive attribute (``black`` behind ``race``)."""
+        out = set(self.sensitive_names)
+        for name in self.sensitive_names:
+            out.update(self.sensitive_sources.get(name, ()))
+        return frozenset(out)
 
     @property
     def mode(self) -> str:
@@ -205,7 +221,8 @@ def context_from_inputs(
     ``build_context`` (files) and the Python API (frames) both end here."""
     where = config.data_path.name
     notes = list(notes or ())
-    if not config.sensitive:  # never audit silently without sensitive attributes: detect, say so
+    detected_sensitive = not config.sensitive
+    if detected_sensitive:  # never audit silently without sensitive attributes: detect, say so
         detected, detection_notes = detect_for_audit(
             data, (config.target, config.predictions_column, config.scores_column)
         )
@@ -233,6 +250,14 @@ def context_from_inputs(
                 f"sensitive column {column!r} in {where} is entirely empty",
                 "fill it in or drop it from --sensitive",
             )
+
+    plan = plan_attributes(data, config.sensitive, detected=detected_sensitive)
+    notes.extend(plan.notes)
+    sensitive = pd.DataFrame(
+        {a.name: a.values.to_numpy() for a in plan.attributes}, index=data.index
+    )
+    groupings = sensitive_groupings(sensitive)
+    notes.extend(groupings.notes)
 
     feature_names = _choose_features(config, data, model)
     features = data.loc[:, list(feature_names)]
@@ -266,7 +291,9 @@ def context_from_inputs(
     return AuditContext(
         data=data,
         features=features,
-        sensitive=data.loc[:, list(config.sensitive)],
+        sensitive=sensitive,
+        sensitive_sources=plan.sources,
+        prepared_groupings=groupings,
         target_name=config.target,
         y_true=y_true,
         predictions=np.asarray(predictions),

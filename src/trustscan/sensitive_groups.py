@@ -18,6 +18,10 @@ from trustscan.stats.groups import GroupCodes
 MAX_GROUPS = 20
 """A numeric sensitive column with more distinct values than this is grouped into quartiles."""
 
+MAX_INTERSECTION_GROUPS = 200
+"""An intersection with more groups than this is not compared: almost all of them would be
+too small to judge, and their tables would swamp the report."""
+
 
 @dataclass(frozen=True)
 class SensitiveGroupings:
@@ -25,6 +29,8 @@ class SensitiveGroupings:
 
     singles: tuple[GroupCodes, ...]
     intersections: tuple[GroupCodes, ...]
+    notes: tuple[str, ...] = ()
+    """Intersections left out (too many groups), for the report's notes."""
 
     @property
     def all(self) -> tuple[GroupCodes, ...]:
@@ -72,4 +78,19 @@ def group_column(name: str, column: pd.Series) -> GroupCodes:
 
 def sensitive_groupings(sensitive: pd.DataFrame) -> SensitiveGroupings:
     singles = [group_column(str(name), sensitive[name]) for name in sensitive.columns]
-    return SensitiveGroupings(tuple(singles), tuple(stats.intersections(singles)))
+    kept: list[GroupCodes] = []
+    dropped: list[str] = []
+    for crossed in stats.intersections(singles):
+        if crossed.n_groups > MAX_INTERSECTION_GROUPS:
+            dropped.append(f"{crossed.name} ({crossed.n_groups:,} groups)")
+        else:
+            kept.append(crossed)
+    notes = (
+        (
+            f"Intersections with more than {MAX_INTERSECTION_GROUPS} groups were not compared: "
+            f"{'; '.join(dropped)}.",
+        )
+        if dropped
+        else ()
+    )
+    return SensitiveGroupings(tuple(singles), tuple(kept), notes)

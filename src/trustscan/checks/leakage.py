@@ -548,7 +548,7 @@ class ProxyFeaturesCheck(Check):
         attributes, skipped = sensitive_attributes(ctx)
         if not attributes:
             return self.skip("; ".join(skipped) or NO_SENSITIVE)
-        sensitive = set(ctx.sensitive_names)
+        sensitive = ctx.sensitive_columns
         if not ctx.feature_names:
             return self.skip(
                 "no feature columns (a bare decision log): there is nothing to test as a proxy; "

@@ -6,7 +6,33 @@ from collections.abc import Collection
 
 import pandas as pd
 
-from trustscan.sensitive.lexicon import SensitiveMatch, detect_sensitive_columns
+from trustscan.sensitive.attributes import RACE_INDICATORS, is_indicator, race_word
+from trustscan.sensitive.lexicon import SensitiveMatch, detect_sensitive_columns, load_lexicon
+
+_GROUP_NAMED = frozenset({"colour", "color", "coloured", "colored", "black", "white"})
+"""Names that are a race/colour attribute only if the values say so (a product's colour, a
+chess player's colour are not): 0/1 indicators or values naming groups."""
+_RACE_VALUES = frozenset({*RACE_INDICATORS, "african", "american", "coloured", "mixed", "other"})
+
+
+def _group_named(column: str, series: pd.Series) -> SensitiveMatch | None:
+    word = race_word(column)
+    if word not in _GROUP_NAMED:
+        return None
+    if not is_indicator(series):
+        present = series.dropna().astype(str).str.lower().str.split(r"[\s_/-]+")
+        named = present.map(lambda parts: any(p in _RACE_VALUES for p in parts))
+        if series.dropna().empty or named.mean() < 0.5:
+            return None
+    category = load_lexicon().category("racial_ethnic_origin")
+    assert category is not None
+    reason = (
+        f"{column!r} holds {'0/1 indicator' if is_indicator(series) else 'group'} values and "
+        f"is named after a colour/race group: it names {category.label} ({category.legal})."
+    )
+    return SensitiveMatch(
+        column, category.id, category.label, "direct", word or column, reason, category.legal
+    )
 
 
 def detect_for_audit(
@@ -22,6 +48,10 @@ def detect_for_audit(
     skip = {c for c in exclude if c}
     columns = [str(c) for c in data.columns if str(c) not in skip]
     matches = detect_sensitive_columns(columns, include_indirect=True)
+    matches = [m for m in matches if race_word(m.column) not in _GROUP_NAMED] + [
+        m for c in columns if (m := _group_named(c, data[c])) is not None
+    ]
+    matches.sort(key=lambda m: columns.index(m.column))
     direct: list[SensitiveMatch] = []
     empty: list[str] = []
     for match in matches:

@@ -181,7 +181,7 @@ class DisparityDriversCheck(Check):
             ranking.append(
                 {
                     "feature": str(feature),
-                    "sensitive_input": str(feature) in ctx.sensitive_names,
+                    "sensitive_input": str(feature) in ctx.sensitive_columns,
                     "change": clean(change),
                     "gap_closed": clean(change / gap) if gap > 1e-9 else None,
                     **{f"after_{k}": v for k, v in _ratio_dict(after).items()},

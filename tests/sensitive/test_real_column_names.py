@@ -1,0 +1,157 @@
+"""Sensitive attributes as real tables spell them: indicators, one-hot families, dates,
+derived duplicates and high cardinality, each tested both ways."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from trustscan.errors import InputError
+from trustscan.sensitive.attributes import MAX_TEXT_GROUPS, plan_attributes
+from trustscan.sensitive.autodetect import detect_for_audit
+
+
+def detect(frame: pd.DataFrame) -> tuple[dict[str, pd.Series], str]:
+    """Detect and plan as ``trustscan scan`` does without --sensitive."""
+    columns, notes = detect_for_audit(frame, ())
+    plan = plan_attributes(frame, columns, detected=True)
+    return {a.name: a.values for a in plan.attributes}, " ".join([*notes, *plan.notes])
+
+
+def people(n: int = 400, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    race = rng.choice(["black", "white", "hispanic", "other"], n, p=[0.3, 0.4, 0.2, 0.1])
+    return pd.DataFrame(
+        {
+            "income": rng.normal(50, 10, n),
+            "black": (race == "black").astype(int),
+            "white": (race == "white").astype(int),
+            "hispan": (race == "hispanic").astype(int),
+            "race_truth": race,
+        }
+    )
+
+
+def test_race_indicator_columns_become_one_race_attribute() -> None:
+    frame = people().drop(columns="race_truth")
+    attributes, notes = detect(frame)
+    assert list(attributes) == ["race"]
+    truth = people()["race_truth"]
+    assert (attributes["race"].to_numpy() == truth.to_numpy()).all()
+    assert "black, white, hispan" in notes
+
+
+def test_a_lone_nonwhite_indicator_reads_nonwhite_and_white() -> None:
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"wage": rng.normal(size=200), "nonwhite": rng.integers(0, 2, 200)})
+    attributes, _ = detect(frame)
+    assert set(attributes["nonwhite"].unique()) == {"nonwhite", "white"}
+
+
+def test_female_indicator_reads_female_and_male() -> None:
+    frame = pd.DataFrame({"female": [0, 1] * 50, "x": range(100)})
+    attributes, _ = detect(frame)
+    assert set(attributes["female"].unique()) == {"female", "male"}
+
+
+@pytest.mark.parametrize("name", ["afam", "hispanic", "asian", "minority", "is_black"])
+def test_other_race_indicator_names_are_detected(name: str) -> None:
+    frame = pd.DataFrame({name: [0, 1] * 50, "x": range(100)})
+    attributes, _ = detect(frame)
+    assert name in attributes
+
+
+def test_colour_with_race_values_is_detected_but_a_product_colour_is_not() -> None:
+    arrests = pd.DataFrame({"colour": ["Black", "White"] * 50, "x": range(100)})
+    assert "colour" in detect(arrests)[0]
+    products = pd.DataFrame({"color": ["red", "blue", "green", "black"] * 25, "x": range(100)})
+    assert detect(products)[0] == {}
+    chess = pd.DataFrame({"white": np.arange(1200, 1300), "x": range(100)})  # ratings, not 0/1
+    assert detect(chess)[0] == {}
+
+
+def test_words_containing_black_or_white_are_not_race() -> None:
+    frame = pd.DataFrame(
+        {"black_friday_sales": [0, 1] * 50, "white_wine": [1, 0] * 50, "x": range(100)}
+    )
+    assert detect(frame)[0] == {}
+
+
+def test_one_hot_families_merge_with_readable_labels() -> None:
+    rng = np.random.default_rng(2)
+    race = rng.choice(["Black", "White", "Asian"], 300)
+    sex = rng.choice(["Female", "Male"], 300)
+    frame = pd.DataFrame(
+        {
+            "race_Black": (race == "Black").astype(int),
+            "race_White": (race == "White").astype(int),
+            "race_Asian": (race == "Asian").astype(int),
+            "sex_Female": (sex == "Female").astype(int),
+            "sex_Male": (sex == "Male").astype(int),
+            "x": rng.normal(size=300),
+        }
+    )
+    attributes, _ = detect(frame)
+    assert set(attributes) == {"race", "sex"}
+    assert (attributes["race"].to_numpy() == race).all()
+    assert (attributes["sex"].to_numpy() == sex).all()
+
+
+def test_a_lone_one_hot_column_keeps_its_value_as_label() -> None:
+    frame = pd.DataFrame({"sex_Male": [1, 0] * 50, "x": range(100)})
+    attributes, _ = detect(frame)
+    assert set(attributes["sex"].unique()) == {"Male", "not Male"}
+
+
+def test_date_of_birth_becomes_age_bands_and_other_dates_are_not_groups() -> None:
+    born = pd.to_datetime("1990-06-01") - pd.to_timedelta(np.arange(100) * 120, unit="D")
+    frame = pd.DataFrame(
+        {
+            "dob": born.strftime("%Y-%m-%d"),
+            "c_jail_in": ["2013-01-05 10:00:00"] * 50 + ["2014-02-03 11:00:00"] * 50,
+            "days_b_screening_arrest": np.arange(100) % 7 - 3,
+            "x": range(100),
+        }
+    )
+    attributes, notes = detect(frame)
+    assert list(attributes) == ["dob (age band)"]
+    bands = set(attributes["dob (age band)"].dropna())
+    assert bands <= {"under 25", "25–34", "35–44", "45–54", "55–64", "65 and over"}
+    assert len(bands) >= 3
+    assert "'c_jail_in' holds dates" in notes and "2014-02-03" in notes
+
+
+def test_a_named_date_that_is_not_a_birth_date_is_refused() -> None:
+    frame = pd.DataFrame({"screening_date": ["2013-01-05", "2014-02-03"] * 50})
+    with pytest.raises(InputError, match="holds dates"):
+        plan_attributes(frame, ["screening_date"], detected=False)
+
+
+def test_age_and_age_cat_are_audited_once_saying_which() -> None:
+    rng = np.random.default_rng(3)
+    age = rng.integers(18, 80, 500)
+    cat = np.where(age < 25, "Less than 25", np.where(age <= 45, "25 - 45", "Greater than 45"))
+    frame = pd.DataFrame({"age": age, "age_cat": cat, "sex": rng.choice(["F", "M"], 500)})
+    attributes, notes = detect(frame)
+    assert set(attributes) == {"age_cat", "sex"}
+    assert "audited 'age_cat' once" in notes
+
+
+def test_unrelated_attributes_of_one_category_are_both_kept() -> None:
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame(
+        {"age": rng.integers(18, 80, 500), "age_group": rng.choice(["a", "b", "c"], 500)}
+    )
+    attributes, _ = detect(frame)
+    assert set(attributes) == {"age", "age_group"}
+
+
+def test_too_many_text_groups_are_refused_when_named_and_dropped_when_detected() -> None:
+    frame = pd.DataFrame({"nationality": [f"country {i}" for i in range(MAX_TEXT_GROUPS + 1)]})
+    with pytest.raises(InputError, match=f"'nationality' has {MAX_TEXT_GROUPS + 1} distinct"):
+        plan_attributes(frame, ["nationality"], detected=False)
+    attributes, notes = detect(frame)
+    assert attributes == {} and "Not used as groups" in notes
+    fewer = frame.head(MAX_TEXT_GROUPS)
+    assert "nationality" in detect(fewer)[0]
