@@ -51,6 +51,9 @@ def render(report: Report) -> str:
     ]
     if incomplete:
         lines += [f"{_ICON[Status.ERROR]} {escape(incomplete)}", ""]
+    for line in (inputs.outcome_statement, inputs.score_statement):
+        if line:
+            lines += [escape(line), ""]
     grade = (
         f"**{best['grade']}** ({best['score']:.0f}, weakest dimension: {best['dimension']})"
         if best["grade"]

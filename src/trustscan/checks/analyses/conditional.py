@@ -127,7 +127,7 @@ class ConditionalDisparityCheck(Check):
         for grouping in ctx.groupings.singles:
             counts = stats.group_counts(grouping, decisions)
             comparison = compare_rates("selection_rate", counts, None, grouping, ctx.n_rows, cfg)
-            outcomes = {"decisions": decisions, "labels": ctx.y_true_positive}
+            outcomes = {"decisions": decisions, "labels": ctx.y_true_favourable}
             dd: dict[str, dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
             cells = np.zeros((grouping.n_groups, strata.n_groups, 2), dtype=np.int64)
             for name, outcome in outcomes.items():

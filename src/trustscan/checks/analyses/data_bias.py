@@ -99,7 +99,8 @@ class DataBiasCheck(Check):
         reason = skip_reason(ctx, "label bias", needs_target=True)
         if reason is not None:
             return self.skip(reason)
-        decisions, labels = ctx.decisions, ctx.y_true_positive
+        # Both favourable: the label gap and the decision gap point the same way.
+        decisions, labels = ctx.decisions, ctx.y_true_favourable
         assert decisions is not None and labels is not None
         cfg = _settings(policy, policy.fairness.impact_ratio_min)
         limit = policy.fairness.amplification_max
