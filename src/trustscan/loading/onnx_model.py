@@ -1,7 +1,15 @@
-"""ONNX models through onnxruntime, wrapped to look like a scikit-learn classifier."""
+"""ONNX models through onnxruntime, wrapped to look like a scikit-learn classifier.
+
+onnxruntime (1.2x+ on Linux) starts telemetry when it is imported: it writes a device id and an
+events database under ``~/.cache/Microsoft/DeveloperTools`` and may contact its collector.
+``ORT_DISABLE_TELEMETRY=1`` set before the import stops all of it (the runtime switch
+``disable_telemetry_events`` comes too late for the files), so it is set here, the only place
+that imports onnxruntime.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +37,11 @@ class OnnxEstimator:
     """
 
     def __init__(self, path: Path) -> None:
+        os.environ["ORT_DISABLE_TELEMETRY"] = "1"
         try:
             import onnxruntime as ort
+
+            ort.disable_telemetry_events()
         except ImportError as exc:
             raise InputError(
                 f"{path.name} is an ONNX model but onnxruntime is not installed",
