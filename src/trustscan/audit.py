@@ -11,6 +11,7 @@ from trustscan.checks import ALL_CHECKS
 from trustscan.config import ScanConfig
 from trustscan.context import AuditContext, build_context
 from trustscan.engine import ProgressCallback, run_checks, select_checks
+from trustscan.loading.data import check_column_roles
 from trustscan.report.json_format import SCHEMA_VERSION
 from trustscan.scoring import score_dimensions, verdict
 from trustscan.types import AuditInputs, CheckResult, Report
@@ -26,6 +27,15 @@ def run_audit(
     started_wall = datetime.now(timezone.utc)
     started = time.perf_counter()
     validate_policy_references(config.policy, [c.id for c in ALL_CHECKS])
+    check_column_roles(
+        config.data_path,
+        {
+            "--sensitive": config.sensitive,
+            "--target": config.target,
+            "--predictions": config.predictions_column,
+            "--scores": config.scores_column,
+        },
+    )
     ctx = build_context(config)
     return audit_context(ctx, config, progress, today=today, started=(started_wall, started))
 

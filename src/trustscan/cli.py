@@ -23,7 +23,7 @@ from trustscan.cli_accountability import default_ledger_path, record_scan
 from trustscan.cli_diff import diff as diff_command
 from trustscan.cli_render import render_command
 from trustscan.config import ScanConfig, make_scan_config
-from trustscan.errors import InputError
+from trustscan.errors import MAX_MESSAGE, InputError, plain
 from trustscan.interrupts import EXIT_INTERRUPTED, catch_interrupts, interrupted
 from trustscan.ledger import LedgerWriter, load_key, open_ledger
 from trustscan.outputs import check_output_paths, write_atomically
@@ -58,7 +58,9 @@ def exit_codes(debug: bool) -> Iterator[None]:
     except Exception as exc:
         if debug:
             raise
-        message = " ".join(f"{type(exc).__name__}: {exc}".split())
+        message = plain(" ".join(f"{type(exc).__name__}: {exc}".split()))
+        if len(message) > MAX_MESSAGE:
+            message = message[: MAX_MESSAGE - 1] + "…"
         click.echo(f"internal error: {message} (re-run with --debug for the traceback)", err=True)
         sys.exit(ExitCode.INTERNAL_ERROR)
 
@@ -418,6 +420,30 @@ def execute_scan(
     return scan_and_commit(config, outputs, quiet=quiet, pdf_path=pdf_path).report
 
 
+@contextmanager
+def quiet_libraries(quiet: bool) -> Iterator[None]:
+    """Under --quiet, warnings from libraries (pandas, scikit-learn, numpy) stay off stderr;
+    trustscan's own warnings keep their filters."""
+    if not quiet:
+        yield
+        return
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=r"(?!trustscan)")
+        yield
+
+
+def ignored_option_notes(config: ScanConfig) -> list[str]:
+    """Options that have no effect in this run, said once instead of silently ignored."""
+    notes = []
+    if config.predictions_only and config.trust_types:
+        notes.append("--trust-type has no effect in predictions mode (no model is loaded)")
+    if config.predictions_only and config.trust_pickle:
+        notes.append("--trust-pickle has no effect in predictions mode (no model is loaded)")
+    return notes
+
+
 def append_step_summary(report: Report) -> None:
     """On GitHub Actions, add the Markdown summary to the job's summary page. A summary that
     cannot be written is reported, not fatal: the audit itself succeeded."""
@@ -447,9 +473,12 @@ def scan(**options: Any) -> None:
     """
     debug = bool(options.get("debug"))
     quiet = bool(options.get("quiet"))
-    with exit_codes(debug):
+    with exit_codes(debug), quiet_libraries(quiet):
         cwd = Path.cwd()
         config = make_scan_config(options, cwd=cwd, command_line=tuple(sys.argv))
+        if not quiet:
+            for note in ignored_option_notes(config):
+                click.echo(f"note: {note}", err=True)
         outputs = requested_outputs(options, cwd)
         pdf_path = cwd / options["pdf_path"] if options.get("pdf_path") else None
         ledger_path = (

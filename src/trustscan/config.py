@@ -131,10 +131,19 @@ def split_settings(table: Mapping[str, Any], where: str) -> tuple[RunOptions, Po
 
 
 def split_column_list(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    """Accept repeated options and comma lists alike: ``-s a -s b,c`` -> ``(a, b, c)``."""
+    """Accept repeated options and comma lists alike: ``-s a -s b,c`` -> ``(a, b, c)``.
+
+    A column whose name holds a comma is quoted or escaped, as in CSV: ``-s '"last, first"'``
+    or ``-s 'last\\, first'``."""
+    import csv
+
     out: list[str] = []
     for value in values:
-        out.extend(part.strip() for part in value.split(",") if part.strip())
+        if '"' not in value and "\\" not in value:
+            out.extend(part.strip() for part in value.split(",") if part.strip())
+            continue
+        for row in csv.reader([value], skipinitialspace=True, escapechar="\\"):
+            out.extend(part.strip() for part in row if part.strip())
     return tuple(dict.fromkeys(out))
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
-from collections.abc import Sequence
+import json
+import zlib
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,7 @@ def read_table(
     if name.endswith(PARQUET_SUFFIXES):
         frame = _read_parquet(path, columns)
     elif name.endswith(CSV_SUFFIXES):
+        check_encoding(encoding)
         frame = _read_csv(path, encoding, columns)
     else:
         raise InputError(
@@ -41,25 +45,97 @@ def read_table(
     return frame
 
 
+def check_encoding(encoding: str) -> None:
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, TypeError, ValueError) as exc:
+        raise InputError(
+            f"unknown encoding {shorten(encoding)!r}", "use e.g. --encoding utf-8 or latin-1"
+        ) from exc
+
+
 def _read_parquet(path: Path, columns: Sequence[str] | None) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
         table = pq.read_table(path, columns=list(columns) if columns is not None else None)
-    except (pa.ArrowInvalid, OSError) as exc:
+    except (pa.ArrowException, OSError, ValueError) as exc:
         raise InputError(
             f"could not read Parquet file {path}: {_first_line(exc)}",
             "check that the file is a complete Parquet file",
         ) from exc
+    table, nested = _nested_as_text(table)
     # Convert column by column, freeing each Arrow buffer as it goes (self_destruct) and
     # without consolidating same-dtype columns into one 2-D block (split_blocks): the frame's
     # numeric columns then stay zero-copy on Arrow's memory and the peak is ~1x the data,
     # not ~3x. release_unused hands the decoder's scratch memory back to the OS.
-    frame = table.to_pandas(self_destruct=True, split_blocks=True)
+    try:
+        frame = table.to_pandas(self_destruct=True, split_blocks=True)
+    except (pa.ArrowException, ValueError, TypeError) as exc:
+        raise InputError(
+            f"could not convert Parquet file {path}: {_first_line(exc)}",
+            "use plain column types (numbers, strings, booleans, dates, categories)",
+        ) from exc
     del table
     pa.default_memory_pool().release_unused()
+    frame.attrs["nested_columns"] = nested
     return frame
+
+
+def _nested_as_text(table: Any) -> tuple[Any, tuple[str, ...]]:
+    """List, struct and map columns become JSON text: every check can count and compare
+    them like strings (data.quality, default features) instead of failing on unhashable
+    arrays. ``check_column_roles`` refuses them where a scalar is needed."""
+    import pyarrow as pa
+
+    nested = tuple(f.name for f in table.schema if pa.types.is_nested(f.type))
+    for name in nested:
+        index = table.schema.get_field_index(name)
+        values = [
+            None if v is None else json.dumps(v, default=str, sort_keys=True)
+            for v in table.column(index).to_pylist()
+        ]
+        table = table.set_column(index, name, pa.array(values, type=pa.string()))
+    return table, nested
+
+
+def nested_columns(path: Path) -> tuple[str, ...]:
+    """Names of list/struct/map columns of a Parquet file, from its footer (empty otherwise)."""
+    if not path.name.lower().endswith(PARQUET_SUFFIXES) or not path.is_file():
+        return ()
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = pq.read_schema(path)
+    except Exception:  # unreadable here means unreadable in read_table: let it explain
+        return ()
+    return tuple(f.name for f in schema if pa.types.is_nested(f.type))
+
+
+def check_column_roles(path: Path, roles: Mapping[str, Sequence[str] | str | None]) -> None:
+    """Refuse a nested (list/struct/map) Parquet column as sensitive attribute, target,
+    decision or score: those need one value per row."""
+    nested = set(nested_columns(path))
+    if not nested:
+        return
+    for option, names in roles.items():
+        if names is None:
+            continue
+        for name in [names] if isinstance(names, str) else names:
+            if name in nested:
+                raise InputError(
+                    f"{option} column {shorten(name)!r} in {path.name} holds lists or records "
+                    "(a nested Parquet type), not one value per row",
+                    "flatten it to a plain column first",
+                )
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """A user-supplied name, cut to ``limit`` characters for a one-line message."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def read_column_names(path: Path) -> tuple[str, ...] | None:
@@ -111,6 +187,14 @@ def _read_csv(path: Path, encoding: str, columns: Sequence[str] | None) -> pd.Da
             f"could not parse CSV {path}: {_first_line(exc)}",
             "check the delimiter and quoting; every row needs the same number of fields",
         ) from exc
+    except (EOFError, zlib.error, OSError) as exc:  # a truncated or corrupt .gz
+        raise InputError(
+            f"could not read {path}: the compressed file is corrupt or truncated "
+            f"({_first_line(exc)})",
+            "re-create the .gz file, or pass the uncompressed CSV",
+        ) from exc
+    except LookupError as exc:
+        raise InputError(f"unknown encoding {shorten(encoding)!r}", "use e.g. utf-8") from exc
     except ValueError as exc:  # usecols naming columns the file lacks
         raise InputError(f"could not read {path}: {_first_line(exc)}") from exc
 
@@ -130,7 +214,15 @@ def _sniff_delimiter(path: Path, encoding: str) -> str:
             "re-save the file as UTF-8 or pass --encoding (e.g. --encoding latin-1)",
         ) from exc
     except LookupError as exc:
-        raise InputError(f"unknown encoding {encoding!r}", "use e.g. utf-8 or latin-1") from exc
+        raise InputError(
+            f"unknown encoding {shorten(encoding)!r}", "use e.g. utf-8 or latin-1"
+        ) from exc
+    except (EOFError, zlib.error, OSError) as exc:
+        raise InputError(
+            f"could not read {path}: the compressed file is corrupt or truncated "
+            f"({_first_line(exc)})",
+            "re-create the .gz file, or pass the uncompressed CSV",
+        ) from exc
     if not sample.strip():
         raise InputError(f"{path} is empty", "the CSV needs a header row and data rows")
     if "\x00" in sample:
@@ -159,6 +251,6 @@ def _open_text(path: Path, encoding: str):  # type: ignore[no-untyped-def]
     return path.open("r", encoding=encoding, newline="")
 
 
-def _first_line(exc: BaseException) -> str:
+def _first_line(exc: BaseException, limit: int = 200) -> str:
     text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    return shorten(text.splitlines()[0], limit) if text else type(exc).__name__

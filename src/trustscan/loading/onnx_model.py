@@ -64,20 +64,61 @@ class OnnxEstimator:
     def _feed(self, features: pd.DataFrame) -> dict[str, np.ndarray]:
         if len(self._inputs) == 1:
             spec = self._inputs[0]
+            self._check_width(spec, features)
             dtype = _NUMPY_FOR_ONNX.get(spec.type, np.float32)
-            return {spec.name: features.to_numpy(dtype=dtype)}
+            try:
+                return {spec.name: features.to_numpy(dtype=dtype)}
+            except (ValueError, TypeError) as exc:
+                raise InputError(
+                    f"the ONNX model's input {spec.name!r} takes {spec.type} but the feature "
+                    f"columns {_names(features.columns)} do not convert: {_first(exc)}",
+                    "pass --features with the model's input columns, in training order",
+                ) from exc
         feed = {}
         for spec in self._inputs:
             dtype = _NUMPY_FOR_ONNX.get(spec.type, np.float32)
+            if spec.name not in features.columns:
+                raise InputError(
+                    f"the ONNX model needs an input column {spec.name!r} the data lacks",
+                    "check that the data has every column the model was trained on",
+                )
             column = features[spec.name].to_numpy()
             if dtype is object:
                 column = column.astype(str)
-            feed[spec.name] = column.astype(dtype).reshape(-1, 1)
+            try:
+                feed[spec.name] = column.astype(dtype).reshape(-1, 1)
+            except (ValueError, TypeError) as exc:
+                raise InputError(
+                    f"column {spec.name!r} does not convert to the ONNX model's {spec.type}: "
+                    f"{_first(exc)}",
+                    "check the column's values",
+                ) from exc
         return feed
+
+    @staticmethod
+    def _check_width(spec: Any, features: pd.DataFrame) -> None:
+        """A single 2-D input names no columns: the data must supply exactly its width."""
+        shape = getattr(spec, "shape", None) or []
+        width = shape[1] if len(shape) == 2 and isinstance(shape[1], int) else None
+        if width is not None and features.shape[1] != width:
+            raise InputError(
+                f"the ONNX model takes {width} features but {features.shape[1]} columns were "
+                f"given ({_names(features.columns)}); its file records no feature names",
+                f"pass --features with the model's {width} input columns, in training order",
+            )
 
     def _run(self, features: pd.DataFrame) -> list[Any]:
         names = [self._label_output] + ([self._proba_output] if self._proba_output else [])
-        return list(self._session.run(names, self._feed(features)))
+        feed = self._feed(features)
+        try:
+            return list(self._session.run(names, feed))
+        except Exception as exc:  # onnxruntime's errors name the bad input; they are ours
+            if type(exc).__name__ not in {"InvalidArgument", "Fail", "InvalidGraph"}:
+                raise
+            raise InputError(
+                f"the ONNX model rejected the data: {_first(exc)}",
+                "check --features and the column types against the model's inputs",
+            ) from exc
 
     def _discover_classes(self) -> np.ndarray | None:
         meta = self._session.get_modelmeta().custom_metadata_map
@@ -109,3 +150,14 @@ class OnnxEstimator:
         else:
             width = np.asarray(proba).shape[1]
             self.classes_ = np.arange(width)
+
+
+def _names(columns: Any, limit: int = 5) -> str:
+    names = [str(c)[:40] for c in list(columns)[:limit]]
+    more = len(columns) - limit
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
+def _first(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__

@@ -1,0 +1,238 @@
+"""Every input error is exit 2 with one short line and no output: the cases that used to
+exit 3, and the message hygiene (capped names, plain numbers, notes for ignored options)."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from trustscan.cli import main
+from trustscan.config import split_column_list
+from trustscan.errors import InputError
+
+from .conftest import temp_files
+
+
+def frame(n: int = 120) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {"g": rng.choice(["a", "b"], n), "p": rng.integers(0, 2, n), "y": rng.integers(0, 2, n)}
+    )
+
+
+def scan(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        main, ["scan", "--no-ledger", "-q", "--json", "o.json", "--html", "o.html", *args]
+    )
+    return result.exit_code, result.output
+
+
+def assert_one_line_exit_2(code: int, output: str, *expected: str, folder: Path) -> None:
+    assert code == 2, output
+    lines = output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), output
+    assert len(lines[0]) < 700, len(lines[0])
+    for text in expected:
+        assert text in lines[0], lines[0]
+    assert not (folder / "o.json").exists() and not (folder / "o.html").exists()
+    assert temp_files(folder) == []
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+def test_unknown_encoding(in_tmp: Path, suffix: str) -> None:
+    frame().to_csv(in_tmp / f"d{suffix}", sep="\t" if suffix == ".tsv" else ",", index=False)
+    code, output = scan(
+        "--data", f"d{suffix}", "--predictions", "p", "-s", "g", "--encoding", "nope"
+    )
+    assert_one_line_exit_2(code, output, "unknown encoding 'nope'", folder=in_tmp)
+
+
+def test_known_encoding_passes(in_tmp: Path) -> None:
+    frame().to_csv(in_tmp / "d.csv", index=False, encoding="latin-1")
+    code, output = scan("--data", "d.csv", "--predictions", "p", "-s", "g", "--encoding", "latin-1")
+    assert code in (0, 1), output
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(
+            lambda raw: gzip.compress(raw)[: len(gzip.compress(raw)) // 2], id="truncated"
+        ),
+        pytest.param(lambda raw: raw, id="not-gzip"),
+        pytest.param(lambda raw: gzip.compress(raw)[:10] + b"\xff" * 50, id="corrupt"),
+    ],
+)
+def test_corrupt_csv_gz(in_tmp: Path, content: object) -> None:
+    raw = frame(5000).to_csv(index=False).encode()
+    (in_tmp / "d.csv.gz").write_bytes(content(raw))  # type: ignore[operator]
+    code, output = scan("--data", "d.csv.gz", "--predictions", "p", "-s", "g")
+    assert_one_line_exit_2(code, output, "d.csv.gz", folder=in_tmp)
+
+
+def test_intact_csv_gz_passes(in_tmp: Path) -> None:
+    (in_tmp / "d.csv.gz").write_bytes(gzip.compress(frame().to_csv(index=False).encode()))
+    code, output = scan("--data", "d.csv.gz", "--predictions", "p", "-s", "g")
+    assert code in (0, 1), output
+
+
+@pytest.fixture()
+def nested_parquet(in_tmp: Path) -> Path:
+    data = frame()
+    n = len(data)
+    table = pa.table(
+        {
+            "g": data["g"],
+            "p": data["p"],
+            "y": data["y"],
+            "lst": pa.array([[1, 2]] * n),
+            "st": pa.array([{"a": 1}] * n),
+            "mp": pa.array([[("k", 1)]] * n, type=pa.map_(pa.string(), pa.int64())),
+        }
+    )
+    pq.write_table(table, in_tmp / "nested.parquet")
+    return in_tmp / "nested.parquet"
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        ["-s", "lst"],
+        ["-s", "st"],
+        ["-s", "g", "-s", "mp"],
+        ["-s", "g", "--target", "lst"],
+    ],
+)
+def test_nested_parquet_column_as_sensitive_or_target(
+    nested_parquet: Path, role: list[str]
+) -> None:
+    code, output = scan("--data", str(nested_parquet), "--predictions", "p", *role)
+    assert_one_line_exit_2(code, output, "nested Parquet type", folder=nested_parquet.parent)
+
+
+def test_nested_parquet_as_decisions(nested_parquet: Path) -> None:
+    code, output = scan("--data", str(nested_parquet), "--predictions", "lst", "-s", "g")
+    assert_one_line_exit_2(code, output, "--predictions column 'lst'", folder=nested_parquet.parent)
+
+
+def test_nested_parquet_columns_elsewhere_are_audited_data_quality_included(
+    nested_parquet: Path,
+) -> None:
+    import json
+
+    code, output = scan(
+        "--data", str(nested_parquet), "--predictions", "p", "-s", "g", "--target", "y"
+    )
+    assert code in (0, 1), output
+    report = json.loads((nested_parquet.parent / "o.json").read_text())
+    quality = next(r for r in report["results"] if r["check_id"] == "data.quality")
+    assert quality["status"] != "error", quality
+
+
+def test_output_under_a_file(in_tmp: Path) -> None:
+    frame().to_csv(in_tmp / "d.csv", index=False)
+    (in_tmp / "f").write_text("x")
+    result = CliRunner().invoke(
+        main, ["scan", "--no-ledger", "--data", "d.csv", "--predictions", "p", "--json", "f/o.json"]
+    )
+    assert result.exit_code == 2 and "is a file, not a folder" in result.output
+
+
+def test_a_huge_column_name_is_not_echoed_whole(in_tmp: Path) -> None:
+    frame().to_csv(in_tmp / "d.csv", index=False)
+    huge = "x" * 1_000_000
+    code, output = scan("--data", "d.csv", "--predictions", "p", "-s", huge)
+    assert code == 2
+    assert len(output) < 1000 and len(output.strip().splitlines()) == 1
+
+
+def test_numbers_in_messages_are_plain() -> None:
+    message = InputError(f"labels {[np.int64(0), np.float64(0.5)]} {np.True_!r}").one_line()
+    assert message == "labels [0, 0.5] True"
+    assert "np." not in InputError(f"{np.str_('a')!r}").one_line()
+
+
+def test_trust_type_in_predictions_mode_is_noted(in_tmp: Path) -> None:
+    frame().to_csv(in_tmp / "d.csv", index=False)
+    args = ["scan", "--no-ledger", "--data", "d.csv", "--predictions", "p", "-s", "g"]
+    result = CliRunner().invoke(main, [*args, "--trust-type", "x.Y", "--json", "o.json"])
+    assert result.exit_code in (0, 1)
+    assert "note: --trust-type has no effect in predictions mode" in result.output
+    plain = CliRunner().invoke(main, [*args, "--json", "o.json"])
+    assert "--trust-type" not in plain.output
+
+
+def test_columns_with_commas_can_be_named() -> None:
+    assert split_column_list(['"last, first",age', "a\\, b", "c,d"]) == (
+        "last, first",
+        "age",
+        "a, b",
+        "c",
+        "d",
+    )
+
+
+def test_a_column_with_a_comma_is_audited(in_tmp: Path) -> None:
+    data = frame().rename(columns={"g": "group, coarse"})
+    data.to_csv(in_tmp / "d.csv", index=False)
+    code, output = scan("--data", "d.csv", "--predictions", "p", "-s", '"group, coarse"')
+    assert code in (0, 1), output
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+def test_library_warnings_stay_off_stderr_under_quiet(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch, quiet: bool
+) -> None:
+    import warnings
+
+    import trustscan.audit as audit
+
+    real = audit.run_audit
+
+    def noisy(*args: object, **kwargs: object) -> object:
+        warnings.warn_explicit(
+            "a library complains", FutureWarning, "frame.py", 1, module="pandas.core.frame"
+        )
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(audit, "run_audit", noisy)
+    frame().to_csv(in_tmp / "d.csv", index=False)
+    args = ["scan", "--no-ledger", "--data", "d.csv", "--predictions", "p", "-s", "g"]
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        result = CliRunner().invoke(main, [*args, "--json", "o.json", *(["-q"] if quiet else [])])
+    assert result.exit_code in (0, 1), result.output
+    assert any("a library complains" in str(w.message) for w in shown) is not quiet
+
+
+def test_onnx_model_without_feature_names_beside_extra_columns(
+    in_tmp: Path,
+) -> None:
+    pytest.importorskip("onnxruntime")
+    from skl2onnx import to_onnx
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame(
+        {"g": rng.choice(["a", "b"], 200), "x1": rng.normal(size=200), "x2": rng.normal(size=200)}
+    )
+    data["y"] = (data["x1"] > 0).astype(int)
+    data["city"] = "north"
+    model = LogisticRegression().fit(data[["x1", "x2"]].to_numpy(np.float32), data["y"])
+    onnx = to_onnx(model, data[["x1", "x2"]].to_numpy(np.float32)[:1])
+    (in_tmp / "m.onnx").write_bytes(onnx.SerializeToString())
+    data.to_csv(in_tmp / "d.csv", index=False)
+    base = ["--model", "m.onnx", "--data", "d.csv", "--target", "y", "-s", "g"]
+    code, output = scan(*base)
+    assert_one_line_exit_2(code, output, "takes 2 features", "--features", folder=in_tmp)
+    code, output = scan(*base, "--features", "x1,city")
+    assert_one_line_exit_2(code, output, "do not convert", folder=in_tmp)
+    code, output = scan(*base, "--features", "x1,x2")
+    assert code in (0, 1), output
