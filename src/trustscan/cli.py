@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 
@@ -422,15 +422,30 @@ def execute_scan(
 
 @contextmanager
 def quiet_libraries(quiet: bool) -> Iterator[None]:
-    """Under --quiet, warnings from libraries (pandas, scikit-learn, numpy) stay off stderr;
-    trustscan's own warnings keep their filters."""
+    """Under --quiet, warnings of libraries (pandas, scikit-learn, numpy's floating-point
+    warnings) stay off stderr; trustscan's own warnings keep their filters."""
     if not quiet:
         yield
         return
     import warnings
 
+    from trustscan.errors import TrustscanWarning
+
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", module=r"(?!trustscan)")
+        own = [
+            f
+            for f in warnings.filters
+            if isinstance(f[2], type) and issubclass(f[2], TrustscanWarning)
+        ]
+        warnings.simplefilter("ignore")
+        for action, message, category, module, lineno in reversed(own):
+            warnings.filterwarnings(
+                cast(Any, action),
+                message.pattern if message is not None else "",
+                cast(Any, category),
+                module.pattern if module is not None else "",
+                lineno,
+            )
         yield
 
 
