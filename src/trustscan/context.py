@@ -517,6 +517,20 @@ def _binary_outcome(
         positive_requested=config.positive_label,
         favourable_requested=config.favourable_label,
     )
+    if (
+        outcome.by_default
+        and config.scores_column is not None
+        and config.predictions_column is None
+        and y_true is None
+    ):
+        # Only a score, no decisions, no outcome, no telling name: a credit score and a risk
+        # score look alike, and guessing would invert every rate.
+        raise InputError(
+            f"cannot tell whether a higher {config.scores_column!r} is favourable (like a "
+            "credit score) or adverse (like a risk score)",
+            "pass --favourable-label 1 if a score at or above --threshold is favourable, "
+            "--favourable-label 0 if it is adverse",
+        )
     if config.scores_column is None:
         scores = None
         if proba is not None and classes is not None:

@@ -26,11 +26,13 @@ adverse word makes it favourable, so ``low_risk`` and ``no_default`` read as fav
 - favourable: approve/approved/approval, accept/accepted, grant/granted, hire/hired,
   admit/admitted, offer(ed), select(ed), shortlist(ed), interview(ed), promote(d), pass(ed),
   release(d), eligible, qualified, good, repay/repaid, paid, success/successful, retain(ed),
-  survive(d), recommend(ed), low (as a label), creditworthy.
+  survive(d), recommend(ed), low (as a label), creditworthy, income/salary/earnings (with
+  labels such as ``>50K`` / ``<=50K``, the higher one is favourable).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -65,7 +67,7 @@ FAVOURABLE_WORDS = _word_set(
     admit admitted admission offer offered select selected shortlist shortlisted interview
     interviewed promote promoted promotion pass passed release released eligible qualified
     good repay repaid paid success successful retain retained survive survived recommend
-    recommended creditworthy"""
+    recommended creditworthy income salary earnings"""
 )
 """Words naming an outcome that benefits the person."""
 
@@ -266,6 +268,10 @@ def _infer_favourable(
             continue
         column, word = votes[polarity][0]
         yes, no = true_label, false_label
+        higher = _higher_label(labels)
+        if yes is None and no is None and higher is not None:
+            yes = higher
+            no = next(label for label in labels if not _same(label, higher))
         if yes is None and no is None and positive is not None and len(labels) == 2:
             yes = positive
             no = next(label for label in labels if not _same(label, positive))
@@ -285,6 +291,21 @@ def _infer_favourable(
         f"{', '.join(map(repr, map(str, labels)))}: no column or label name says",
         "pass --favourable-label with the label that benefits the person",
     )
+
+
+_HIGHER = re.compile(r"^\s*(>|more|above|over|high)", re.IGNORECASE)
+_LOWER = re.compile(r"^\s*(<|less|below|under|low|up to)", re.IGNORECASE)
+
+
+def _higher_label(labels: Sequence[Any]) -> Any | None:
+    """Of two labels such as ``>50K`` / ``<=50K``, the one that means more."""
+    if len(labels) != 2:
+        return None
+    high = [label for label in labels if _HIGHER.match(str(label))]
+    low = [label for label in labels if _LOWER.match(str(label))]
+    if len(high) == 1 and len(low) == 1 and not _same(high[0], low[0]):
+        return high[0]
+    return None
 
 
 def _numeric(labels: Sequence[Any]) -> bool:

@@ -262,3 +262,27 @@ def test_an_entirely_empty_feature_column_does_not_crash_the_proxy_check(in_tmp:
                                  "--sensitive", "sex"])  # fmt: skip
     assert report is not None, output
     assert result(report, "leakage.proxy_features")["status"] != "error", output
+
+
+def test_a_lone_score_with_no_telling_name_asks_which_way_it_points(in_tmp: Path) -> None:
+    frame = recidivism_log()
+    frame["score"] = frame["decile_score"] / 10
+    frame[["race", "score"]].to_csv("s.csv", index=False)
+    code, output, report = scan(["--data", "s.csv", "--scores", "score", "--sensitive", "race"])
+    assert code == 2 and "--favourable-label" in output and report is None
+    code, output, report = scan(
+        ["--data", "s.csv", "--scores", "score", "--sensitive", "race", "--favourable-label", "0"]
+    )
+    assert report is not None, output
+    assert f"race = {BLACK}" in failing_subjects(report, "fairness.selection_rate")
+
+
+def test_a_risk_score_alone_points_to_the_adverse_decision(in_tmp: Path) -> None:
+    frame = recidivism_log()
+    frame["risk_score"] = frame["decile_score"] / 10
+    frame[["race", "risk_score"]].to_csv("s.csv", index=False)
+    _, output, report = scan(["--data", "s.csv", "--scores", "risk_score", "--sensitive", "race"])
+    assert report is not None, output
+    assert "A higher risk_score means" in (report["inputs"]["score_statement"] or "")
+    assert "(adverse)" in (report["inputs"]["score_statement"] or "")
+    assert f"race = {BLACK}" in failing_subjects(report, "fairness.selection_rate")

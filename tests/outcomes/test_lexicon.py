@@ -111,3 +111,8 @@ def test_explicit_favourable_label_wins_over_names() -> None:
 def test_unknown_favourable_label_is_an_input_error() -> None:
     with pytest.raises(InputError, match="not one of the labels"):
         _resolve([0, 1], ("decision", "high_risk"), favourable="maybe")
+
+
+def test_income_labels_take_the_higher_bracket_as_favourable() -> None:
+    outcome = _resolve([">50K", "<=50K"], ("target", "income"))
+    assert outcome.favourable_label == ">50K"  # type: ignore[attr-defined]
