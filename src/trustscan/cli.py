@@ -129,8 +129,8 @@ def scan_options(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--model",
             "model",
-            type=click.Path(dir_okay=False),
-            help="Model file: .skops (default, safe), .onnx, or .joblib/.pkl with --trust-pickle.",
+            type=click.Path(),
+            help="Model file: .skops (default, safe), .onnx, or .joblib/.pkl with --trust-pickle; or an MLflow model folder or runs:/ / models:/ URI (trustscan[mlflow]).",
         ),
         click.option(
             "--data", "data", type=click.Path(), help="Dataset to audit: .csv/.tsv or .parquet."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -202,7 +203,7 @@ def make_scan_config(
     baseline = cli.get("baseline") or run.baseline
     return ScanConfig(
         data_path=_resolve(data, cwd),
-        model_path=_resolve(model, cwd) if model else None,
+        model_path=_resolve_model(model, cwd) if model else None,
         target=pick("target", run.target),
         sensitive=sensitive,
         features=features,
@@ -237,3 +238,10 @@ def _label_text(value: Any) -> str | None:
 def _resolve(value: str | Path, cwd: Path) -> Path:
     path = Path(value).expanduser()
     return path if path.is_absolute() else cwd / path
+
+
+def _resolve_model(value: str | Path, cwd: Path) -> Path:
+    # An MLflow URI (runs:/<id>/model, models:/<name>/<version>) is not a path under cwd.
+    if re.match(r"^(runs|models):/", str(value), re.IGNORECASE):
+        return Path(str(value))
+    return _resolve(value, cwd)

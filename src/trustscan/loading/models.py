@@ -19,13 +19,21 @@ PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib")
 def load_model(
     path: Path, *, trust_pickle: bool = False, trusted_types: Sequence[str] = ()
 ) -> ModelAdapter:
-    """Load the model at ``path``, choosing the loader from the file extension."""
-    if not path.exists():
+    """Load the model at ``path``, choosing the loader from the file extension (or an MLflow
+    model folder or ``runs:/``/``models:/`` URI)."""
+    from trustscan.loading import mlflow_model
+
+    is_mlflow = mlflow_model.is_mlflow_uri(path) or mlflow_model.is_mlflow_folder(path)
+    if not is_mlflow and not path.exists():
         raise InputError(f"model file not found: {path}", "check the --model path")
     suffix = path.suffix.lower()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        if suffix in SKOPS_SUFFIXES:
+        if is_mlflow:
+            estimator, kind = mlflow_model.load_mlflow_model(
+                path, trust_pickle=trust_pickle, trusted_types=trusted_types
+            )
+        elif suffix in SKOPS_SUFFIXES:
             estimator, kind = _load_skops(path, trusted_types), "sklearn"
         elif suffix in ONNX_SUFFIXES:
             from trustscan.loading.onnx_model import OnnxEstimator
