@@ -20,6 +20,7 @@ import click
 from trustscan import __version__
 from trustscan.cli_accountability import COMMANDS as ACCOUNTABILITY_COMMANDS
 from trustscan.cli_accountability import default_ledger_path, record_scan
+from trustscan.cli_card import card_command
 from trustscan.cli_diff import diff as diff_command
 from trustscan.cli_render import render_command
 from trustscan.config import ScanConfig, make_scan_config
@@ -589,6 +590,7 @@ for _command in ACCOUNTABILITY_COMMANDS:
     main.add_command(_command)
 main.add_command(diff_command)
 main.add_command(render_command)
+main.add_command(card_command)
 
 
 def run() -> None:

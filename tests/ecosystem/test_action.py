@@ -24,12 +24,14 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {c.name: train_and_save(c, folder) for c in CASES if c.name != "retail"}
 
 
-def run_in_repo(tmp_path: Path, case_name: str, model: Path, **inputs: str) -> ActionRun:
+def run_in_repo(tmp_path: Path, case_name: str, model_file: Path, **inputs: str) -> ActionRun:
     """The action in a model repository, with pip replaced by a recorder (no install)."""
     case = next(c for c in CASES if c.name == case_name)
     repo = tmp_path / "repo"
     (repo / "data").mkdir(parents=True)
     (repo / "data" / "holdout.csv").write_bytes(sample_data_path(case).read_bytes())
+    (repo / "models").mkdir()
+    (repo / "models" / "model.skops").write_bytes(model_file.read_bytes())
     (repo / "trustscan.toml").write_text(CHEAP)
     shims = tmp_path / "shims"
     shims.mkdir()
@@ -43,7 +45,7 @@ def run_in_repo(tmp_path: Path, case_name: str, model: Path, **inputs: str) -> A
     env = base_env([shims, Path(sys.executable).parent])
     env["PIP_LOG"] = str(tmp_path / "pip.log")
     defaults = {
-        "model": str(model),
+        "model": "models/model.skops",
         "data": "data/holdout.csv",
         "target": case.target,
         "sensitive": ",".join(case.sensitive),
@@ -113,3 +115,18 @@ def test_action_never_pastes_an_expression_into_a_script() -> None:
     used = set(re.findall(r"inputs\.([a-z-]+)", ACTION.read_text()))
     assert used == declared
     assert {"model", "data", "target", "sensitive", "config", "fail-on"} <= declared
+
+
+def test_readme_uses_example_runs(models: dict[str, Path], tmp_path: Path) -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    steps = [
+        step
+        for block in re.findall(r"```yaml\n(.*?)```", text, re.S)
+        for step in (yaml.safe_load(block) if block.lstrip().startswith("- ") else [])
+    ]
+    (step,) = [s for s in steps if re.fullmatch(r"[\w-]+/trustscan@[\w.]+", s.get("uses", ""))]
+    with_ = {k: str(v) for k, v in step["with"].items()}
+    assert set(with_) <= set(yaml.safe_load(ACTION.read_text())["inputs"])
+    run = run_in_repo(tmp_path, "fair_lending", models["fair_lending"], **with_)
+    assert run.outputs["scan"] == {"exit-code": "0", "verdict": "pass"}, run.logs["scan"]
+    assert run.used  # upload-sarif: "true" in the example

@@ -4,6 +4,8 @@ folders; pickle-based flavours need --trust-pickle, a skops-based one loads with
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,3 +141,15 @@ def test_mlflow_errors_are_one_line_exit_2(logged: Logged, in_tmp: Path) -> None
     assert code == 2 and "cannot load MLflow flavour(s) python_function" in output, output
     code, output = scan(str(in_tmp))  # a folder without MLmodel
     assert code == 2 and "model file" in output.lower(), output
+
+
+def test_readme_mlflow_command_runs(logged: Logged, in_tmp: Path) -> None:
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    (line,) = [line for line in re.findall(r"```bash\n(.*?)```", text, re.S) if "runs:/" in line]
+    args = shlex.split(line)
+    assert args[:2] == ["trustscan", "scan"]
+    # The README's run id is an example; the model is this store's skops-logged one.
+    args = [re.sub(r"^runs:/\w+/model$", f"runs:/{logged.run_id}/skops", a) for a in args]
+    (in_tmp / "holdout.csv").write_bytes(sample_data_path(CASE).read_bytes())
+    result = CliRunner().invoke(main, [*args[1:], *CHEAP])
+    assert result.exit_code in (0, 1), result.output

@@ -58,31 +58,62 @@ def model_repo(folder: Path, case_name: str) -> Path:
     return folder
 
 
+def readme_hook_config() -> dict:
+    """The README's pre-commit configuration that takes the hook from this repository."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", text, re.S)]
+    return next(
+        b for b in blocks
+        if isinstance(b, dict) and "repos" in b and b["repos"][0]["repo"] != "local"
+    )  # fmt: skip
+
+
+def test_readme_hook_config_names_this_repository_hook() -> None:
+    config = readme_hook_config()
+    (hook,) = config["repos"][0]["hooks"]
+    assert hook["id"] in {h["id"] for h in yaml.safe_load(HOOKS.read_text())}
+
+
 @pytest.mark.slow
 def test_pre_commit_installs_the_hook_from_the_repo_and_gates_the_commit(
     tmp_path: Path,
 ) -> None:
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+    if shutil.which("git") is None or not (REPO / ".git").exists():
+        pytest.skip("needs git and a git checkout of trustscan")
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    committed = subprocess.run(
+        ["git", "cat-file", "-e", f"{head}:.pre-commit-hooks.yaml"], cwd=REPO, check=False
+    )
+    if committed.returncode != 0:
+        pytest.skip(".pre-commit-hooks.yaml is not committed yet")
+    # The README's configuration, pointed at this checkout's commit instead of the hosted repo.
+    config = readme_hook_config()
+    config["repos"][0].update(repo=str(REPO), rev=head)
     env = {
         **os.environ,
+        # One store for both runs: pre-commit builds the hook environment once.
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
         "GIT_AUTHOR_NAME": "t",
         "GIT_AUTHOR_EMAIL": "t@example.invalid",
         "GIT_COMMITTER_NAME": "t",
         "GIT_COMMITTER_EMAIL": "t@example.invalid",
     }
-    command = [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "trustscan"]
-    command += ["--all-files", "--color", "never"]
+    command = [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"]
 
-    fair = model_repo(tmp_path / "fair", "fair_lending")
-    passed = subprocess.run(command, cwd=fair, env=env, capture_output=True, text=True)
+    def run_hook(case_name: str) -> subprocess.CompletedProcess[str]:
+        repo = model_repo(tmp_path / case_name, case_name)
+        (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+        git(repo, "add", ".")
+        return subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True)
+
+    passed = run_hook("fair_lending")
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert re.search(r"trustscan audit\.+Passed", passed.stdout), passed.stdout
-    assert not (fair / ".trustscan").exists()  # no ledger from a hook
+    assert not (tmp_path / "fair_lending" / ".trustscan").exists()  # no ledger from a hook
 
-    biased = model_repo(tmp_path / "biased", "recruiting")
-    failed = subprocess.run(command, cwd=biased, env=env, capture_output=True, text=True)
+    failed = run_hook("recruiting")
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert re.search(r"trustscan audit\.+Failed", failed.stdout), failed.stdout
     assert "exit code: 1" in failed.stdout  # the policy gate, not an input error (2)

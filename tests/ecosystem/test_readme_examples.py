@@ -31,3 +31,11 @@ def test_readme_python_api_example_runs(tmp_path: Path, monkeypatch: pytest.Monk
         "report.sarif",
         "summary.md",
     ]
+
+
+def test_readme_first_screen_still_shows_the_two_setup_commands() -> None:
+    first_screen = (REPO / "README.md").read_text(encoding="utf-8").splitlines()[:8]
+    assert any(line.startswith("pip install . && trustscan demo") for line in first_screen)
+    assert any(
+        line.startswith('pip install ".[test]" && python -m pytest') for line in first_screen
+    )
