@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from trustscan.report.markdown import escape
+from trustscan.report_versions import verdict_status
 
 FAIRNESS_CHECKS = ("fairness.selection_rate", "fairness.error_rates")
 NOT_DOCUMENTED = "_Not documented: add this section to model_card.yaml (`trustscan init`)._"
@@ -246,7 +247,7 @@ def _results(report: Mapping[str, Any]) -> list[str]:
 def _audit(report: Mapping[str, Any]) -> list[str]:
     return [
         f"Audited with trustscan {escape(str(report.get('tool_version')))} on "
-        f"{escape(str(report.get('created_at')))}: verdict **{escape(str(report['verdict']))}** "
+        f"{escape(str(report.get('created_at')))}: verdict **{escape(str(verdict_status(report)))}** "
         f"(gate fails on `{escape(str(report.get('fail_on')))}`), policy SHA-256 "
         f"`{escape(str(report.get('policy_sha256', ''))[:12])}`, seed {report.get('seed')}.",
         "The numbers above are copied from that report; its HTML version shows the evidence, "
