@@ -19,10 +19,14 @@ SCOPE = "trustscan-report"
 _ROOT_SELECTORS = frozenset({":root", "html", "body"})
 _DROPPED_AT_RULES = ("@media print", "@page", "@font-face", "@import")
 
-# First, so the report's own body rules (font, colours) land on the wrapper after the reset
-# that keeps the notebook's inherited styles out.
+# First, so that the report's own rules, later and as specific, win over these resets. The
+# resets keep the notebook's styles out: ``all: initial`` stops inherited fonts and colours, and
+# element rules as specific as a notebook's own (``.jp-RenderedHTMLCommon h1``) stop those.
+_ELEMENTS = "h1, h2, h3, h4, h5, h6, p, ul, ol, li, dl, dt, dd, table, caption, th, td, code, a"
 _FRAME_CSS = (
     f".{SCOPE} {{ all: initial; display: block; }}\n"
+    f".{SCOPE} :is({_ELEMENTS}) {{ color: inherit; font-family: inherit; }}\n"
+    f".{SCOPE} table {{ margin: 0; table-layout: auto; font-size: inherit; }}\n"
     f".{SCOPE} .{SCOPE}-frame {{ position: relative; max-height: 42rem; overflow: auto; "
     "border: 1px solid var(--line); border-radius: 8px; }\n"
 )
