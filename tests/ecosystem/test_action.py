@@ -44,13 +44,13 @@ def run_in_repo(tmp_path: Path, case_name: str, model_file: Path, **inputs: str)
     python.chmod(0o755)
     env = base_env([shims, Path(sys.executable).parent])
     env["PIP_LOG"] = str(tmp_path / "pip.log")
+    env["GITHUB_ACTION_PATH"] = str(REPO)  # set by the runner for a composite action's steps
     defaults = {
         "model": "models/model.skops",
         "data": "data/holdout.csv",
         "target": case.target,
         "sensitive": ",".join(case.sensitive),
         "config": "trustscan.toml",
-        "install": str(REPO),
         "upload-sarif": "true",
     }
     summary = tmp_path / "summary.md"
@@ -97,11 +97,11 @@ def test_action_input_cannot_inject_shell_code(models: dict[str, Path], tmp_path
         "fair_lending",
         models["fair_lending"],
         sensitive=f'gender"; touch {marker}; echo "',
-        install="",
+        install="none",
         **{"upload-sarif": "false"},
     )
     assert not marker.exists()
-    assert run.steps_run == ["scan", "step3"]  # install skipped when empty
+    assert run.steps_run == ["scan", "step3"]  # install skipped with "none"
     assert run.outputs["scan"]["exit-code"] == "2"  # no such column: an input error
     assert "not found" in run.logs["scan"]
     assert run.used == []  # nothing to upload from a scan that did not run
@@ -130,3 +130,11 @@ def test_readme_uses_example_runs(models: dict[str, Path], tmp_path: Path) -> No
     run = run_in_repo(tmp_path, "fair_lending", models["fair_lending"], **with_)
     assert run.outputs["scan"] == {"exit-code": "0", "verdict": "pass"}, run.logs["scan"]
     assert run.used  # upload-sarif: "true" in the example
+
+
+def test_action_installs_a_requirement_when_given_one(
+    models: dict[str, Path], tmp_path: Path
+) -> None:
+    run = run_in_repo(tmp_path, "fair_lending", models["fair_lending"], install="trustscan==0.1.0")
+    assert (tmp_path / "pip.log").read_text().split()[-1] == "trustscan==0.1.0"
+    assert run.outputs["scan"]["exit-code"] == "0"

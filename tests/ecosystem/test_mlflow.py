@@ -153,3 +153,19 @@ def test_readme_mlflow_command_runs(logged: Logged, in_tmp: Path) -> None:
     (in_tmp / "holdout.csv").write_bytes(sample_data_path(CASE).read_bytes())
     result = CliRunner().invoke(main, [*args[1:], *CHEAP])
     assert result.exit_code in (0, 1), result.output
+
+
+def test_python_api_takes_an_mlflow_uri_under_the_same_pickle_rule(
+    logged: Logged, in_tmp: Path
+) -> None:
+    import trustscan
+    from trustscan.errors import InputError
+
+    data = pd.read_csv(sample_data_path(CASE))
+    kwargs = {"data": data, "target": CASE.target, "sensitive": list(CASE.sensitive)}
+    kwargs["only"] = ["fairness.selection_rate"]
+    with pytest.raises(InputError, match="cloudpickle, which can run arbitrary code"):
+        trustscan.audit(model=f"runs:/{logged.run_id}/pickled", **kwargs)
+    report = trustscan.audit(model=f"runs:/{logged.run_id}/skops", **kwargs)
+    assert report.inputs.model_path == f"runs:/{logged.run_id}/skops"
+    assert sorted(p.name for p in in_tmp.iterdir()) == ["policy.toml"]  # nothing written
