@@ -26,6 +26,12 @@ def _require_share(value: float, name: str, *, inclusive_zero: bool = True) -> N
         raise InputError(f"{name} = {value} is out of range", "use a number between 0 and 1")
 
 
+MAX_BOOTSTRAP_RESAMPLES = 10_000
+"""Upper bound on ``stats.bootstrap_resamples``: with at most 200 groups per grouping
+(``sensitive_groups.MAX_INTERSECTION_GROUPS``) one bootstrap holds at most
+10,000 x 200 x 4 cells x 8 bytes = 64 MB."""
+
+
 @dataclass(frozen=True)
 class StatsPolicy:
     """How sure a finding must be before it gates."""
@@ -45,8 +51,12 @@ class StatsPolicy:
         _require_share(self.alpha, "stats.alpha", inclusive_zero=False)
         _require_share(self.confidence, "stats.confidence", inclusive_zero=False)
         _require_share(self.min_group_share, "stats.min_group_share")
-        if self.bootstrap_resamples < 0:
-            raise InputError("stats.bootstrap_resamples must be >= 0")
+        if not 0 <= self.bootstrap_resamples <= MAX_BOOTSTRAP_RESAMPLES:
+            raise InputError(
+                f"stats.bootstrap_resamples = {self.bootstrap_resamples} is out of range",
+                f"use 0 (no bootstrap) to {MAX_BOOTSTRAP_RESAMPLES:,}; 1000 is plenty for 95% "
+                "intervals",
+            )
         if self.min_group_size < 1:
             raise InputError("stats.min_group_size must be >= 1")
 

@@ -16,11 +16,23 @@ from scipy import stats as sps
 from trustscan.stats.groups import GroupCounts, GroupMoments
 from trustscan.stats.rates import safe_divide
 
+BOOTSTRAP_MEMORY_BUDGET = 256 * 2**20
+"""Most bytes one ``bootstrap_counts`` result may hold (resamples x groups x cells x 8). The
+policy's caps (10,000 resamples, 200 groups) stay below it; should a caller exceed it, fewer
+replicates are drawn (the result's first axis says how many) rather than memory running out."""
+
+
+def resamples_within_budget(resamples: int, groups: int, cells: int) -> int:
+    """``resamples``, reduced so that ``resamples x groups x cells`` int64 fit the budget."""
+    per_replicate = max(1, groups * cells * 8)
+    return max(1, min(resamples, BOOTSTRAP_MEMORY_BUDGET // per_replicate))
+
 
 def bootstrap_counts(
     counts: GroupCounts, *, resamples: int, rng: np.random.Generator
 ) -> GroupCounts:
-    """``resamples`` bootstrap replicates of ``counts``: arrays of shape ``(resamples, G)``.
+    """``resamples`` bootstrap replicates of ``counts``: arrays of shape ``(resamples, G)``
+    (fewer replicates if that would exceed ``BOOTSTRAP_MEMORY_BUDGET``).
 
     Parameters
     ----------
@@ -41,6 +53,7 @@ def bootstrap_counts(
     empty = n == 0
     shares[~empty] = cells[~empty] / n[~empty, None]
     shares[empty] = 1.0 / cells.shape[1]  # any valid distribution: zero draws are made
+    resamples = resamples_within_budget(resamples, cells.shape[0], cells.shape[1])
     draws = rng.multinomial(n, shares, size=(resamples, cells.shape[0]))
     return GroupCounts.from_cells(counts.labels, draws)
 
