@@ -108,3 +108,23 @@ def test_five_thousand_inputs_on_120_rows_finish_quickly(tmp_path: Path) -> None
     proxy = next(r for r in report["results"] if r["check_id"] == "leakage.proxy_features")
     assert proxy["metrics"]["probed_features"] == MAX_PROBED_FEATURES
     assert elapsed < 300, elapsed
+
+
+def test_a_csv_beyond_the_memory_budget_is_refused_with_a_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pandas as pd
+    from click.testing import CliRunner
+
+    from trustscan.cli import main
+
+    data = tmp_path / "d.csv"
+    pd.DataFrame({"g": ["a", "b"] * 100, "p": [0, 1] * 100}).to_csv(data, index=False)
+    args = ["scan", "--data", str(data), "--predictions", "p", "-s", "g", "--no-ledger", "-q"]
+    monkeypatch.setenv("TRUSTSCAN_MEMORY_BUDGET", "1K")
+    refused = CliRunner().invoke(main, [*args, "--json", str(tmp_path / "r.json")])
+    assert refused.exit_code == 2
+    assert "more than the memory budget" in refused.output
+    assert len(refused.output.strip().splitlines()) == 1
+    monkeypatch.setenv("TRUSTSCAN_MEMORY_BUDGET", "4G")
+    assert CliRunner().invoke(main, [*args, "--json", str(tmp_path / "r.json")]).exit_code < 2
