@@ -16,6 +16,7 @@ from trustscan.types import Report, Status
 ANALYSES = (
     "fairness.data_bias",
     "fairness.conditional_disparity",
+    "fairness.slice_search",
     "fairness.mitigation_preview",
 )
 
@@ -37,6 +38,7 @@ def test_recruiting_report_shows_the_data_bias_section(recruiting_report: Report
     assert "Label distribution of each group against the rest" in page
     assert "held-out rows, by gender (not a recommendation" in page
     assert "2000e-2(l)" in page
+    assert "Discovered subgroups (held-out numbers; confirmed first)" in page
 
 
 def test_recruiting_report_shows_the_gap_within_education_levels(recruiting_report: Report) -> None:

@@ -6,6 +6,7 @@ from trustscan.checks.analyses import (
     ConditionalDisparityCheck,
     DataBiasCheck,
     MitigationPreviewCheck,
+    SliceSearchCheck,
 )
 from trustscan.checks.base import Check
 from trustscan.checks.consistency import BaselineCheck, DeterminismCheck, PerturbationCheck
@@ -36,6 +37,7 @@ ALL_CHECKS: tuple[type[Check], ...] = (
     FairnessErrorRatesCheck,
     DataBiasCheck,
     ConditionalDisparityCheck,
+    SliceSearchCheck,
     # Previews a fix for the selection-rate / error-rate failures above.
     MitigationPreviewCheck,
     SensitiveTargetCheck,

@@ -61,9 +61,15 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "analyses",
         "Data bias and deeper fairness analyses",
         "Was the gap already in the historical labels, and does the model widen it? Does it "
-        "survive within a legitimate stratum? What would group-specific thresholds buy, and "
-        "cost? Checks beyond the headline rates, each with the same evidence rules.",
-        ("fairness.data_bias", "fairness.conditional_disparity", "fairness.mitigation_preview"),
+        "survive within a legitimate stratum? Where is it worst? What would group-specific "
+        "thresholds buy, and cost? Checks beyond the headline rates, each with the same "
+        "evidence rules.",
+        (
+            "fairness.data_bias",
+            "fairness.conditional_disparity",
+            "fairness.slice_search",
+            "fairness.mitigation_preview",
+        ),
     ),
     SectionSpec(
         "sensitive-inference",

@@ -1022,6 +1022,45 @@ def render_mitigation_preview(result: CheckResult, ctx: RenderContext) -> Extras
     return extras
 
 
+def render_slice_search(result: CheckResult, ctx: RenderContext) -> Extras:
+    """Discovered subgroups with their held-out effect, interval and adjusted p-values."""
+    extras = Extras()
+    rows = rows_of(result.metrics.get("slices"))
+    if not rows:
+        return extras
+    extras.tables.append(
+        table(
+            "Discovered subgroups (held-out numbers; confirmed first)",
+            [
+                {
+                    "group": f"{r.get('feature')} = {r.get('group')}",
+                    "slice": r.get("slice"),
+                    "metric": humanize(str(r.get("metric"))),
+                    "rate": f"{pct(r.get('rate'))} vs {pct(r.get('rest_rate'))}",
+                    "difference": _with_interval(
+                        r.get("difference"), *interval_of(r, "difference"), show=pct
+                    ),
+                    "ratio": fmt(r.get("ratio")),
+                    "q": fmt_p(_num(r.get("q_value_search"))),
+                    "p": fmt_p(_num(r.get("p_value_held_out_adjusted"))),
+                    "status": r.get("status"),
+                }
+                for r in rows
+            ],
+            headers={
+                "slice": "Where",
+                "rate": "Group vs others there",
+                "difference": "Difference [CI]",
+                "q": "BH q (search)",
+                "p": "Held-out p (Holm)",
+            },
+            limit=10,
+        )
+    )
+    extras.consumed.add("slices")
+    return extras
+
+
 def render_provenance(result: CheckResult, ctx: RenderContext) -> Extras:
     """The traceability section already shows hashes and the environment."""
     return Extras(consumed={"sha256", "files", "versions", "platform", "command_line"})
@@ -1049,6 +1088,7 @@ RENDERERS: dict[str, Renderer] = {
     "fairness.data_bias": render_data_bias,
     "fairness.conditional_disparity": render_conditional_disparity,
     "fairness.mitigation_preview": render_mitigation_preview,
+    "fairness.slice_search": render_slice_search,
 }
 
 

@@ -45,6 +45,7 @@ from trustscan.stats.rates import (
 from trustscan.stats.tests import (
     FISHER,
     Z_TEST,
+    benjamini_hochberg,
     compare_proportions,
     fisher_exact_test,
     holm,
@@ -67,6 +68,7 @@ __all__ = [
     "GroupMoments",
     "RateDefinition",
     "available_rates",
+    "benjamini_hochberg",
     "bootstrap_counts",
     "compare_proportions",
     "difference_to_reference",

@@ -83,18 +83,33 @@ def compare_proportions(
     return p, method
 
 
+def _ordered(p_values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(p, out, order)``: the p-values, an all-NaN result, and the indices of the non-NaN
+    p-values in ascending order (NaN entries are not tests)."""
+    p = np.asarray(p_values, dtype=float)
+    valid = np.flatnonzero(~np.isnan(p))
+    return p, np.full(p.shape, np.nan), valid[np.argsort(p[valid], kind="stable")]
+
+
 def holm(p_values: np.ndarray) -> np.ndarray:
     """Holm–Bonferroni adjusted p-values (family-wise error control); NaN entries stay NaN
     and do not count towards the number of tests."""
-    p = np.asarray(p_values, dtype=float)
-    out = np.full(p.shape, np.nan)
-    valid = np.flatnonzero(~np.isnan(p))
-    m = valid.size
-    if m == 0:
-        return out
-    order = valid[np.argsort(p[valid], kind="stable")]
-    scaled = p[order] * (m - np.arange(m))
-    out[order] = np.minimum(np.maximum.accumulate(scaled), 1.0)
+    p, out, order = _ordered(p_values)
+    m = order.size
+    if m:
+        scaled = p[order] * (m - np.arange(m))
+        out[order] = np.minimum(np.maximum.accumulate(scaled), 1.0)
+    return out
+
+
+def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values (q-values: false-discovery-rate control); NaN
+    entries stay NaN and do not count towards the number of tests."""
+    p, out, order = _ordered(p_values)
+    m = order.size
+    if m:
+        scaled = p[order] * m / np.arange(1, m + 1)
+        out[order] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
     return out
 
 

@@ -1,0 +1,308 @@
+"""``fairness.slice_search``: the worst subgroup, found for you, with its discovery confirmed.
+
+Regions of the input space are searched (one or two model inputs, numerics binned into
+quartiles); within each region every sensitive group is compared with the other groups
+there, for the selection rate and (with a target) the error rate. Benjamini–Hochberg
+controls the false-discovery rate over everything searched on one half of a stratified
+sample; each discovery must then be significant again (Holm) on the held-out half before it
+is reported. A fair model therefore yields no discoveries except by a small chance.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from trustscan import stats
+from trustscan.checks.analyses._common import sample_and_split, skip_reason
+from trustscan.checks.base import Check
+from trustscan.checks.fairness import _json, _pair, format_p
+from trustscan.context import AuditContext
+from trustscan.policy import Policy
+from trustscan.sensitive_groups import group_column
+from trustscan.stats.groups import GroupCodes
+from trustscan.stats.intervals import normal_quantile
+from trustscan.stats.slices import difference_interval, region_tests
+from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+
+MAX_REGIONS = 5000
+"""Regions searched at most (all single inputs first, then pairs in input order)."""
+MAX_LEVELS = 12
+"""Inputs with more levels than this after binning (e.g. free-text ids) are not searched."""
+MAX_REPORTED = 10
+
+
+@dataclass(frozen=True)
+class _Input:
+    name: str
+    codes: np.ndarray
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    inputs: tuple[int, ...]
+    region: int
+    grouping: int
+    group: int
+    metric: str
+    p_value: float
+
+
+def _inputs(ctx: AuditContext) -> tuple[list[_Input], list[str]]:
+    """The model's inputs as region codes; names of inputs left out for too many levels."""
+    usable, left_out = [], []
+    for name in ctx.feature_names:
+        if name in ctx.sensitive_names:
+            continue
+        grouped = group_column(name, ctx.features[name])
+        if grouped.n_groups > MAX_LEVELS:
+            left_out.append(name)
+            continue
+        usable.append(_Input(name, grouped.codes, grouped.labels))
+    return usable, left_out
+
+
+def _region_sets(inputs: list[_Input]) -> Iterator[tuple[tuple[int, ...], np.ndarray, int]]:
+    """``(input indices, region code per row, number of regions)``: depth 1, then depth 2."""
+    for i, item in enumerate(inputs):
+        yield (i,), item.codes, len(item.labels)
+    for i, j in itertools.combinations(range(len(inputs)), 2):
+        size = len(inputs[j].labels)
+        yield (i, j), inputs[i].codes * size + inputs[j].codes, len(inputs[i].labels) * size
+
+
+def _describe(inputs: list[_Input], chosen: tuple[int, ...], region: int) -> str:
+    parts, rest = [], region
+    for index in reversed(chosen):
+        size = len(inputs[index].labels)
+        parts.append(f"{inputs[index].name} = {inputs[index].labels[rest % size]}")
+        rest //= size
+    return " and ".join(reversed(parts))
+
+
+class SliceSearchCheck(Check):
+    id: ClassVar[str] = "fairness.slice_search"
+    title: ClassVar[str] = "Worst subgroups, found by searching the model's inputs"
+    dimension: ClassVar[Dimension] = Dimension.ETHICS
+    default_severity: ClassVar[Severity] = Severity.HIGH
+    policy_keys: ClassVar[tuple[str, ...]] = (
+        "fairness.impact_ratio_min",
+        "fairness.error_rate_ratio_min",
+        "fairness.analysis_sample_size",
+        "stats.alpha",
+        "stats.confidence",
+        "stats.min_group_size",
+    )
+    description: ClassVar[str] = (
+        "Searches regions of the model's own inputs (each input alone and every pair; "
+        f"numerics binned into quartiles; inputs with more than {MAX_LEVELS} levels left out; "
+        f"at most {MAX_REGIONS} regions) for the sensitive group that fares worst against the "
+        "other groups in the same region: lower selection rate, or (with a target) higher "
+        "error rate. Tests run on one half of a sample stratified by group and label (at most "
+        "fairness.analysis_sample_size rows); Benjamini–Hochberg controls the false-discovery "
+        "rate at stats.alpha over every test made; each discovery must be significant again "
+        "on the held-out half (Holm-corrected, same direction). Both sides of a comparison "
+        "need stats.min_group_size rows. Fails when a confirmed subgroup's held-out ratio is "
+        "below fairness.impact_ratio_min (selection) or fairness.error_rate_ratio_min "
+        "(error); reports up to 10 subgroups with effect, interval and adjusted p. Fix: look "
+        "at the inputs that define the subgroup (explain.disparity_drivers) and re-train."
+    )
+
+    def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
+        reason = skip_reason(ctx, "slice search", needs_target=False)
+        if reason is not None:
+            return self.skip(reason)
+        decisions = ctx.decisions
+        assert decisions is not None
+        s = policy.stats
+        outcomes = {"selection_rate": decisions}
+        y = ctx.y_true_positive
+        if y is not None:
+            outcomes["error_rate"] = decisions != y
+        groupings = list(ctx.groupings.singles)
+        strata = groupings[0].codes * 2 + (y if y is not None else decisions)
+        search, held = sample_and_split(ctx, self.id, strata, policy.fairness.analysis_sample_size)
+        inputs, left_out = _inputs(ctx)
+        candidates: list[_Candidate] = []
+        searched = 0
+        for chosen, codes, n_regions in _region_sets(inputs):
+            if searched + n_regions > MAX_REGIONS:
+                break
+            searched += n_regions
+            for gi, grouping in enumerate(groupings):
+                for metric, outcome in outcomes.items():
+                    t = region_tests(codes[search], n_regions, grouping.codes[search],
+                                     grouping.n_groups, outcome[search])  # fmt: skip
+                    worse = t.difference < 0 if metric == "selection_rate" else t.difference > 0
+                    ok = worse & (t.n >= s.min_group_size) & (t.rest_n >= s.min_group_size)
+                    ok[:, list(np.flatnonzero(grouping.unknown))] = False
+                    for r, g in zip(*np.nonzero(ok & np.isfinite(t.p_value)), strict=True):
+                        candidates.append(
+                            _Candidate(chosen, int(r), gi, int(g), metric, float(t.p_value[r, g]))
+                        )
+        q = stats.benjamini_hochberg(np.array([c.p_value for c in candidates]))
+        discovered = [(c, float(qv)) for c, qv in zip(candidates, q, strict=True) if qv < s.alpha]
+        rows = self._confirm(ctx, policy, inputs, groupings, outcomes, held, discovered)
+        return self._finish(rows, len(candidates), searched, len(discovered), left_out, policy,
+                            search.size, held.size)  # fmt: skip
+
+    def _confirm(
+        self,
+        ctx: AuditContext,
+        policy: Policy,
+        inputs: list[_Input],
+        groupings: list[GroupCodes],
+        outcomes: dict[str, np.ndarray],
+        held: np.ndarray,
+        discovered: list[tuple[_Candidate, float]],
+    ) -> list[dict[str, Any]]:
+        z = normal_quantile(policy.stats.confidence)
+        rows: list[dict[str, Any]] = []
+        for c, q in discovered:
+            codes, n_regions = next(
+                (codes, k) for chosen, codes, k in _region_sets(inputs) if chosen == c.inputs
+            )
+            grouping = groupings[c.grouping]
+            t = region_tests(codes[held], n_regions, grouping.codes[held], grouping.n_groups,
+                             outcomes[c.metric][held])  # fmt: skip
+            r, g = c.region, c.group
+            n, rest_n = int(t.n[r, g]), int(t.rest_n[r, g])
+            rate, rest = float(t.rate[r, g]), float(t.rest_rate[r, g])
+            low, high = (
+                difference_interval(rate * n, n, rest * rest_n, rest_n, z=z)
+                if n and rest_n
+                else (math.nan, math.nan)
+            )
+            selection = c.metric == "selection_rate"
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = rate / rest if selection else rest / rate
+            rows.append(
+                {
+                    "slice": _describe(inputs, c.inputs, r),
+                    "feature": grouping.name,
+                    "group": grouping.labels[g],
+                    "metric": c.metric,
+                    "depth": len(c.inputs),
+                    "n_held_out": n,
+                    "rest_n_held_out": rest_n,
+                    "rate": _json(rate),
+                    "rest_rate": _json(rest),
+                    "difference": _json(rate - rest),
+                    "difference_ci": _pair(low, high),
+                    "ratio": _json(float(ratio)),
+                    "q_value_search": q,
+                    "p_value_held_out": _json(float(t.p_value[r, g])),
+                    "same_direction": bool((rate < rest) if selection else (rate > rest)),
+                }
+            )
+        held_p = stats.holm(np.array([r["p_value_held_out"] or np.nan for r in rows]))
+        for row, p in zip(rows, held_p, strict=True):
+            row["p_value_held_out_adjusted"] = _json(float(p))
+            row["confirmed"] = bool(row["same_direction"] and p < policy.stats.alpha)
+            threshold = (
+                policy.fairness.impact_ratio_min
+                if row["metric"] == "selection_rate"
+                else policy.fairness.error_rate_ratio_min
+            )
+            below = row["ratio"] is not None and row["ratio"] < threshold
+            row["status"] = ("fail" if below else "pass") if row["confirmed"] else "unconfirmed"
+        # Confirmed first, worst (lowest) ratio first.
+        rows.sort(key=lambda r: (not r["confirmed"], r["ratio"] if r["ratio"] is not None else 9))
+        return rows
+
+    def _finish(
+        self,
+        rows: list[dict[str, Any]],
+        tests: int,
+        regions: int,
+        discoveries: int,
+        left_out: list[str],
+        policy: Policy,
+        n_search: int,
+        n_held: int,
+    ) -> CheckResult:
+        confirmed = [r for r in rows if r["confirmed"]]
+        failing = [r for r in confirmed if r["status"] == "fail"]
+        findings = [self._finding(r, policy) for r in confirmed[:MAX_REPORTED]]
+        scope = (
+            f"{tests:,} comparisons in {regions:,} regions on {n_search:,} rows; "
+            f"{discoveries} discover{'y' if discoveries == 1 else 'ies'} at FDR "
+            f"{policy.stats.alpha:.0%}, {len(confirmed)} confirmed on {n_held:,} held-out rows"
+        )
+        if tests == 0:
+            status = Status.WARN
+            summary = (
+                "Insufficient evidence: no region has two sides of at least "
+                f"{policy.stats.min_group_size} rows to compare."
+            )
+        elif failing:
+            worst = failing[0]
+            status = Status.FAIL
+            summary = (
+                f"{len(failing)} confirmed subgroup(s) below the ratio threshold; worst: "
+                f"{worst['feature']} = {worst['group']} where {worst['slice']} "
+                f"({worst['metric'].replace('_', ' ')} ratio {worst['ratio']:.2f}). {scope}."
+            )
+        else:
+            status = Status.PASS
+            summary = f"No confirmed subgroup below the ratio thresholds. {scope}."
+        metrics: dict[str, Any] = {
+            "comparisons": tests,
+            "regions_searched": regions,
+            "region_cap": MAX_REGIONS,
+            "inputs_left_out": left_out,
+            "search_rows": n_search,
+            "held_out_rows": n_held,
+            "discoveries": discoveries,
+            "confirmed": len(confirmed),
+            "alpha": policy.stats.alpha,
+            "slices": rows[: 4 * MAX_REPORTED],
+            "insufficient_evidence": tests == 0,
+        }
+        return self.result(status, summary, tuple(findings), metrics)
+
+    def _finding(self, row: dict[str, Any], policy: Policy) -> Finding:
+        selection = row["metric"] == "selection_rate"
+        what = "are selected" if selection else "are misclassified"
+        failed = row["status"] == "fail"
+        low, high = row["difference_ci"]
+        message = (
+            f"Where {row['slice']}, people with {row['feature']} = {row['group']} {what} at "
+            f"{row['rate']:.1%} against {row['rest_rate']:.1%} for the others there "
+            f"(difference {100 * row['difference']:+.1f} points, {policy.stats.confidence:.0%} "
+            f"CI {100 * low:+.1f} to {100 * high:+.1f}; ratio {row['ratio']:.2f}; n = "
+            f"{row['n_held_out']:,} / {row['rest_n_held_out']:,} held out; FDR-adjusted q = "
+            f"{row['q_value_search']:.3g} in the search, held-out "
+            f"{format_p(row['p_value_held_out_adjusted'])})."
+        )
+        subject = f"{row['feature']} = {row['group']} where {row['slice']}"
+        return self.finding(
+            Status.FAIL if failed else Status.PASS,
+            message,
+            subject=subject,
+            title=f"Discovered subgroup: {subject}",
+            severity=self.default_severity if failed else Severity.INFO,
+            evidence=(
+                Evidence(
+                    f"{row['metric']}_ratio_in_slice",
+                    row["ratio"],
+                    n=row["n_held_out"],
+                    p_value=row["p_value_held_out_adjusted"],
+                    threshold=policy.fairness.impact_ratio_min
+                    if selection
+                    else policy.fairness.error_rate_ratio_min,
+                    method="group vs the other groups in the same region; BH over the search, "
+                    "z-test on the held-out half, Holm-adjusted",
+                ),
+            ),
+            remediation="Inspect how the inputs defining this subgroup drive the decisions "
+            "for the group (explain.disparity_drivers), remove proxies and re-train."
+            if failed
+            else None,
+        )
