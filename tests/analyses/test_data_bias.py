@@ -49,7 +49,7 @@ def test_recruiting_labels_show_the_historical_hiring_gap(recruiting: AuditConte
 
 def test_clarify_label_metrics_match_scipy(recruiting: AuditContext) -> None:
     result = DataBiasCheck().run(recruiting, Policy())
-    labels = recruiting.y_true_positive.astype(int)
+    labels = recruiting.y_true_favourable.astype(int)
     female = recruiting.sensitive["gender"].to_numpy() == "female"
     row = _rows(result, "gender")["female"]
     rest, group = labels[~female], labels[female]

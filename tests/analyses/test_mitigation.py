@@ -47,12 +47,12 @@ def test_recruiting_parity_thresholds_lift_the_ratio_above_four_fifths(
 def test_held_out_numbers_match_fairlearn_and_sklearn(recruiting: AuditContext) -> None:
     result = _preview(recruiting)
     parity = result.metrics["variants"][1]
-    y = recruiting.y_true_positive
+    y = recruiting.y_true_favourable
     gender = recruiting.sensitive["gender"].to_numpy()
     codes = (gender == "male").astype(int)
     fit, held = sample_and_split(recruiting, MitigationPreviewCheck.id, codes * 2 + y, 50_000)
     assert fit.size + held.size == recruiting.n_rows and not np.intersect1d(fit, held).size
-    scores = np.asarray(recruiting.scores, dtype=float)
+    scores = np.asarray(recruiting.favourable_scores, dtype=float)
     after = group_thresholds(scores, y, gender, fit, held, "demographic_parity", recruiting.seed)
     assert parity["selection_rate_ratio"] == pytest.approx(
         demographic_parity_ratio(y[held], after, sensitive_features=gender[held]), rel=1e-12

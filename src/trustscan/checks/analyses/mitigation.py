@@ -175,7 +175,7 @@ class MitigationPreviewCheck(Check):
         reason = skip_reason(ctx, "a mitigation preview", needs_target=True)
         if reason is not None:
             return self.skip(reason)
-        if ctx.scores is None:
+        if ctx.favourable_scores is None:
             return self.skip("No scores: a threshold preview needs predict_proba or --scores.")
         failing = failing_feature(earlier)
         if failing is None:
@@ -185,9 +185,10 @@ class MitigationPreviewCheck(Check):
             )
         feature, source = failing
         grouping = next(g for g in ctx.groupings.singles if g.name == feature)
-        y, decisions = ctx.y_true_positive, ctx.decisions
+        # All favourable-oriented: a 'selection' is the decision that benefits the person.
+        y, decisions = ctx.y_true_favourable, ctx.decisions
         assert y is not None and decisions is not None
-        scores = np.asarray(ctx.scores, dtype=float)
+        scores = np.asarray(ctx.favourable_scores, dtype=float)
         cfg = _settings(policy, policy.fairness.impact_ratio_min)
         fit, held = sample_and_split(
             ctx, self.id, grouping.codes * 2 + y, policy.fairness.analysis_sample_size

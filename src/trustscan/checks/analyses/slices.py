@@ -122,7 +122,7 @@ class SliceSearchCheck(Check):
         assert decisions is not None
         s = policy.stats
         outcomes = {"selection_rate": decisions}
-        y = ctx.y_true_positive
+        y = ctx.y_true_favourable
         if y is not None:
             outcomes["error_rate"] = decisions != y
         groupings = list(ctx.groupings.singles)
