@@ -247,6 +247,7 @@ def test_a_gap_over_the_limit_whose_interval_includes_zero_passes_not_warns() ->
     finding = next(f for f in result.findings if f.subject == "group")
     assert "includes 0: no evidence of a real gap" in finding.message
     assert "n/a" not in finding.message
+    assert result.summary.startswith("no gap over 0.05 is distinguishable from 0; largest:")
 
 
 def test_a_gap_without_any_interval_warns_and_says_why() -> None:
@@ -289,3 +290,14 @@ def test_a_model_barely_better_than_chance_warns_below_the_default_floor() -> No
         scored_frame(), sensitive=["group"], target="y", decisions="decision", scores="score"
     )
     assert PerformanceOverallCheck().run(good, FAST).status is Status.PASS
+
+
+def test_tied_groups_are_still_two_different_groups() -> None:
+    frame = scored_frame(300)
+    frame["decision"] = frame["y"]  # a perfect model: every group scores 1.0
+    ctx = predictions_context(
+        frame, sensitive=["group"], target="y", decisions="decision", scores="score"
+    )
+    gaps = json_roundtrip(PerformanceGroupGapCheck().run(ctx, FAST))["metrics"]["gaps"]
+    balanced = next(g for g in gaps if g["metric"] == "balanced_accuracy")
+    assert balanced["gap"] == 0.0 and balanced["best_group"] != balanced["worst_group"]

@@ -425,7 +425,8 @@ def worst_gap(
     sign = 1.0 if METRICS[metric].higher_is_better else -1.0
     values = {g: sign * gm.sets[g].estimate[metric] for g in judged}
     best = max(judged, key=lambda g: values[g])
-    worst = min(judged, key=lambda g: values[g])
+    # Two different groups even when all are tied ("1.000 for a vs 1.000 for a" says nothing).
+    worst = min((g for g in judged if g != best), key=lambda g: values[g])
     gap = (values[best] - values[worst]) / scale
     low = high = None
     b_reps, w_reps = gm.sets[best].replicates.get(metric), gm.sets[worst].replicates.get(metric)
@@ -538,6 +539,14 @@ class PerformanceGroupGapCheck(Check):
                 f"{len(failing)} gap(s) over {limit:g}; largest: {METRICS[top.metric].label} "
                 f"{top.best_value:.3f} for {top.grouping} = {top.best} vs {top.worst_value:.3f} "
                 f"for {top.worst}"
+            )
+        elif any(g.gap > limit for g in gaps):
+            top = max(gaps, key=lambda g: g.gap)
+            summary = (
+                f"no gap over {limit:g} is distinguishable from 0; largest: "
+                f"{METRICS[top.metric].label} {top.gap:.3f} between {top.grouping} = {top.best} "
+                f"and {top.worst} ({policy.stats.confidence:.0%} CI {top.ci_low:.3f} to "
+                f"{top.ci_high:.3f})"
             )
         else:
             summary = f"every judged group is within {limit:g} of the best on {', '.join(gated)}"
