@@ -182,3 +182,21 @@ def test_a_crashed_critical_check_fails_the_gate_through_the_cli(
     }
     ethics = next(s for s in data["scores"] if s["dimension"] == "ethics")
     assert ethics["score"] is None  # nothing judged: never 100
+
+
+def test_the_terminal_prints_the_same_headline_and_incomplete_line() -> None:
+    from rich.console import Console
+
+    from trustscan.report.terminal import print_summary
+
+    gap = _ratio_finding("fairness.selection_rate", "gender = female", 0.49, Severity.CRITICAL)
+    crashed = result("fairness.error_rates", Status.ERROR, summary="crashed")
+    r = report((result("fairness.selection_rate", Status.FAIL, findings=(gap,)), crashed))
+    console = Console(record=True, width=400, highlight=False)
+    print_summary(r, [], console)
+    text = console.export_text()
+    assert (
+        "Main finding: female are selected at 49% of the rate (95% CI 0.1–0.9, p = 0.001)." in text
+    )
+    assert "Incomplete audit: 1 check(s) could not run (fairness.error_rates)" in text
+    assert "Verdict: FAIL (incomplete audit)" in text
