@@ -68,6 +68,25 @@ def test_usage_errors_are_one_line_exit_2() -> None:
     assert unknown.exit_code == 2 and len(unknown.output.strip().splitlines()) == 1
 
 
+def _wait_until_handled(pid: int, signum: int, timeout: float = 20.0) -> None:
+    """Wait until the child catches ``signum``: the interpreter's own start-up (before the entry
+    point runs) is out of trustscan's reach, and on a loaded machine it can outlast any delay."""
+    status = Path(f"/proc/{pid}/status")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            caught = next(
+                int(line.split()[1], 16)
+                for line in status.read_text().splitlines()
+                if line.startswith("SigCgt:")
+            )
+        except (OSError, StopIteration):
+            return  # exited already, or no /proc: the delays alone decide
+        if caught & (1 << (signum - 1)):
+            return
+        time.sleep(0.005)
+
+
 def _interrupt_at(
     delay: float, folder: Path, data: Path, signum: int
 ) -> tuple[int | None, str, bool]:
@@ -75,6 +94,7 @@ def _interrupt_at(
         ["scan", "--data", str(data), "--predictions", "hired", "-s", "gender", "--out", "out"],
         cwd=folder,
     )
+    _wait_until_handled(process.pid, signum)
     time.sleep(delay)
     sent = process.poll() is None
     if sent:
