@@ -128,3 +128,53 @@ def test_a_csv_beyond_the_memory_budget_is_refused_with_a_clear_message(
     assert len(refused.output.strip().splitlines()) == 1
     monkeypatch.setenv("TRUSTSCAN_MEMORY_BUDGET", "4G")
     assert CliRunner().invoke(main, [*args, "--json", str(tmp_path / "r.json")]).exit_code < 2
+
+
+def test_a_container_limit_lowers_the_memory_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trustscan.loading import data as data_module
+
+    limit, usage = tmp_path / "memory.max", tmp_path / "memory.current"
+    limit.write_text(f"{2 * 2**30}\n")
+    usage.write_text(f"{2**30 // 2}\n")
+    monkeypatch.delenv(data_module.MEMORY_BUDGET_ENV, raising=False)
+    monkeypatch.setattr(data_module, "CGROUP_LIMITS", ((str(limit), str(usage)),))
+    assert data_module.available_memory() == 2 * 2**30 - 2**30 // 2
+    assert data_module.memory_budget() == int((2 * 2**30 - 2**30 // 2) * 0.7)
+    limit.write_text("max\n")
+    unlimited = data_module.available_memory()
+    assert unlimited is not None and unlimited > 2 * 2**30 - 2**30 // 2
+
+
+def test_a_csv_too_big_for_a_container_is_refused_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from trustscan.cli import main
+    from trustscan.loading import data as data_module
+
+    limit, usage = tmp_path / "memory.max", tmp_path / "memory.current"
+    limit.write_text("1000000\n")
+    usage.write_text("0\n")
+    monkeypatch.delenv(data_module.MEMORY_BUDGET_ENV, raising=False)
+    monkeypatch.setattr(data_module, "CGROUP_LIMITS", ((str(limit), str(usage)),))
+    csv = tmp_path / "big.csv"
+    csv.write_text("p,g\n" + "1,a\n0,b\n" * 100_000)
+    result = CliRunner().invoke(
+        main,
+        [
+            "scan",
+            "--data",
+            str(csv),
+            "--predictions",
+            "p",
+            "--no-ledger",
+            "--json",
+            str(tmp_path / "r.json"),
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert "memory budget" in result.output and len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "r.json").exists()

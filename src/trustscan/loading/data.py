@@ -71,14 +71,48 @@ def memory_budget() -> int:
             raise InputError(
                 f"{MEMORY_BUDGET_ENV}={shorten(configured)} is not a size", "use e.g. 4G or 800M"
             ) from exc
+    available = available_memory()
+    return 2**62 if available is None else int(available * 0.7)
+
+
+CGROUP_LIMITS = (
+    ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),  # cgroup v2
+    (
+        "/sys/fs/cgroup/memory/memory.limit_in_bytes",  # cgroup v1
+        "/sys/fs/cgroup/memory/memory.usage_in_bytes",
+    ),
+)
+
+
+def available_memory() -> int | None:
+    """Bytes this process can still take: the least of the machine's available memory, its
+    container's (cgroup) headroom and its address-space limit. A container limit is what
+    kills an audit without a message, so it counts even when the machine has more."""
+    candidates: list[int] = []
     try:
         with open("/proc/meminfo", encoding="ascii") as stream:
             for line in stream:
                 if line.startswith("MemAvailable:"):
-                    return int(int(line.split()[1]) * 1024 * 0.7)
-    except OSError:
+                    candidates.append(int(line.split()[1]) * 1024)
+    except (OSError, ValueError):
         pass
-    return 2**62
+    for limit_file, usage_file in CGROUP_LIMITS:
+        try:
+            limit = Path(limit_file).read_text(encoding="ascii").strip()
+            usage = int(Path(usage_file).read_text(encoding="ascii").strip())
+            if limit.isdigit() and int(limit) < 2**60:  # "max" or a huge number: no limit
+                candidates.append(max(int(limit) - usage, 0))
+        except (OSError, ValueError):
+            continue
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft != resource.RLIM_INFINITY:
+            candidates.append(soft)
+    except (ImportError, OSError, ValueError):
+        pass
+    return min(candidates) if candidates else None
 
 
 def check_memory(path: Path) -> None:
