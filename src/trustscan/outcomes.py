@@ -279,7 +279,7 @@ def _infer_favourable(
             break
         chosen = no if polarity == "adverse" else yes
         return chosen, (
-            f"because {column.role} {column.name!r} names an {polarity} outcome ({word!r})"
+            f"because {column.role} {column.name!r} names {_article(polarity)} outcome ({word!r})"
         )
     if positive is not None and (true_label is not None or _numeric(labels)):
         return positive, (
@@ -332,7 +332,7 @@ def score_direction(
         how = f"the logged decisions agree (AUC {max(measured, 1 - measured):.2f})"
     elif hit is not None:
         points = outcome.adverse_label if hit[0] == "adverse" else outcome.favourable_label
-        how = f"{score_name!r} names an {hit[0]} outcome ({hit[1]!r})"
+        how = f"{score_name!r} names {_article(hit[0])} outcome ({hit[1]!r})"
     else:
         points = outcome.positive_label
         how = "a score is taken to be the positive class's"
@@ -344,3 +344,8 @@ def score_direction(
     if not favourable:
         statement += "; fairness checks read it reversed, so a higher score means favourable"
     return points, statement + "."
+
+
+def _article(polarity: str) -> str:
+    """'an adverse', 'a favourable': the statement is read by reviewers."""
+    return f"an {polarity}" if polarity[:1] in "aeiou" else f"a {polarity}"
