@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 
 
 def _exit_130(signum: int, frame: object) -> None:
@@ -20,7 +19,7 @@ def run() -> None:
     from trustscan.interrupts import (
         EXIT_INTERRUPTED,
         catch_interrupts,
-        exit_on_late_signal,
+        exit_process,
         interrupted,
     )
 
@@ -36,8 +35,7 @@ def run() -> None:
             code = EXIT_INTERRUPTED
         if interrupted():
             code = EXIT_INTERRUPTED
-    exit_on_late_signal()
-    sys.exit(code)
+    exit_process(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

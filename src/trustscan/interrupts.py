@@ -13,10 +13,10 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 EXIT_INTERRUPTED = 130
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -98,14 +98,33 @@ def deferred_interrupts() -> Iterator[None]:
         raise Interrupted(signum)
 
 
-def exit_on_late_signal() -> None:
-    """After the exit code is decided: a signal during interpreter shutdown still exits 130,
-    at once and without a traceback."""
-    import os
+def exit_process(code: int | str | None) -> NoReturn:
+    """Exit with ``code`` (as ``sys.exit`` reads it), or 130 if a signal arrived, skipping the
+    interpreter's finalisation.
 
-    def _exit_now(signum: int, frame: FrameType | None) -> None:
-        os._exit(EXIT_INTERRUPTED)
+    While CPython finalises it resets signal handlers to the default action, so a SIGTERM in
+    that window killed the process (exit -15) instead of exiting 130. The signals are blocked
+    instead, exit handlers run and output is flushed by hand, and a signal that arrived
+    meanwhile still gives 130."""
+    import atexit
+    import os
+    import sys
 
     if threading.current_thread() is threading.main_thread():
-        for signum in SIGNALS:
-            signal.signal(signum, _exit_now)
+        signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        print(code, file=sys.stderr)
+        status = 1
+    try:
+        atexit._run_exitfuncs()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with suppress(OSError, ValueError):
+                stream.flush()
+        if interrupted() or set(signal.sigpending()) & set(SIGNALS):
+            status = EXIT_INTERRUPTED
+        os._exit(status)
