@@ -173,7 +173,7 @@ def test_markdown_summary_escapes_user_strings_and_lists_waivers() -> None:
 
 def test_terminal_summary_shows_six_dimensions_coverage_and_failing_reasons() -> None:
     console = Console(record=True, width=140, color_system=None)
-    print_summary(mixed_report(), [], console=console)
+    print_summary(mixed_report(), [], console=console, verbose=True)
     text = console.export_text()
     for dimension in Dimension:
         assert dimension.value in text
@@ -181,6 +181,43 @@ def test_terminal_summary_shows_six_dimensions_coverage_and_failing_reasons() ->
     assert "fairness.selection_rate fail" in text  # the one-line reason
     assert "trace.provenance" not in text.split("Checks needing attention")[1]  # passes stay out
     assert "waived: fairness.error_rates race = other: accepted by the board" in text
+
+
+def test_default_terminal_summary_is_calm_and_says_the_gate_in_words() -> None:
+    console = Console(record=True, width=100, color_system=None)
+    print_summary(mixed_report(), [Path("out/report.html"), Path("out/report.json")], console)
+    text = console.export_text()
+    lines = text.splitlines()
+    assert len(lines) <= 30
+    assert lines[1].startswith("Verdict: FAIL (incomplete audit). Main finding:")
+    for dimension in Dimension:
+        assert dimension.value in text
+    assert "Checks needing attention" not in text  # --verbose only
+    assert "1 waived finding(s)" in text
+    assert "it fails when a check fails or cannot run" in text
+    assert "policy " not in text and "fail on fail" not in text  # no jargon, no hash
+    assert lines[-1] == "Wrote report.html, report.json to out"
+
+
+def test_default_terminal_summary_lists_the_five_worst_findings_and_verbose_all() -> None:
+    failures = tuple(
+        result(
+            f"fairness.check_{i}",
+            Status.FAIL,
+            findings=(finding(f"fairness.check_{i}", Status.FAIL, f"group = g{i}"),),
+        )
+        for i in range(8)
+    )
+    calm = Console(record=True, width=80, color_system=None)
+    print_summary(report(failures), [], calm)
+    text = calm.export_text()
+    assert "Worst 5 of 8 findings (--verbose lists all):" in text
+    assert sum(line.startswith("  FAIL fairness.check_") for line in text.splitlines()) == 5
+    assert len(text.splitlines()) <= 30
+    loud = Console(record=True, width=80, color_system=None)
+    print_summary(report(failures), [], loud, verbose=True)
+    listed = [line for line in loud.export_text().splitlines() if line.startswith("  FAIL ")]
+    assert len(listed) == 8
 
 
 def test_progress_is_shown_only_on_an_interactive_terminal(

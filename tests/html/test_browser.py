@@ -18,6 +18,7 @@ from test_html_report import SECTION_TITLES
 
 from trustscan.report import OutputFormat, render
 from trustscan.report.pdf import find_chromium, html_to_pdf
+from trustscan.types import Dimension
 
 pytestmark = pytest.mark.browser
 
@@ -81,6 +82,38 @@ def test_demo_report_renders_cleanly_in_headless_chromium(
     assert "Verdict" in first_screen["text"]
     # Laid out for a laptop: nothing forces sideways scrolling of the page.
     assert browser.evaluate("document.documentElement.scrollWidth <= innerWidth")
+
+
+ABOVE_THE_FOLD_JS = """
+(() => {
+  const box = s => { const e = document.querySelector(s); if (!e) return null;
+                     const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; };
+  return {viewport: innerHeight, verdict: box('.verdict-word'), headline: box('.verdict-headline'),
+          scores: box('.score-strip'), top: box('.top-findings'),
+          headlineText: document.querySelector('.verdict-headline').innerText,
+          tiles: Array.from(document.querySelectorAll('.score-tile')).map(t => {
+            const r = t.getBoundingClientRect(); return {text: t.innerText, bottom: r.bottom}; })};
+})()
+"""
+
+
+def test_verdict_headline_and_six_scores_are_above_the_fold_at_1280_by_800(
+    browser: Browser, demo_html: Path, artifact_dir: Path
+) -> None:
+    browser.open(demo_html.as_uri(), width=1280, height=800)
+    browser.screenshot(artifact_dir / "report-1280x800.png")
+    fold = browser.evaluate(ABOVE_THE_FOLD_JS)
+    assert fold["viewport"] == 800
+    for part in ("verdict", "headline", "scores"):
+        assert 0 <= fold[part]["top"] < fold[part]["bottom"] <= 800, (part, fold)
+    # The headline states the harm with its number and interval.
+    assert fold["headlineText"].startswith("Main finding: Women are selected at")
+    assert "95% CI" in fold["headlineText"]
+    tiles = fold["tiles"]
+    assert [t["text"].split()[0] for t in tiles] == [d.value.capitalize() for d in Dimension]
+    assert all(t["bottom"] <= 800 and any(ch.isdigit() for ch in t["text"]) for t in tiles)
+    # The top findings follow straight after (they start on the first screen too).
+    assert fold["top"]["top"] < 800
 
 
 def test_hostile_strings_stay_text_in_the_browser(browser: Browser, tmp_path: Path) -> None:

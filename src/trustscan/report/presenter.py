@@ -25,12 +25,12 @@ from trustscan.report.formatting import (
     key_value_table,
     table,
 )
+from trustscan.report.html import summary
 from trustscan.report.json_format import to_jsonable
 from trustscan.report.renderers import Extras, RenderContext
 from trustscan.report.text import headline_line, incomplete_line
 from trustscan.types import CheckResult, Dimension, Finding, Report, Status
 
-MAX_TOP_FINDINGS = 6
 MAX_OPEN_FINDINGS = 6
 """Problem findings shown in full per check; the rest are listed under "more findings"."""
 
@@ -471,35 +471,6 @@ def scores_view(report: Report, ctx: RenderContext) -> dict[str, Any]:
     return {"chart": chart, "rows": rows}
 
 
-def top_findings(report: Report) -> list[dict[str, Any]]:
-    """Problems, worst first (status, then severity), taking each check's worst finding before
-    any check's second, so one check with many groups cannot crowd out the others."""
-    items: list[tuple[tuple[int, int, int, int], dict[str, Any]]] = []
-    for order, result in enumerate(report.results):
-        problems = [
-            f
-            for f in result.findings
-            if f.status in (Status.FAIL, Status.WARN, Status.ERROR) and not f.waived
-        ]
-        if not problems and result.status in (Status.FAIL, Status.ERROR, Status.WARN):
-            problems = [
-                Finding(
-                    result.check_id, result.status, result.severity, result.title, result.summary
-                )
-            ]
-        problems.sort(key=lambda f: (-f.status.rank, -int(f.severity)))
-        for rank, finding in enumerate(problems):
-            view = finding_view(finding)
-            view["check_id"] = result.check_id
-            view["check_title"] = result.title
-            view["anchor"] = "check-" + "".join(c if c.isalnum() else "-" for c in result.check_id)
-            view["evidence"] = view["evidence"][:1]
-            key = (-finding.status.rank, rank, -int(finding.severity), order)
-            items.append((key, view))
-    items.sort(key=lambda item: item[0])
-    return [view for _, view in items]
-
-
 def verdict_sentence(report: Report) -> str:
     counts = {s: sum(1 for r in report.results if r.status is s) for s in Status}
     parts = [
@@ -612,7 +583,8 @@ def build(report: Report) -> dict[str, Any]:
     """The complete view model of the HTML report."""
     ctx = RenderContext(policy=report.policy, used_proxies=used_proxies(report))
     inputs = to_jsonable(report.inputs)
-    findings = top_findings(report)
+    findings, more_findings = summary.top_findings(report)
+    scores = scores_view(report, ctx)
     sections = sections_view(report, ctx)
     counts = {s.value: sum(1 for r in report.results if r.status is s) for s in Status}
     model = inputs.get("model_path") or "predictions only (logged decisions)"
@@ -654,9 +626,10 @@ def build(report: Report) -> dict[str, Any]:
             {"badge": badge(s), "count": counts[s]}
             for s in ("fail", "error", "warn", "pass", "skip")
         ],
-        "scores": scores_view(report, ctx),
-        "top_findings": findings[:MAX_TOP_FINDINGS],
-        "more_findings": max(0, len(findings) - MAX_TOP_FINDINGS),
+        "scores": scores,
+        "score_tiles": summary.score_tiles(scores["rows"]),
+        "top_findings": findings,
+        "more_findings": more_findings,
         "sections": sections,
         "methodology": methodology_view(report),
         "notes": list(report.notes),

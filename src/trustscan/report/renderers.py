@@ -26,6 +26,7 @@ from trustscan.report.formatting import (
     pct,
     table,
 )
+from trustscan.report.html.group_table import exclusion_label, group_tables
 from trustscan.types import CheckResult
 
 MAX_BARS = 15
@@ -129,49 +130,24 @@ def render_fairness(result: CheckResult, ctx: RenderContext) -> Extras:
         return extras
     threshold = _num(m.get("threshold")) or ctx.threshold("fairness", "impact_ratio_min", 0.8)
     confidence = _num(m.get("confidence")) or 0.95
-    level = f"{confidence:.0%}"
     reported = [k for k in m.get("reported") or () if isinstance(k, str)]
-    for index, metric in enumerate(compared + reported):
-        gated = "" if metric in compared else " (reported, not gated)"
+    # Charts for the gated rates only (intersections under the first); every metric, gated,
+    # reported or described, is a column of one compact table per attribute.
+    for index, metric in enumerate(compared):
         rows = singles + (inters if index == 0 else [])
         for grouping, members in _by_grouping(rows).items():
             chart = _rate_chart(metric, grouping, members, threshold, ctx)
             if chart is not None:
                 extras.charts.append(chart)
-        extras.tables.append(
-            table(
-                f"{humanize(metric)} by group{gated} ({level} intervals; ratio to the "
-                "most-favoured group)",
-                [_rate_row(metric, r) for r in singles + inters],
-                ["grouping", "group", "n", "rate", "ratio", "p", "status"],
-                headers={
-                    "rate": f"{humanize(metric)} [{level} CI]",
-                    "ratio": f"Ratio [{level} CI]",
-                    "p": "p (Holm)",
-                },
-                limit=60,
-            )
+    extras.tables.extend(
+        group_tables(
+            singles + inters,
+            gated=compared,
+            reported=reported,
+            described=described,
+            confidence=confidence,
         )
-    if described:
-        extras.tables.append(
-            table(
-                "Also reported per group (not gated)",
-                [
-                    {
-                        "grouping": _grouping(r),
-                        "group": r.get("group"),
-                        "n": r.get("n"),
-                        **{
-                            name: _with_interval(r.get(name), *interval_of(r, name), show=pct)
-                            for name in described
-                        },
-                    }
-                    for r in singles + inters
-                ],
-                ["grouping", "group", "n", *described],
-                limit=60,
-            )
-        )
+    )
     methods = m.get("methods")
     if isinstance(methods, Mapping) and methods:
         extras.tables.append(
@@ -181,22 +157,6 @@ def render_fairness(result: CheckResult, ctx: RenderContext) -> Extras:
         )
     extras.consumed |= {"groups", "intersections", "compared", "described", "reported", "methods"}
     return extras
-
-
-def _rate_row(metric: str, row: Mapping[str, Any]) -> dict[str, Any]:
-    status = row.get(f"{metric}_status") or row.get("status")
-    reason = row.get(f"{metric}_excluded_reason") or row.get("excluded_reason")
-    return {
-        "grouping": _grouping(row),
-        "group": row.get("group"),
-        "n": row.get("n"),
-        "rate": _with_interval(row.get(metric), *interval_of(row, metric), show=pct),
-        "ratio": _with_interval(row.get(f"{metric}_ratio"), *interval_of(row, f"{metric}_ratio")),
-        "p": fmt_p(_num(row.get(f"{metric}_p_value_adjusted"))),
-        "status": status
-        if status in STATUS_LABEL
-        else (f"not judged: {reason}" if reason else status),
-    }
 
 
 def _rate_chart(
@@ -227,7 +187,8 @@ def _rate_chart(
         if status in STATUS_LABEL:
             words.append(badge(str(status))["word"].lower())
         if not judged:
-            words.append("too few rows, not judged")
+            reason = row.get(f"{metric}_excluded_reason") or row.get("excluded_reason")
+            words.append(exclusion_label(str(reason)) if reason else "not judged")
         note = f"{pct(rate)} [{pct(low, 0)}–{pct(high, 0)}] n={fmt(row.get('n'))}"
         if words:
             note += " · " + ", ".join(words)
@@ -263,9 +224,10 @@ def _rate_chart(
         domain=(0.0, _domain_top([b.ci_high or b.value for b in bars])),
         references=(charts.ReferenceLine(line, f"4/5 of {reference_group}: {pct(line)}"),),
         tick_format=".0%",
-        plot_width=200.0,
+        plot_width=420.0,
         caption="Bars are rates, whiskers their intervals; the dashed line is four-fifths of the "
-        "reference group's rate (hollow bar). Hatched bars: too few rows to judge.",
+        "reference group's rate (hollow bar). Hatched bars: excluded from judgement (the note "
+        "says why).",
         ident=ctx.chart_id(),
     )
 
