@@ -134,8 +134,32 @@ def test_pdf_prints_with_chromium(demo_html: Path, artifact_dir: Path) -> None:
     executable = chromium_or_skip()
     pdf = html_to_pdf(demo_html.read_text(encoding="utf-8"), chromium=executable)
     assert pdf.startswith(b"%PDF-")
-    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 5  # sections start new pages
     (artifact_dir / "report.pdf").write_bytes(pdf)
+    (artifact_dir / "report.html").write_bytes(demo_html.read_bytes())
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    # Print summarises: detail tables, passing results and the catalogue stay in the HTML view.
+    assert 5 <= pages <= 12, pages
+
+
+PRINT_OVERFLOW_JS = """
+(() => Array.from(document.querySelectorAll('table, svg.chart, .finding, .verdict'))
+  .filter(e => e.getBoundingClientRect().width > 0)
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .map(e => (e.querySelector('caption') || e).textContent.slice(0, 80)))()
+"""
+
+
+def test_nothing_runs_off_the_printed_page(browser: Browser, demo_html: Path) -> None:
+    # A4 less the print margins is about 710 CSS px wide.
+    browser.open(demo_html.as_uri(), width=710, height=1000)
+    browser.call("Emulation.setEmulatedMedia", {"media": "print"}, session=True)
+    assert browser.evaluate(PRINT_OVERFLOW_JS) == []
+    # A status cell holds its word on one line.
+    widths = browser.evaluate(
+        "Array.from(document.querySelectorAll('td .badge')).filter(b => b.offsetWidth > 0)"
+        ".map(b => b.getClientRects().length)"
+    )
+    assert widths and set(widths) == {1}
 
 
 def test_missing_chromium_skips_locally_and_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:

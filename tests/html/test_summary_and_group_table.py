@@ -110,6 +110,7 @@ def test_one_table_per_attribute_with_every_metric_as_a_column() -> None:
     ]
     # Described metrics are print-optional detail; compared ones are not.
     assert [c.get("detail") for c in gender["columns"]] == [False, False, False, True, False]
+    assert (gender["kind"], race["kind"]) == ("groups", "groups")
     female, male = gender["rows"]
     assert female[2]["lines"] == ["15.6% [14.0–\u206017.3]", "ratio 0.49 [0.44–\u20600.55] ✗"]
     assert female[3]["lines"] == ["80.0% [78.0–\u206082.0]"]

@@ -185,7 +185,8 @@ def group_tables(
                 "caption": caption,
                 "columns": columns,
                 "rows": body,
-                "kind": "groups",
+                # Intersection tables are detail: print keeps the per-attribute ones.
+                "kind": "groups" if kind == "attribute" else "groups-intersection",
                 "more": "",
             }
         )
