@@ -6,8 +6,6 @@ The Python API is ``trustscan.audit(...) -> Report``, ``trustscan.render(report,
 
 from __future__ import annotations
 
-import sys
-
 __version__ = "0.1.0"
 
 # Nothing else is imported here at run time: the console script installs its signal handlers
@@ -36,18 +34,5 @@ def __getattr__(name: str) -> Any:
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-
-class _Package(type(sys)):  # type: ignore[misc]
-    """``trustscan.audit`` is the API function, although the pipeline module
-    ``trustscan/audit.py`` has the same name: importing that module (``from trustscan.audit
-    import run_audit``) must not replace the function on the package."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "audit" and isinstance(value, type(sys)):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 __all__ = ["Report", "__version__", "audit", "render", "write"]

@@ -20,11 +20,11 @@ from typing import Any
 
 import pandas as pd
 
-from trustscan.audit import audit_context
 from trustscan.config import RUN_KEYS, ScanConfig, make_scan_config, read_config_file
 from trustscan.context import context_from_inputs
 from trustscan.errors import InputError
 from trustscan.loading.adapter import adapter_for_estimator
+from trustscan.pipeline import audit_context
 from trustscan.policy import POLICY_KEYS, Policy
 from trustscan.report import OutputFormat
 from trustscan.report import render as render_format

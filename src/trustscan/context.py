@@ -22,7 +22,7 @@ from trustscan.loading.reports import read_report
 from trustscan.outcomes import NamedColumn, Outcome, resolve_outcome, score_direction
 from trustscan.sensitive.attributes import plan_attributes
 from trustscan.sensitive.autodetect import detect_for_audit
-from trustscan.sensitive_groups import SensitiveGroupings, sensitive_groupings
+from trustscan.sensitive.groups import SensitiveGroupings, sensitive_groupings
 
 Task = Literal["binary", "multiclass", "regression"]
 

@@ -28,7 +28,7 @@ def _require_share(value: float, name: str, *, inclusive_zero: bool = True) -> N
 
 MAX_BOOTSTRAP_RESAMPLES = 10_000
 """Upper bound on ``stats.bootstrap_resamples``: with at most 200 groups per grouping
-(``sensitive_groups.MAX_INTERSECTION_GROUPS``) one bootstrap holds at most
+(``sensitive.groups.MAX_INTERSECTION_GROUPS``) one bootstrap holds at most
 10,000 x 200 x 4 cells x 8 bytes = 64 MB."""
 
 

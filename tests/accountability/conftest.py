@@ -10,7 +10,7 @@ import pytest
 from trustscan.checks import ALL_CHECKS
 from trustscan.config import make_scan_config
 from trustscan.context import AuditContext, build_context
-from trustscan.init_files import starter_text
+from trustscan.governance.init_files import starter_text
 
 FILLED_MODEL_CARD = """\
 model_details:

@@ -16,8 +16,8 @@ from sklearn.linear_model import LogisticRegression
 from trustscan.checks.traceability import CompatibilityCheck
 from trustscan.config import make_scan_config
 from trustscan.context import AuditContext, build_context
+from trustscan.governance.provenance import skops_saved_versions
 from trustscan.policy import Policy
-from trustscan.provenance import skops_saved_versions
 from trustscan.types import Status
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from trustscan.checks.documentation import ConsequenceScanCheck
-from trustscan.consequences import parse_consequences
 from trustscan.context import AuditContext
+from trustscan.governance.consequences import parse_consequences
 from trustscan.policy import Policy, policy_from_mapping
 from trustscan.types import CheckResult, Dimension, Finding, Severity, Status
 

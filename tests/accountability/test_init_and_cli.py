@@ -14,10 +14,10 @@ from click.testing import CliRunner, Result
 from trustscan.checks.documentation import ConsequenceScanCheck, ModelCardCheck
 from trustscan.cli import main
 from trustscan.config import read_config_file, split_settings
-from trustscan.consequences import parse_consequences
 from trustscan.context import AuditContext
-from trustscan.init_files import STARTERS, starter_text
-from trustscan.ledger import read_entries, verify
+from trustscan.governance.consequences import parse_consequences
+from trustscan.governance.init_files import STARTERS, starter_text
+from trustscan.governance.ledger import read_entries, verify
 from trustscan.policy import Policy
 from trustscan.types import Status
 

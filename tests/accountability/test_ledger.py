@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from trustscan.cli import main
-from trustscan.ledger import (
+from trustscan.governance.ledger import (
     GENESIS,
     LedgerError,
     append_entry,

@@ -8,10 +8,10 @@ import pytest
 
 from trustscan.checks.documentation import ModelCardCheck
 from trustscan.context import AuditContext
-from trustscan.model_card import REQUIRED_FIELDS, parse_model_card
+from trustscan.governance.model_card import REQUIRED_FIELDS, parse_model_card
+from trustscan.loading.yaml_docs import is_placeholder
 from trustscan.policy import Policy, policy_from_mapping
 from trustscan.types import CheckResult, Status
-from trustscan.yaml_docs import is_placeholder
 
 from .conftest import FILLED_MODEL_CARD
 

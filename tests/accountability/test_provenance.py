@@ -16,8 +16,8 @@ from trustscan import __version__
 from trustscan.checks.traceability import ProvenanceCheck
 from trustscan.context import AuditContext
 from trustscan.errors import InputError
+from trustscan.governance.provenance import git_state
 from trustscan.policy import Policy, policy_from_mapping
-from trustscan.provenance import git_state
 from trustscan.types import Status
 
 

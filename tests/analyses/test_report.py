@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analyses.conftest import demo_config
-from trustscan.audit import run_audit
+from trustscan.pipeline import run_audit
 from trustscan.policy import Policy
 from trustscan.report import html
 from trustscan.types import Report, Status

@@ -14,9 +14,9 @@ from performance.helpers import predictions_context, scored_frame
 from trustscan.checks.consistency import BaselineCheck
 from trustscan.checks.performance import PerformanceGroupGapCheck, PerformanceOverallCheck
 from trustscan.cli import main
-from trustscan.compare import compare_reports, direction
 from trustscan.engine import run_checks
 from trustscan.errors import InputError
+from trustscan.governance.compare import compare_reports, direction
 from trustscan.loading.reports import read_report
 from trustscan.policy import Policy, StatsPolicy
 from trustscan.report.json_format import to_jsonable

@@ -265,15 +265,14 @@ def test_write_puts_each_format_in_the_folder(api_report: Report, tmp_path: Path
     assert [p.name for p in only_json.values()] == ["report.json"]
 
 
-def test_audit_function_survives_importing_the_pipeline_module_of_the_same_name() -> None:
-    # In a fresh interpreter: the module first, then the function; and nothing heavy on import.
+def test_audit_function_loads_lazily_beside_the_pipeline_module() -> None:
+    # In a fresh interpreter: nothing heavy on import; the pipeline module is trustscan.pipeline.
     probe = (
         "import sys, trustscan\n"
         "assert 'pandas' not in sys.modules\n"
-        "from trustscan.audit import run_audit\n"
-        "import trustscan.audit\n"
+        "from trustscan.pipeline import run_audit\n"
         "assert callable(trustscan.audit) and trustscan.audit.__module__ == 'trustscan.api'\n"
-        "assert run_audit.__module__ == 'trustscan.audit'\n"
+        "assert run_audit.__module__ == 'trustscan.pipeline'\n"
         "print('ok')\n"
     )
     completed = subprocess.run(

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 import trustscan
-from trustscan import hf_card
 from trustscan.cli import main
+from trustscan.governance import hf_card
 from trustscan.resources import resource_dir
 
 from .conftest import FAST_POLICY, Fitted

@@ -19,7 +19,9 @@ from trustscan.checks import ALL_CHECKS
 from trustscan.checks.documentation import ConsequenceScanCheck, ModelCardCheck
 from trustscan.cli import main
 from trustscan.config import make_scan_config
-from trustscan.consequences import (
+from trustscan.context import AuditContext
+from trustscan.demo import CASES, DemoCase, governance_paths, with_governance_docs
+from trustscan.governance.consequences import (
     act_problems,
     missing_kinds,
     monitor_without_checks,
@@ -28,9 +30,7 @@ from trustscan.consequences import (
     review_overdue,
     unknown_check_links,
 )
-from trustscan.context import AuditContext
-from trustscan.demo import CASES, DemoCase, governance_paths, with_governance_docs
-from trustscan.model_card import read_model_card
+from trustscan.governance.model_card import read_model_card
 from trustscan.policy import Policy
 from trustscan.types import CheckResult, Dimension, Severity, Status
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from trustscan.sensitive_groups import MAX_GROUPS, group_column, sensitive_groupings
+from trustscan.sensitive.groups import MAX_GROUPS, group_column, sensitive_groupings
 
 
 def test_categorical_column_keeps_its_values_and_missing_is_unknown() -> None:

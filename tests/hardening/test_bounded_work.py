@@ -26,7 +26,7 @@ def test_resamples_above_the_cap_are_an_input_error() -> None:
 
 
 def test_the_caps_keep_one_bootstrap_within_the_memory_budget() -> None:
-    from trustscan.sensitive_groups import MAX_INTERSECTION_GROUPS
+    from trustscan.sensitive.groups import MAX_INTERSECTION_GROUPS
 
     assert MAX_BOOTSTRAP_RESAMPLES * MAX_INTERSECTION_GROUPS * 4 * 8 <= BOOTSTRAP_MEMORY_BUDGET
 

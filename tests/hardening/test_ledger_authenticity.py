@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from trustscan.cli import main
-from trustscan.ledger import (
+from trustscan.governance.ledger import (
     GENESIS,
     KEY_ENV,
     LedgerError,
@@ -119,7 +119,7 @@ def test_a_forged_signoff_without_a_mac_is_caught_even_without_the_key(ledger: P
 def test_render_shows_authenticated_signoffs_and_hides_a_forged_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, applicants_csv: Path
 ) -> None:
-    from trustscan.ledger import read_entries
+    from trustscan.governance.ledger import read_entries
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(KEY_ENV, (b"k" * 32).decode())

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from trustscan.cli import main
-from trustscan.ledger import LedgerError, append_entry, read_entries, repair, verify
+from trustscan.governance.ledger import LedgerError, append_entry, read_entries, repair, verify
 
 
 def disk_full_after(monkeypatch: pytest.MonkeyPatch, nbytes: int) -> None:
@@ -65,7 +65,7 @@ def test_file_size_limit_during_an_append_leaves_the_ledger_as_it_was(ledger: Pa
     code = (
         "import resource, signal, sys\n"
         "from pathlib import Path\n"
-        "from trustscan.ledger import append_entry, LedgerError\n"
+        "from trustscan.governance.ledger import append_entry, LedgerError\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
         "try:\n"

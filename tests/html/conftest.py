@@ -27,9 +27,9 @@ repeats = 2
 
 @pytest.fixture(scope="session")
 def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
-    from trustscan.audit import run_audit
     from trustscan.config import make_scan_config
     from trustscan.demo import CASES, sample_data_path, train_and_save
+    from trustscan.pipeline import run_audit
 
     root = tmp_path_factory.mktemp("demo")
     case = next(c for c in CASES if c.name == "recruiting")

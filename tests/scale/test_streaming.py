@@ -17,7 +17,7 @@ import pytest
 
 from trustscan.errors import InputError
 from trustscan.loading.parquet_stream import stream_group_counts
-from trustscan.sensitive_groups import sensitive_groupings
+from trustscan.sensitive.groups import sensitive_groupings
 from trustscan.stats import group_counts
 from trustscan.stats.streaming import GroupCountsAccumulator
 

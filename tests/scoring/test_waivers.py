@@ -9,10 +9,10 @@ import pytest
 
 from scoring.helpers import finding, result
 from trustscan.errors import InputError
+from trustscan.governance.waivers import apply_waivers, validate_policy_references
 from trustscan.policy import Policy, Waiver, policy_from_mapping
 from trustscan.scoring import verdict
 from trustscan.types import Status
-from trustscan.waivers import apply_waivers, validate_policy_references
 
 TODAY = date(2026, 6, 1)
 

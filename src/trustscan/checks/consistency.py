@@ -16,9 +16,9 @@ import pandas as pd
 from trustscan import stats
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.performance import exclusion_reason, small_groups_finding
-from trustscan.compare import compare_reports, results_as_report
 from trustscan.context import AuditContext
 from trustscan.errors import InputError
+from trustscan.governance.compare import compare_reports, results_as_report
 from trustscan.policy import Policy
 from trustscan.scoring import verdict
 from trustscan.stats.performance import wilson_interval

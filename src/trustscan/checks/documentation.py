@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from trustscan.checks.base import Check, worst_status
-from trustscan.consequences import (
+from trustscan.context import AuditContext
+from trustscan.governance.consequences import (
     ConsequenceScan,
     act_problems,
     missing_kinds,
@@ -19,8 +20,7 @@ from trustscan.consequences import (
     uncovered,
     unknown_check_links,
 )
-from trustscan.context import AuditContext
-from trustscan.model_card import REQUIRED_FIELDS, read_model_card
+from trustscan.governance.model_card import REQUIRED_FIELDS, read_model_card
 from trustscan.policy import Policy
 from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
 

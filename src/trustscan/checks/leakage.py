@@ -20,8 +20,8 @@ import pandas as pd
 from trustscan.checks.base import Check, worst_status
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
+from trustscan.sensitive.groups import is_numeric, quartile_codes
 from trustscan.sensitive.lexicon import SensitiveMatch, match_column
-from trustscan.sensitive_groups import is_numeric, quartile_codes
 from trustscan.stats import association as assoc
 from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
 

@@ -13,8 +13,7 @@ import pandas as pd
 
 from trustscan.checks.base import Check, worst_status
 from trustscan.context import AuditContext
-from trustscan.policy import Policy
-from trustscan.provenance import (
+from trustscan.governance.provenance import (
     git_state,
     package_versions,
     platform_description,
@@ -23,6 +22,7 @@ from trustscan.provenance import (
     utc_iso,
     versions_from_load_warnings,
 )
+from trustscan.policy import Policy
 from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
 
 

@@ -1,7 +1,33 @@
-"""The only code that reads data files or deserialises models."""
+"""The only code that reads data files, documents or deserialises models.
 
-from trustscan.loading.adapter import ModelAdapter, ModelPredictionError
-from trustscan.loading.data import read_table
-from trustscan.loading.models import load_model
+The data and model readers pull in pandas and scikit-learn; they load on first use so that
+light readers here (``yaml_docs``, ``documents``) keep `trustscan ledger` and `init` instant.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from trustscan.loading.adapter import ModelAdapter, ModelPredictionError
+    from trustscan.loading.data import read_table
+    from trustscan.loading.models import load_model
+
+_LAZY = {
+    "ModelAdapter": "trustscan.loading.adapter",
+    "ModelPredictionError": "trustscan.loading.adapter",
+    "read_table": "trustscan.loading.data",
+    "load_model": "trustscan.loading.models",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(__import__(_LAZY[name], fromlist=[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["ModelAdapter", "ModelPredictionError", "load_model", "read_table"]

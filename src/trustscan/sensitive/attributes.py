@@ -18,7 +18,7 @@ Real tables rarely hold a tidy ``race`` column. This module turns the sensitive 
   of the other) are audited once, when detected: a categorical column is kept over a numeric
   one, then the finer one; the note says which;
 - **too many groups**: a numeric attribute with more than ``MAX_GROUPS`` values is cut into
-  quartiles (``sensitive_groups``); a text attribute with more than ``MAX_TEXT_GROUPS`` values
+  quartiles (``sensitive.groups``); a text attribute with more than ``MAX_TEXT_GROUPS`` values
   cannot be compared group by group: refused (exit 2) when named, dropped with a note when
   detected.
 """

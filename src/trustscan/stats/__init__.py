@@ -42,7 +42,7 @@ from trustscan.stats.rates import (
     ratio_to_reference,
     safe_divide,
 )
-from trustscan.stats.tests import (
+from trustscan.stats.significance import (
     FISHER,
     Z_TEST,
     benjamini_hochberg,

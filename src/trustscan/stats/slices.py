@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from trustscan.stats.rates import safe_divide
-from trustscan.stats.tests import two_proportion_ztest
+from trustscan.stats.significance import two_proportion_ztest
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@
 counting one batch (e.g. one Parquet row group) at a time. The only subtlety is the labels:
 each batch sees its own subset of groups, so every batch's local group codes are remapped
 into a *global* label dictionary that grows as new values appear. ``result()`` then orders
-the groups exactly as the in-memory path does (``sensitive_groups.group_column``: values
+the groups exactly as the in-memory path does (``sensitive.groups.group_column``: values
 sorted, missing values in a trailing ``unknown`` group; intersections in the order of
 ``groups.intersect``), so streamed and in-memory counts are equal, not merely close.
 

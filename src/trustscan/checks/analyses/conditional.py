@@ -33,7 +33,7 @@ from trustscan.checks.fairness import (
 )
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
-from trustscan.sensitive_groups import group_column
+from trustscan.sensitive.groups import group_column
 from trustscan.stats.conditional import (
     bootstrap_cells,
     cochran_mantel_haenszel,

@@ -24,7 +24,7 @@ from trustscan.checks.base import Check
 from trustscan.checks.fairness import _json, _pair, format_p
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
-from trustscan.sensitive_groups import group_column
+from trustscan.sensitive.groups import group_column
 from trustscan.stats.groups import GroupCodes
 from trustscan.stats.intervals import normal_quantile
 from trustscan.stats.slices import difference_interval, region_tests

@@ -18,7 +18,7 @@ from threadpoolctl import threadpool_limits
 
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
-from trustscan.sensitive_groups import MAX_GROUPS, is_numeric
+from trustscan.sensitive.groups import MAX_GROUPS, is_numeric
 from trustscan.stats import from_codes, group_counts, katz_ratio_interval, normal_quantile
 from trustscan.stats.association import stratified_indices
 from trustscan.stats.groups import GroupCodes

@@ -51,8 +51,8 @@ def card_command(
       trustscan card --report audit/report.json --format huggingface \\
           --model-card model_card.yaml --out hub/README.md
     """
-    from trustscan import hf_card
     from trustscan.cli import ExitCode, exit_codes
+    from trustscan.governance import hf_card
     from trustscan.loading.documents import read_yaml_mapping
     from trustscan.loading.reports import read_report
     from trustscan.outputs import write_atomically

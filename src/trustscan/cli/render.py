@@ -13,9 +13,9 @@ from pathlib import Path
 
 import click
 
-from trustscan.cli_accountability import default_ledger_path
+from trustscan.cli.accountability import default_ledger_path
 from trustscan.errors import InputError
-from trustscan.ledger import load_key, signoffs_for, verify
+from trustscan.governance.ledger import load_key, signoffs_for, verify
 from trustscan.outputs import check_output_paths, write_atomically
 from trustscan.report import OutputFormat, render
 

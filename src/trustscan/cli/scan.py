@@ -1,13 +1,9 @@
-"""Command line: parse options, build a config, call the core, write outputs, pick the exit code.
-
-The only module that calls ``sys.exit``. Exit codes: 0 passed policy, 1 policy failed,
-2 usage or input error, 3 internal error, 130 interrupted.
-"""
+"""`trustscan scan`: parse options, build a config, call the core, write outputs, pick the
+exit code. Commands are the only code that calls ``sys.exit``."""
 
 from __future__ import annotations
 
 import dataclasses
-import enum
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -17,111 +13,14 @@ from typing import Any, cast
 
 import click
 
-from trustscan import __version__
-from trustscan.cli_accountability import COMMANDS as ACCOUNTABILITY_COMMANDS
-from trustscan.cli_accountability import default_ledger_path, record_scan
-from trustscan.cli_card import card_command
-from trustscan.cli_diff import diff as diff_command
-from trustscan.cli_render import render_command
+from trustscan.cli.accountability import default_ledger_path, record_scan
+from trustscan.cli.app import ExitCode, exit_codes
 from trustscan.config import ScanConfig, make_scan_config
-from trustscan.errors import MAX_MESSAGE, InputError, plain
-from trustscan.interrupts import EXIT_INTERRUPTED, catch_interrupts, interrupted
-from trustscan.ledger import LedgerWriter, load_key, open_ledger
+from trustscan.governance.ledger import LedgerWriter, load_key, open_ledger
 from trustscan.outputs import check_output_paths, write_atomically
 from trustscan.report import OutputFormat, render
 from trustscan.scoring import gate_fails
 from trustscan.types import Report
-
-
-class ExitCode(enum.IntEnum):
-    PASSED = 0
-    POLICY_FAILED = 1
-    INPUT_ERROR = 2
-    INTERNAL_ERROR = 3
-    INTERRUPTED = 130
-
-
-@contextmanager
-def exit_codes(debug: bool) -> Iterator[None]:
-    """Map exceptions to one-line messages and exit codes (tracebacks only under --debug)."""
-    try:
-        yield
-    except InputError as exc:
-        if debug:
-            raise
-        click.echo(f"error: {exc.one_line()}", err=True)
-        sys.exit(ExitCode.INPUT_ERROR)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(ExitCode.INTERRUPTED)
-    except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
-        raise
-    except Exception as exc:
-        if debug:
-            raise
-        message = plain(" ".join(f"{type(exc).__name__}: {exc}".split()))
-        if len(message) > MAX_MESSAGE:
-            message = message[: MAX_MESSAGE - 1] + "…"
-        click.echo(f"internal error: {message} (re-run with --debug for the traceback)", err=True)
-        sys.exit(ExitCode.INTERNAL_ERROR)
-
-
-class TrustscanGroup(click.Group):
-    """Exit codes whatever happens: a usage error is one line and exit 2; SIGINT/SIGTERM in
-    any phase is exit 130 (click would print "Aborted!" and exit 1, which CI reads as a policy
-    failure)."""
-
-    def main(
-        self,
-        args: Any = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        **extra: Any,
-    ) -> Any:
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
-        code: Any = 0
-        with catch_interrupts():
-            try:
-                returned = super().main(args, prog_name, complete_var, False, **extra)
-                code = returned if isinstance(returned, int) else 0
-            except SystemExit as exc:
-                code = exc.code
-            except (KeyboardInterrupt, click.exceptions.Abort):
-                click.echo("interrupted", err=True)
-                code = EXIT_INTERRUPTED
-            except click.ClickException as exc:
-                click.echo(f"error: {_usage_line(exc)}", err=True)
-                code = exc.exit_code
-            if interrupted():
-                code = EXIT_INTERRUPTED
-        sys.exit(code)
-
-
-def _usage_line(exc: click.ClickException) -> str:
-    """A click usage error on one line, naming the help to read."""
-    message = " ".join(exc.format_message().split())
-    if len(message) > 300:
-        message = message[:299] + "…"
-    ctx = getattr(exc, "ctx", None)
-    if isinstance(exc, click.UsageError) and ctx is not None:
-        return f"{message} (see `{ctx.command_path} --help`)"
-    return message
-
-
-@click.group(
-    cls=TrustscanGroup,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
-@click.version_option(__version__, "--version", prog_name="trustscan")
-def main() -> None:
-    """trustscan: audit a trained model and its data for fairness, sensitive-inference
-    leakage, explainability, traceability, competence and consistency, scored on six trust
-    dimensions.
-
-    Start with `trustscan demo`, then `trustscan scan --help`.
-    """
 
 
 def scan_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -355,7 +254,7 @@ def scan_and_commit(
             pass
     # The audit pulls in pandas, scipy and scikit-learn: imported on use so that --version,
     # --help, explain and the ledger commands start instantly.
-    from trustscan.audit import run_audit
+    from trustscan.pipeline import run_audit
     from trustscan.report.terminal import progress_reporter
 
     with progress_reporter(enabled=not quiet) as progress:
@@ -473,7 +372,7 @@ def append_step_summary(report: Report) -> None:
         click.echo(f"warning: could not append to $GITHUB_STEP_SUMMARY: {exc}", err=True)
 
 
-@main.command()
+@click.command()
 @scan_options
 def scan(**options: Any) -> None:
     """Audit a model (or its logged decisions) on a dataset.
@@ -520,86 +419,3 @@ def scan(**options: Any) -> None:
     sys.exit(
         ExitCode.POLICY_FAILED if gate_fails(report.verdict, report.fail_on) else ExitCode.PASSED
     )
-
-
-@main.command()
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False),
-    default="trustscan-demo",
-    show_default=True,
-    help="Folder for the demo models and reports.",
-)
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-@click.option("--debug", is_flag=True, help="Re-raise errors with tracebacks.")
-def demo(out_dir: str, quiet: bool, debug: bool) -> None:
-    """Train the bundled sample models, save them with skops, and audit each one.
-
-    Three cases: a recruiting model trained on labels biased against women (gender is not an
-    input, proxies are), a retail model whose score reveals pregnancy, and a fair lending
-    control. Reports go to OUT/<case>/. Exits 0 when every audit ran, whatever it found.
-    """
-    from trustscan.demo import CASES, sample_data_path, train_and_save, with_governance_docs
-    from trustscan.report.terminal import print_summary
-
-    with exit_codes(debug):
-        root = Path(out_dir).resolve()
-        for case in CASES:
-            if not quiet:
-                click.echo(f"• {case.name}: {case.description}")
-            model_path = train_and_save(case, root / "models")
-            options = {
-                "model": str(model_path),
-                "data": str(sample_data_path(case)),
-                "target": case.target,
-                "sensitive": case.sensitive,
-                "debug": debug,
-            }
-            config = make_scan_config(options, cwd=root, command_line=tuple(sys.argv))
-            # Each case ships a model card and consequence scan as examples of good documentation.
-            config = with_governance_docs(config, case)
-            outputs = {fmt: root / case.name / fmt.default_filename for fmt in OutputFormat}
-            report = execute_scan(config, outputs, quiet=quiet)
-            if not quiet:
-                print_summary(report, outputs.values())
-        if not quiet:
-            click.echo(f"\nReports written to {root}; open {root / CASES[0].name / 'report.html'}")
-    sys.exit(ExitCode.PASSED)
-
-
-@main.command()
-@click.argument("check_id")
-def explain(check_id: str) -> None:
-    """Explain a check: what it measures, its default thresholds and how to fix a failure.
-
-    CHECK_ID is an id from a report, e.g. data.quality. Exits 2 for an unknown id.
-    """
-    from trustscan.check_docs import check_entry, close_matches
-
-    text = check_entry(check_id)
-    if text is None:
-        close = close_matches(check_id)
-        hint = f"did you mean: {', '.join(close)}?" if close else "see docs/checks.md"
-        click.echo(f"error: unknown check id {check_id!r} — {hint}", err=True)
-        sys.exit(ExitCode.INPUT_ERROR)
-    click.echo(text)
-
-
-for _command in ACCOUNTABILITY_COMMANDS:
-    main.add_command(_command)
-main.add_command(diff_command)
-main.add_command(render_command)
-main.add_command(card_command)
-
-
-def run() -> None:
-    """Entry point for `python -m trustscan`."""
-    main(prog_name="trustscan")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    run()
-
-
-__all__ = ["ExitCode", "main"]

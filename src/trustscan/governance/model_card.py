@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from trustscan.yaml_docs import (
+from trustscan.loading.yaml_docs import (
     Issue,
     compose,
     duplicate_keys,

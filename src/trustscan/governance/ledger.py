@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from trustscan.errors import InputError
+from trustscan.governance.provenance import sha256_file
 from trustscan.interrupts import deferred_interrupts
-from trustscan.provenance import sha256_file
 
 DEFAULT_LEDGER = Path(".trustscan") / "ledger.jsonl"
 GENESIS = "0" * 64

@@ -11,11 +11,11 @@ from trustscan.checks import ALL_CHECKS
 from trustscan.config import ScanConfig
 from trustscan.context import AuditContext, build_context
 from trustscan.engine import ProgressCallback, run_checks, select_checks
+from trustscan.governance.waivers import apply_waivers, validate_policy_references
 from trustscan.loading.data import check_column_roles
 from trustscan.report.json_format import SCHEMA_VERSION
 from trustscan.scoring import score_dimensions, verdict
 from trustscan.types import AuditInputs, CheckResult, Report
-from trustscan.waivers import apply_waivers, validate_policy_references
 
 
 def run_audit(

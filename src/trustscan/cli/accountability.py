@@ -1,7 +1,7 @@
 """Accountability commands: ``init``, ``ledger verify|show``, ``signoff``,
 ``consequences suggest``; and the scan's ledger entry.
 
-Registered on the main group in ``cli.py``. Exit codes: 0 ok, 1 verification failed,
+Registered on the main group in ``cli/__init__.py``. Exit codes: 0 ok, 1 verification failed,
 2 bad input (one-line error).
 """
 
@@ -17,10 +17,10 @@ import click
 import yaml
 
 from trustscan.config import read_config_file, split_settings
-from trustscan.consequences import suggest_entries
 from trustscan.errors import InputError
-from trustscan.init_files import write_starters
-from trustscan.ledger import (
+from trustscan.governance.consequences import suggest_entries
+from trustscan.governance.init_files import write_starters
+from trustscan.governance.ledger import (
     DEFAULT_LEDGER,
     KEY_ENV,
     KEY_FILE_ENV,
@@ -37,8 +37,8 @@ from trustscan.ledger import (
     scan_entry_for,
     verify,
 )
-from trustscan.model_card import read_model_card, same_person
-from trustscan.provenance import sha256_file, sha256_text
+from trustscan.governance.model_card import read_model_card, same_person
+from trustscan.governance.provenance import sha256_file, sha256_text
 from trustscan.report_versions import verdict_status
 
 EXIT_OK = 0
