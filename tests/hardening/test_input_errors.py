@@ -193,7 +193,7 @@ def test_library_warnings_stay_off_stderr_under_quiet(
 ) -> None:
     import warnings
 
-    audit = importlib.import_module("trustscan.audit")  # trustscan.audit is also a function
+    audit = importlib.import_module("trustscan.pipeline")
 
     real = audit.run_audit
 

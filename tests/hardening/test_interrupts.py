@@ -43,7 +43,7 @@ def test_keyboard_interrupt_inside_a_command_exits_130_not_aborted(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # The pipeline module (``trustscan.audit`` on the package is the API function).
-    audit = importlib.import_module("trustscan.audit")
+    audit = importlib.import_module("trustscan.pipeline")
 
     def interrupt(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
