@@ -6,14 +6,14 @@ The Python API is ``trustscan.audit(...) -> Report``, ``trustscan.render(report,
 
 from __future__ import annotations
 
+from trustscan.lazy import lazy_attributes
+
 __version__ = "0.1.0"
 
 # Nothing else is imported here at run time: the console script installs its signal handlers
 # only after this package has loaded, so this module must load in microseconds.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
-
     from trustscan.api import audit, render, write
     from trustscan.types import Report
 
@@ -25,14 +25,7 @@ _API = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    # The API pulls in pandas and scikit-learn: load it on first use, so that commands such
-    # as `trustscan --version` start without the numerical stack.
-    if name in _API:
-        value = getattr(__import__(_API[name], fromlist=[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _API)
 
 
 __all__ = ["Report", "__version__", "audit", "render", "write"]

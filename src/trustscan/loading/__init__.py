@@ -6,10 +6,10 @@ light readers here (``yaml_docs``, ``documents``) keep `trustscan ledger` and `i
 
 from __future__ import annotations
 
+from trustscan.lazy import lazy_attributes
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
-
     from trustscan.loading.adapter import ModelAdapter, ModelPredictionError
     from trustscan.loading.data import read_table
     from trustscan.loading.models import load_model
@@ -22,12 +22,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(__import__(_LAZY[name], fromlist=[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)
 
 
 __all__ = ["ModelAdapter", "ModelPredictionError", "load_model", "read_table"]
