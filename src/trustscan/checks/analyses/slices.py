@@ -54,13 +54,15 @@ class _Candidate:
     p_value: float
 
 
-def _inputs(ctx: AuditContext) -> tuple[list[_Input], list[str]]:
-    """The model's inputs as region codes; names of inputs left out for too many levels."""
+def _inputs(ctx: AuditContext, rows: np.ndarray) -> tuple[list[_Input], list[str]]:
+    """The model's inputs as region codes of the sampled ``rows``; names of inputs left out
+    for too many levels. Binning the sample (not all rows) keeps a 1M-row audit fast; on data
+    no larger than the sample the bins are the same."""
     usable, left_out = [], []
     for name in ctx.feature_names:
         if name in ctx.sensitive_names:
             continue
-        grouped = group_column(name, ctx.features[name])
+        grouped = group_column(name, ctx.features[name].iloc[rows])
         if grouped.n_groups > MAX_LEVELS:
             left_out.append(name)
             continue
@@ -68,13 +70,20 @@ def _inputs(ctx: AuditContext) -> tuple[list[_Input], list[str]]:
     return usable, left_out
 
 
-def _region_sets(inputs: list[_Input]) -> Iterator[tuple[tuple[int, ...], np.ndarray, int]]:
-    """``(input indices, region code per row, number of regions)``: depth 1, then depth 2."""
+def _region_sets(inputs: list[_Input]) -> Iterator[tuple[tuple[int, ...], int]]:
+    """``(input indices, number of regions)``: every input alone, then every pair."""
     for i, item in enumerate(inputs):
-        yield (i,), item.codes, len(item.labels)
+        yield (i,), len(item.labels)
     for i, j in itertools.combinations(range(len(inputs)), 2):
-        size = len(inputs[j].labels)
-        yield (i, j), inputs[i].codes * size + inputs[j].codes, len(inputs[i].labels) * size
+        yield (i, j), len(inputs[i].labels) * len(inputs[j].labels)
+
+
+def _region_codes(inputs: list[_Input], chosen: tuple[int, ...]) -> np.ndarray:
+    """Region code per sampled row for the inputs ``chosen`` (mixed radix)."""
+    codes = np.zeros_like(inputs[chosen[0]].codes)
+    for index in chosen:
+        codes = codes * len(inputs[index].labels) + inputs[index].codes
+    return codes
 
 
 def _describe(inputs: list[_Input], chosen: tuple[int, ...], region: int) -> str:
@@ -101,7 +110,7 @@ class SliceSearchCheck(Check):
     )
     description: ClassVar[str] = (
         "Searches regions of the model's own inputs (each input alone and every pair; "
-        f"numerics binned into quartiles; inputs with more than {MAX_LEVELS} levels left out; "
+        f"numerics binned into quartiles of the sample; inputs with more than {MAX_LEVELS} levels left out; "
         f"at most {MAX_REGIONS} regions) for the sensitive group that fares worst against the "
         "other groups in the same region: lower selection rate, or (with a target) higher "
         "error rate. Tests run on one half of a sample stratified by group and label (at most "
@@ -127,17 +136,26 @@ class SliceSearchCheck(Check):
             outcomes["error_rate"] = decisions != y
         groupings = list(ctx.groupings.singles)
         strata = groupings[0].codes * 2 + (y if y is not None else decisions)
-        search, held = sample_and_split(ctx, self.id, strata, policy.fairness.analysis_sample_size)
-        inputs, left_out = _inputs(ctx)
+        search_rows, held_rows = sample_and_split(
+            ctx, self.id, strata, policy.fairness.analysis_sample_size
+        )
+        # Everything below works on the sampled rows only: positions into the sample.
+        rows = np.concatenate([search_rows, held_rows])
+        search = np.arange(search_rows.size)
+        held = np.arange(search_rows.size, rows.size)
+        outcomes = {metric: outcome[rows] for metric, outcome in outcomes.items()}
+        codes_of = [grouping.codes[rows] for grouping in groupings]
+        inputs, left_out = _inputs(ctx, rows)
         candidates: list[_Candidate] = []
         searched = 0
-        for chosen, codes, n_regions in _region_sets(inputs):
+        for chosen, n_regions in _region_sets(inputs):
             if searched + n_regions > MAX_REGIONS:
                 break
             searched += n_regions
+            codes = _region_codes(inputs, chosen)[search]
             for gi, grouping in enumerate(groupings):
                 for metric, outcome in outcomes.items():
-                    t = region_tests(codes[search], n_regions, grouping.codes[search],
+                    t = region_tests(codes, n_regions, codes_of[gi][search],
                                      grouping.n_groups, outcome[search])  # fmt: skip
                     worse = t.difference < 0 if metric == "selection_rate" else t.difference > 0
                     ok = worse & (t.n >= s.min_group_size) & (t.rest_n >= s.min_group_size)
@@ -148,16 +166,16 @@ class SliceSearchCheck(Check):
                         )
         q = stats.benjamini_hochberg(np.array([c.p_value for c in candidates]))
         discovered = [(c, float(qv)) for c, qv in zip(candidates, q, strict=True) if qv < s.alpha]
-        rows = self._confirm(ctx, policy, inputs, groupings, outcomes, held, discovered)
-        return self._finish(rows, len(candidates), searched, len(discovered), left_out, policy,
+        found = self._confirm(policy, inputs, groupings, codes_of, outcomes, held, discovered)
+        return self._finish(found, len(candidates), searched, len(discovered), left_out, policy,
                             search.size, held.size)  # fmt: skip
 
     def _confirm(
         self,
-        ctx: AuditContext,
         policy: Policy,
         inputs: list[_Input],
         groupings: list[GroupCodes],
+        codes_of: list[np.ndarray],
         outcomes: dict[str, np.ndarray],
         held: np.ndarray,
         discovered: list[tuple[_Candidate, float]],
@@ -165,11 +183,10 @@ class SliceSearchCheck(Check):
         z = normal_quantile(policy.stats.confidence)
         rows: list[dict[str, Any]] = []
         for c, q in discovered:
-            codes, n_regions = next(
-                (codes, k) for chosen, codes, k in _region_sets(inputs) if chosen == c.inputs
-            )
+            codes = _region_codes(inputs, c.inputs)[held]
+            n_regions = math.prod(len(inputs[i].labels) for i in c.inputs)
             grouping = groupings[c.grouping]
-            t = region_tests(codes[held], n_regions, grouping.codes[held], grouping.n_groups,
+            t = region_tests(codes, n_regions, codes_of[c.grouping][held], grouping.n_groups,
                              outcomes[c.metric][held])  # fmt: skip
             r, g = c.region, c.group
             n, rest_n = int(t.n[r, g]), int(t.rest_n[r, g])
