@@ -42,6 +42,12 @@ class RunOptions:
     """A previous JSON report to compare with."""
     condition: str | None = None
     """Column of a legitimate stratum for conditional demographic disparity."""
+    engine: str = "auto"
+    """Where statistics are computed: auto, memory, duckdb or spark (``--engine``)."""
+    table: str | None = None
+    """A Spark catalog table to audit (``--table``); needs ``engine = "spark"``."""
+    spark: Mapping[str, Any] = field(default_factory=dict)
+    """The ``[spark]`` table: ``master`` (default ``local[*]``)."""
 
 
 RUN_KEYS = frozenset(f.name for f in fields(RunOptions))
@@ -77,6 +83,12 @@ class ScanConfig:
     threshold: float | None = None
     """Decision threshold given explicitly (``--threshold`` or ``decision_threshold``);
     None = not given, so scores off the [0, 1] scale cannot be turned into decisions."""
+    engine: str = "auto"
+    """Where the statistics are computed (``--engine``): auto, memory, duckdb or spark."""
+    table: str | None = None
+    """A Spark catalog table to audit instead of files (``--table``, with ``--engine spark``)."""
+    spark_master: str = "local[*]"
+    """Spark master URL when no SparkSession is active (``spark.master`` in the config)."""
 
     @property
     def predictions_only(self) -> bool:
@@ -179,7 +191,13 @@ def make_scan_config(
     data = pick("data", run.data)
     predictions = pick("predictions", run.predictions)
     scores = pick("scores", run.scores)
-    if data is None:
+    engine = _engine(pick("engine", run.engine))
+    catalog_table = pick("table", run.table)
+    if catalog_table is not None and engine != "spark":
+        raise InputError("--table names a Spark catalog table", "add --engine spark")
+    if catalog_table is not None and data is not None:
+        raise InputError("--table and --data both name the data", "pass one of them")
+    if data is None and catalog_table is None:
         raise InputError("no data file given", "pass --data PATH (a .csv or .parquet file)")
     if model is None and predictions is None and scores is None:
         raise InputError(
@@ -202,7 +220,7 @@ def make_scan_config(
     ledger = cli.get("ledger") or run.ledger
     baseline = cli.get("baseline") or run.baseline
     return ScanConfig(
-        data_path=_resolve(data, cwd),
+        data_path=Path(catalog_table) if catalog_table is not None else _resolve(data, cwd),
         model_path=_resolve_model(model, cwd) if model else None,
         target=pick("target", run.target),
         sensitive=sensitive,
@@ -223,7 +241,20 @@ def make_scan_config(
         baseline_path=_resolve(baseline, cwd) if baseline else None,
         debug=bool(cli.get("debug")),
         condition=pick("condition", run.condition),
+        engine=engine,
+        table=catalog_table,
+        spark_master=str(dict(run.spark).get("master", "local[*]")),
     )
+
+
+ENGINES = ("auto", "memory", "duckdb", "spark")
+
+
+def _engine(value: Any) -> str:
+    engine = str(value).strip().lower()
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {str(value)[:40]!r}", f"use one of {', '.join(ENGINES)}")
+    return engine
 
 
 def _label_text(value: Any) -> str | None:

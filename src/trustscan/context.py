@@ -14,15 +14,20 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from trustscan import stats
 from trustscan.config import ScanConfig
 from trustscan.errors import InputError
 from trustscan.loading import ModelAdapter, load_model, read_table
 from trustscan.loading.data import read_column_names
+from trustscan.loading.datasets import DataFiles, check_same_schema, resolve_data
 from trustscan.loading.reports import read_report
 from trustscan.outcomes import NamedColumn, Outcome, resolve_outcome, score_direction
 from trustscan.sensitive.attributes import plan_attributes
 from trustscan.sensitive.autodetect import detect_for_audit
 from trustscan.sensitive.groups import SensitiveGroupings, sensitive_groupings
+from trustscan.stats.groups import GroupCodes, GroupCounts
+from trustscan.stats.sources.base import StatisticsSource
+from trustscan.stats.sources.memory import MemorySource
 
 Task = Literal["binary", "multiclass", "regression"]
 
@@ -79,10 +84,45 @@ class AuditContext:
     ``white``, ``hispan``); an attribute missing here is its own column."""
     prepared_groupings: SensitiveGroupings | None = None
     """Groupings built while loading (so their notes reach the report); else built lazily."""
+    weights: np.ndarray | None = None
+    """Rows each unit stands for, when the units are the cells of an out-of-core source
+    (distinct sensitive values, decision, target and score with their row counts); None =
+    every unit is one row. Counts-only checks weight by it (``group_counts``)."""
+    source: StatisticsSource | None = None
+    """Where column statistics come from; None = the in-memory ``data``."""
+    sample: AuditContext | None = None
+    """Out of core: the context of a stratified row sample, for the checks that need rows
+    or the model; None = the rows are all here."""
+    sample_how: str | None = None
+    """How ``sample`` was drawn, in words for the report."""
 
     @property
     def n_rows(self) -> int:
+        if self.weights is not None:
+            return int(self.weights.sum())
         return int(self.data.shape[0])
+
+    @property
+    def n_columns(self) -> int:
+        if self.source is not None:
+            return len(self.source.columns())
+        return int(self.data.shape[1])
+
+    @property
+    def statistics(self) -> StatisticsSource:
+        """The statistics source: the engine's, else the in-memory frame."""
+        return self.source if self.source is not None else MemorySource(self.data)
+
+    @property
+    def row_context(self) -> AuditContext:
+        """The context whose units are rows: this one, or the sample of an out-of-core run."""
+        return self.sample if self.sample is not None else self
+
+    def group_counts(
+        self, grouping: GroupCodes, selected: np.ndarray, y_true: np.ndarray | None = None
+    ) -> GroupCounts:
+        """Per-group confusion counts of these units, weighted by the rows each stands for."""
+        return stats.group_counts(grouping, selected, y_true, weights=self.weights)
 
     @property
     def feature_names(self) -> tuple[str, ...]:
@@ -97,7 +137,7 @@ class AuditContext:
         """Group codes of each sensitive column and their intersections, built once."""
         if self.prepared_groupings is not None:
             return self.prepared_groupings
-        return sensitive_groupings(self.sensitive)
+        return sensitive_groupings(self.sensitive, weights=self.weights)
 
     @property
     def sensitive_columns(self) -> frozenset[str]:
@@ -183,7 +223,19 @@ def _equals_label(values: np.ndarray, label: Any) -> np.ndarray:
 
 
 def build_context(config: ScanConfig) -> AuditContext:
-    """Load data and model, validate columns, predict once."""
+    """Load data and model, validate columns, predict once.
+
+    Data larger than the memory budget (or ``--engine duckdb``) is audited out of core:
+    see ``trustscan.out_of_core``."""
+    from trustscan.out_of_core import build_out_of_core_context, choose_engine
+
+    if config.table is not None:
+        return build_out_of_core_context(config, None)
+    files = resolve_data(config.data_path)
+    if choose_engine(config, files) != "memory":
+        return build_out_of_core_context(config, files)
+    if not files.single:
+        return _context_from_files(config, files)
     model = (
         load_model(
             config.model_path, trust_pickle=config.trust_pickle, trusted_types=config.trust_types
@@ -209,6 +261,26 @@ def build_context(config: ScanConfig) -> AuditContext:
     return context_from_inputs(config, data=data, model=model, baseline=baseline, notes=notes)
 
 
+def _context_from_files(config: ScanConfig, files: DataFiles) -> AuditContext:
+    """Several files (a folder or a glob) read into one frame, in path order."""
+    check_same_schema(files)
+    model = (
+        load_model(
+            config.model_path, trust_pickle=config.trust_pickle, trusted_types=config.trust_types
+        )
+        if config.model_path is not None
+        else None
+    )
+    frames = [read_table(path, encoding=config.encoding) for path in files.paths]
+    data = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    baseline = (
+        read_report(config.baseline_path, what="baseline report")
+        if config.baseline_path is not None
+        else None
+    )
+    return context_from_inputs(config, data=data, model=model, baseline=baseline)
+
+
 def context_from_inputs(
     config: ScanConfig,
     *,
@@ -216,9 +288,13 @@ def context_from_inputs(
     model: ModelAdapter | None,
     baseline: Mapping[str, Any] | None = None,
     notes: list[str] | None = None,
+    weights: np.ndarray | None = None,
 ) -> AuditContext:
     """Everything after I/O: validate columns, choose features, predict once. Pure in-memory;
-    ``build_context`` (files) and the Python API (frames) both end here."""
+    ``build_context`` (files) and the Python API (frames) both end here.
+
+    ``weights``: ``data`` holds the cells of an out-of-core source, each standing for that
+    many rows (see ``AuditContext.weights``)."""
     where = config.data_path.name
     notes = list(notes or ())
     detected_sensitive = not config.sensitive
@@ -256,7 +332,7 @@ def context_from_inputs(
     sensitive = pd.DataFrame(
         {a.name: a.values.to_numpy() for a in plan.attributes}, index=data.index
     )
-    groupings = sensitive_groupings(sensitive)
+    groupings = sensitive_groupings(sensitive, weights=weights)
     notes.extend(groupings.notes)
 
     feature_names = _choose_features(config, data, model)
@@ -283,7 +359,7 @@ def context_from_inputs(
     scores: np.ndarray | None = None
     if task == "binary":
         outcome, predictions, scores = _binary_outcome(
-            config, data, predictions, proba, classes, y_true, notes
+            config, data, predictions, proba, classes, y_true, notes, weights
         )
     elif task == "regression":
         scores = np.asarray(predictions, dtype=float)
@@ -316,6 +392,7 @@ def context_from_inputs(
         baseline_path=config.baseline_path,
         baseline=baseline,
         condition_name=config.condition,
+        weights=weights,
     )
 
 
@@ -498,6 +575,7 @@ def _binary_outcome(
     classes: tuple[Any, ...] | None,
     y_true: np.ndarray | None,
     notes: list[str],
+    weights: np.ndarray | None = None,
 ) -> tuple[Outcome, np.ndarray, np.ndarray | None]:
     """The outcome definition, the decisions and the positive-class scores of a binary task."""
     label_pool = _label_pool(classes, predictions, y_true, config.predictions_column)
@@ -544,7 +622,7 @@ def _binary_outcome(
     raw = _score_column(config, data)
     measured = None
     if config.predictions_column is not None:
-        measured = _auc(raw, _equals_label(predictions, outcome.positive_label))
+        measured = _auc(raw, _equals_label(predictions, outcome.positive_label), weights)
         notes.append(
             f"Decisions come from {config.predictions_column!r} (selection rate, error rates, "
             f"accuracy, precision, recall); scores from {config.scores_column!r} drive ROC AUC, "
@@ -589,16 +667,20 @@ def _threshold_for(config: ScanConfig, raw: np.ndarray) -> float:
     return float(config.policy.decision_threshold)
 
 
-def _auc(scores: np.ndarray, positive: np.ndarray) -> float | None:
-    """Rank AUC of ``scores`` for ``positive`` (None when one side is empty)."""
-    from scipy.stats import rankdata
-
-    n1 = int(positive.sum())
-    n0 = positive.size - n1
+def _auc(
+    scores: np.ndarray, positive: np.ndarray, weights: np.ndarray | None = None
+) -> float | None:
+    """Rank AUC of ``scores`` for ``positive`` (None when one side is empty); ties count
+    half. ``weights``: rows per unit (cells of an out-of-core source)."""
+    w = np.ones(scores.size) if weights is None else np.asarray(weights, dtype=float)
+    _, level = np.unique(scores, return_inverse=True)
+    pos = np.bincount(level, weights=w * positive)
+    neg = np.bincount(level, weights=w * ~positive)
+    n1, n0 = float(pos.sum()), float(neg.sum())
     if n1 == 0 or n0 == 0:
         return None
-    ranks = rankdata(scores)
-    return float((ranks[positive].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+    below = np.cumsum(neg) - neg  # negatives scored lower than each level
+    return float((pos * (below + 0.5 * neg)).sum() / (n1 * n0))
 
 
 def _score_column(config: ScanConfig, data: pd.DataFrame) -> np.ndarray:

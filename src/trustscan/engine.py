@@ -39,8 +39,16 @@ def run_checks(
             progress(check_class.id, index, len(selected))
         check = check_class()
         started = time.perf_counter()
+        # Out of core, the counts-only checks read every row's counts; the others the sample.
+        view = ctx if check_class.counts_only else ctx.row_context
         try:
-            result = check.run_after(ctx, policy, tuple(results))
+            result = check.run_after(view, policy, tuple(results))
+            if (
+                view.n_rows < ctx.n_rows
+                and check_class.reads_rows
+                and result.status is not Status.SKIP
+            ):
+                result = on_sample(result, view.n_rows, ctx.n_rows, ctx.sample_how or "")
         except Exception as exc:
             if debug:
                 raise
@@ -53,3 +61,10 @@ def run_checks(
             )
         results.append(dataclasses.replace(result, duration_s=time.perf_counter() - started))
     return tuple(results)
+
+
+def on_sample(result: CheckResult, size: int, total: int, how: str) -> CheckResult:
+    """State on a result that it was measured on a row sample, with its size and draw."""
+    statement = f"Measured on a sample of {size:,} of {total:,} rows ({how})."
+    metrics = {**result.metrics, "sample": {"rows": size, "of": total, "how": how}}
+    return dataclasses.replace(result, summary=f"{result.summary} {statement}", metrics=metrics)

@@ -90,7 +90,7 @@ def describe_inputs(ctx: AuditContext) -> AuditInputs:
         mode=ctx.mode,
         task=ctx.task,
         n_rows=ctx.n_rows,
-        n_columns=int(ctx.data.shape[1]),
+        n_columns=ctx.n_columns,
         target=ctx.target_name,
         sensitive=ctx.sensitive_names,
         features=ctx.feature_names,

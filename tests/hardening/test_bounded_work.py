@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -110,9 +111,11 @@ def test_five_thousand_inputs_on_120_rows_finish_quickly(tmp_path: Path) -> None
     assert elapsed < 300, elapsed
 
 
-def test_a_csv_beyond_the_memory_budget_is_refused_with_a_clear_message(
+def test_a_csv_beyond_the_memory_budget_is_audited_out_of_core(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Above the budget ``--engine auto`` audits with DuckDB instead of refusing; forcing
+    the in-memory engine is still refused with one line naming the way out."""
     import pandas as pd
     from click.testing import CliRunner
 
@@ -122,12 +125,16 @@ def test_a_csv_beyond_the_memory_budget_is_refused_with_a_clear_message(
     pd.DataFrame({"g": ["a", "b"] * 100, "p": [0, 1] * 100}).to_csv(data, index=False)
     args = ["scan", "--data", str(data), "--predictions", "p", "-s", "g", "--no-ledger", "-q"]
     monkeypatch.setenv("TRUSTSCAN_MEMORY_BUDGET", "1K")
-    refused = CliRunner().invoke(main, [*args, "--json", str(tmp_path / "r.json")])
+    report = tmp_path / "r.json"
+    refused = CliRunner().invoke(main, [*args, "--engine", "memory", "--json", str(report)])
     assert refused.exit_code == 2
     assert "more than the memory budget" in refused.output
+    assert "--engine duckdb" in refused.output
     assert len(refused.output.strip().splitlines()) == 1
-    monkeypatch.setenv("TRUSTSCAN_MEMORY_BUDGET", "4G")
-    assert CliRunner().invoke(main, [*args, "--json", str(tmp_path / "r.json")]).exit_code < 2
+    assert not report.exists()
+    audited = CliRunner().invoke(main, [*args, "--json", str(report)])
+    assert audited.exit_code < 2, audited.output
+    assert any("out of core with DuckDB" in n for n in json.loads(report.read_text())["notes"])
 
 
 def test_a_container_limit_lowers_the_memory_budget(
@@ -170,6 +177,8 @@ def test_a_csv_too_big_for_a_container_is_refused_with_one_line(
             str(csv),
             "--predictions",
             "p",
+            "--engine",
+            "memory",  # auto would audit it out of core (test_a_csv_beyond_the_memory_budget...)
             "--no-ledger",
             "--json",
             str(tmp_path / "r.json"),

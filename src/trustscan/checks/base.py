@@ -23,6 +23,12 @@ class Check:
     default_severity: ClassVar[Severity]
     description: ClassVar[str]
     """What it measures and how to fix a failure (used by docs and ``trustscan explain``)."""
+    counts_only: ClassVar[bool] = False
+    """Runs on per-group counts alone, so an out-of-core audit runs it on every row (the
+    context's cells, weighted); the others read rows, and there get the row sample."""
+    reads_rows: ClassVar[bool] = True
+    """False for checks about files and documents (provenance, model card): a row sample
+    changes nothing they report, so their results do not mention it."""
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         raise NotImplementedError

@@ -375,6 +375,7 @@ class PerturbationCheck(Check):
 
 class BaselineCheck(Check):
     id: ClassVar[str] = "consistency.baseline"
+    reads_rows: ClassVar[bool] = False
     title: ClassVar[str] = "Compared with the previous audit"
     dimension: ClassVar[Dimension] = Dimension.CONSISTENCY
     default_severity: ClassVar[Severity] = Severity.HIGH

@@ -29,6 +29,7 @@ INIT_HINT = "run `trustscan init` to write a commented starter, then fill it in"
 
 class ModelCardCheck(Check):
     id: ClassVar[str] = "docs.model_card"
+    reads_rows: ClassVar[bool] = False
     title: ClassVar[str] = "Model card"
     dimension: ClassVar[Dimension] = Dimension.OPENNESS
     default_severity: ClassVar[Severity] = Severity.MEDIUM
@@ -132,6 +133,7 @@ class ModelCardCheck(Check):
 
 class ConsequenceScanCheck(Check):
     id: ClassVar[str] = "docs.consequence_scan"
+    reads_rows: ClassVar[bool] = False
     title: ClassVar[str] = "Consequence scan"
     dimension: ClassVar[Dimension] = Dimension.ACCOUNTABILITY
     default_severity: ClassVar[Severity] = Severity.MEDIUM

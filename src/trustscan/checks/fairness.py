@@ -683,13 +683,13 @@ def _run_rates(
         family: list[tuple[_Outcome, GroupCounts, GroupCounts | None, list[Comparison]]] = []
         for outcome in outcomes:
             y_true = outcome.y_true if spec.needs_target else None
-            counts = stats.group_counts(grouping, outcome.selected, y_true)
+            counts = ctx.group_counts(grouping, outcome.selected, y_true)
             boot = _bootstrap(ctx, check, grouping, outcome, counts, cfg)
             comparisons = [
                 compare_rates(m, counts, boot, grouping, total, cfg) for m in spec.compared
             ]
             for name, indicator in (indicators or {}).items():
-                extra = stats.group_counts(grouping, indicator)
+                extra = ctx.group_counts(grouping, indicator)
                 extra_boot = _bootstrap(ctx, check, grouping, outcome, extra, cfg, name)
                 comp = compare_rates("selection_rate", extra, extra_boot, grouping, total, cfg)
                 comparisons.append(dataclasses.replace(comp, metric=name))
@@ -1030,6 +1030,7 @@ def _regression(
 
 class FairnessSelectionRateCheck(Check):
     id: ClassVar[str] = "fairness.selection_rate"
+    counts_only: ClassVar[bool] = True
     title: ClassVar[str] = "Selection-rate parity (four-fifths rule)"
     dimension: ClassVar[Dimension] = Dimension.ETHICS
     # The headline harms: a failure caps its dimension's score (policy critical_fail_cap).
@@ -1083,7 +1084,12 @@ class FairnessSelectionRateCheck(Check):
             # NYC LL144 scoring rate: share of each group above the whole sample's median.
             # Oriented with the favourable decision: above the median = favoured.
             scores = np.asarray(ctx.favourable_scores, dtype=float)
-            indicators["scoring_rate"] = scores > float(np.median(scores))
+            median = (
+                float(np.median(scores))
+                if ctx.weights is None
+                else stats.weighted_median(scores, ctx.weights)
+            )
+            indicators["scoring_rate"] = scores > median
         # Where the model makes decisions they are what people receive, so they gate; the
         # scoring rate then repeats the same group pairs on a cruder outcome and is reported.
         gated = bool(indicators) and (policy.fairness.gate_scoring_rate or not _has_decisions(ctx))
@@ -1147,6 +1153,7 @@ def _has_decisions(ctx: AuditContext) -> bool:
 
 class FairnessErrorRatesCheck(Check):
     id: ClassVar[str] = "fairness.error_rates"
+    counts_only: ClassVar[bool] = True
     title: ClassVar[str] = "Error-rate parity (equal opportunity / equalized odds)"
     dimension: ClassVar[Dimension] = Dimension.ETHICS
     default_severity: ClassVar[Severity] = Severity.HIGH

@@ -59,6 +59,11 @@ class Prepared:
     target_sd: float
     """Standard deviation of a regression target (1.0 otherwise); scales regression gaps."""
 
+    @property
+    def n_rows(self) -> int:
+        """Rows kept (out of core, the rows the kept cells stand for)."""
+        return self.data.rows_in(np.arange(self.rows.size))
+
 
 def prepare(ctx: AuditContext) -> Prepared | None:
     """Encode target and predictions; None without a target."""
@@ -66,13 +71,21 @@ def prepare(ctx: AuditContext) -> Prepared | None:
         return None
     known = ~pd.isna(pd.Series(ctx.y_true)).to_numpy()
     rows = np.flatnonzero(known)
+    # Out of core the entries are cells standing for several rows each.
+    weight = None if ctx.weights is None else np.asarray(ctx.weights)[rows]
     if ctx.task == "binary":
         y, pred = ctx.y_true_positive, ctx.predicted_positive
         assert y is not None and pred is not None
         score = None if ctx.scores is None else np.asarray(ctx.scores, dtype=float)
         probabilities = bool(score is not None and np.all((score[rows] >= 0) & (score[rows] <= 1)))
         data = PerformanceData(
-            "binary", y[rows], pred[rows], None if score is None else score[rows], 2, probabilities
+            "binary",
+            y[rows],
+            pred[rows],
+            None if score is None else score[rows],
+            2,
+            probabilities,
+            weight=weight,
         )
         return Prepared(data, rows, 1.0)
     if ctx.task == "multiclass":
@@ -84,12 +97,16 @@ def prepare(ctx: AuditContext) -> Prepared | None:
             np.searchsorted(labels, truth),
             np.searchsorted(labels, predicted),
             n_classes=int(labels.size),
+            weight=weight,
         )
         return Prepared(data, rows, 1.0)
     y_float = np.asarray(ctx.y_true[rows], dtype=float)
     pred_float = np.asarray(ctx.predictions[rows], dtype=float)
     sd = float(np.std(y_float, ddof=1)) if y_float.size > 1 else 0.0
-    return Prepared(PerformanceData("regression", y_float, pred_float), rows, sd or 1.0)
+    if weight is not None:
+        sd = float(np.sqrt(np.cov(y_float, fweights=weight))) if weight.sum() > 1 else 0.0
+    data = PerformanceData("regression", y_float, pred_float, weight=weight)
+    return Prepared(data, rows, sd or 1.0)
 
 
 def exclusion_reason(
@@ -148,6 +165,7 @@ def small_groups_finding(
 
 class PerformanceOverallCheck(Check):
     id: ClassVar[str] = "performance.overall"
+    counts_only: ClassVar[bool] = True
     title: ClassVar[str] = "Overall performance"
     dimension: ClassVar[Dimension] = Dimension.COMPETENCE
     default_severity: ClassVar[Severity] = Severity.HIGH
@@ -272,7 +290,7 @@ class PerformanceOverallCheck(Check):
             "confidence": confidence,
             "method": method,
             "metrics": table,
-            "dropped_missing_target": int(ctx.n_rows - prepared.rows.size),
+            "dropped_missing_target": int(ctx.n_rows - prepared.n_rows),
         }
         return self.result(status, summary, tuple(findings), metrics)
 
@@ -364,7 +382,7 @@ def group_metrics(
 ) -> list[GroupMetrics]:
     """Per-group metrics with bootstrap replicates for every grouping (independent per group)."""
     rng = ctx.rng(purpose)
-    total = prepared.rows.size
+    total = prepared.n_rows
     out: list[GroupMetrics] = []
     for grouping in ctx.groupings.all:
         codes = grouping.codes[prepared.rows]
@@ -374,7 +392,7 @@ def group_metrics(
         excluded: list[str | None] = []
         for g in range(grouping.n_groups):
             members = order[bounds[g] : bounds[g + 1]]
-            reason = exclusion_reason(grouping, g, int(members.size), total, policy)
+            reason = exclusion_reason(grouping, g, prepared.data.rows_in(members), total, policy)
             resamples = policy.stats.bootstrap_resamples if reason is None else 0
             sets.append(evaluate(prepared.data, members, resamples=resamples, rng=rng))
             excluded.append(reason)
@@ -462,6 +480,7 @@ def worst_gap(
 
 class PerformanceGroupGapCheck(Check):
     id: ClassVar[str] = "performance.group_gap"
+    counts_only: ClassVar[bool] = True
     title: ClassVar[str] = "Performance gap between groups"
     dimension: ClassVar[Dimension] = Dimension.COMPETENCE
     default_severity: ClassVar[Severity] = Severity.HIGH
@@ -502,7 +521,7 @@ class PerformanceGroupGapCheck(Check):
                     "grouping": gm.grouping.name,
                     "group": gm.grouping.labels[g],
                     "n": metric_set.n,
-                    "share": metric_set.n / max(prepared.rows.size, 1),
+                    "share": metric_set.n / max(prepared.n_rows, 1),
                     "judged": why is None,
                     "excluded_reason": why,
                 }
@@ -652,6 +671,7 @@ def _scale(metric: str, prepared: Prepared) -> float:
 
 class PerformanceCalibrationCheck(Check):
     id: ClassVar[str] = "performance.calibration"
+    counts_only: ClassVar[bool] = True
     title: ClassVar[str] = "Calibration per group"
     dimension: ClassVar[Dimension] = Dimension.COMPETENCE
     default_severity: ClassVar[Severity] = Severity.MEDIUM
@@ -701,7 +721,11 @@ class PerformanceCalibrationCheck(Check):
             }
         ]
         curves: list[dict[str, Any]] = [
-            {"grouping": None, "group": "all rows", "bins": reliability_table(data.y, score)}
+            {
+                "grouping": None,
+                "group": "all rows",
+                "bins": reliability_table(data.y, score, weight=data.weight),
+            }
         ]
         over: list[tuple[str, float, float | None, float | None, int]] = []
         if low is not None and low > limit:
@@ -729,7 +753,11 @@ class PerformanceCalibrationCheck(Check):
                     {
                         "grouping": gm.grouping.name,
                         "group": label,
-                        "bins": reliability_table(data.y[members], score[members]),
+                        "bins": reliability_table(
+                            data.y[members],
+                            score[members],
+                            weight=None if data.weight is None else data.weight[members],
+                        ),
                     }
                 )
                 if why is not None:

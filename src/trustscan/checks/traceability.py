@@ -28,6 +28,7 @@ from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity,
 
 class ProvenanceCheck(Check):
     id: ClassVar[str] = "trace.provenance"
+    reads_rows: ClassVar[bool] = False
     title: ClassVar[str] = "Provenance of the audited artifacts"
     dimension: ClassVar[Dimension] = Dimension.ACCOUNTABILITY
     default_severity: ClassVar[Severity] = Severity.HIGH
@@ -132,6 +133,7 @@ _NUMERIC_MARKERS = ("mean_", "scale_", "data_min_", "center_", "bin_edges_", "st
 
 class CompatibilityCheck(Check):
     id: ClassVar[str] = "trace.compatibility"
+    reads_rows: ClassVar[bool] = False
     title: ClassVar[str] = "Model / software / data compatibility"
     dimension: ClassVar[Dimension] = Dimension.INTEGRITY
     default_severity: ClassVar[Severity] = Severity.MEDIUM

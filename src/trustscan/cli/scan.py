@@ -33,7 +33,19 @@ def scan_options(function: Callable[..., Any]) -> Callable[..., Any]:
             help="Model file: .skops (default, safe), .onnx, or .joblib/.pkl with --trust-pickle; or an MLflow model folder or runs:/ / models:/ URI (trustscan[mlflow]).",
         ),
         click.option(
-            "--data", "data", type=click.Path(), help="Dataset to audit: .csv/.tsv or .parquet."
+            "--data",
+            "data",
+            type=click.Path(),
+            help="Dataset to audit: a .csv/.tsv or .parquet file, a folder of them, or a quoted glob ('logs/*.parquet').",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(["auto", "memory", "duckdb", "spark"], case_sensitive=False),
+            help="Where statistics are computed [default: auto: in memory when the data fits TRUSTSCAN_MEMORY_BUDGET, else DuckDB out of core]. spark: a SparkSession (spark.master in config, local[*] by default).",
+        ),
+        click.option(
+            "--table",
+            help="With --engine spark: audit this catalog table instead of --data files.",
         ),
         click.option(
             "--target",

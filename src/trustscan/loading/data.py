@@ -125,7 +125,7 @@ def check_memory(path: Path) -> None:
         raise InputError(
             f"{path.name} is {size / 2**30:.1f} GB of CSV; auditing it in memory needs about "
             f"{needed / 2**30:.1f} GB, more than the memory budget of {budget / 2**30:.1f} GB",
-            "sample rows, or convert it to Parquet keeping only the columns the audit needs, "
+            "audit it out of core with --engine duckdb (what --engine auto chooses), "
             f"or raise {MEMORY_BUDGET_ENV}",
         )
 

@@ -46,10 +46,19 @@ def _range_label(low: float, high: float) -> str:
     return f"{fmt.format(low)}–{fmt.format(high)}"
 
 
-def quartile_codes(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Quartile bin of each value (``-1`` for NaN) and a ``low–high`` label per bin."""
+def quartile_codes(
+    values: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Quartile bin of each value (``-1`` for NaN) and a ``low–high`` label per bin.
+
+    ``weights``: rows per value (cells of an out-of-core source); the quartiles are then
+    those of the rows, exactly as ``np.quantile`` computes them on the rows."""
     present = values[~np.isnan(values)]
-    edges = np.unique(np.quantile(present, [0.25, 0.5, 0.75]))
+    if weights is None:
+        edges = np.unique(np.quantile(present, [0.25, 0.5, 0.75]))
+    else:
+        kept = np.asarray(weights)[~np.isnan(values)]
+        edges = np.unique(stats.weighted_quantile(present, kept, [0.25, 0.5, 0.75]))
     codes = np.searchsorted(edges, values, side="right").astype(np.int64)
     bounds = [float(present.min()), *edges.tolist(), float(present.max())]
     labels = []
@@ -64,10 +73,11 @@ def quartile_codes(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     return codes, tuple(labels)
 
 
-def group_column(name: str, column: pd.Series) -> GroupCodes:
-    """Group codes for one sensitive column; missing values form the ``unknown`` group."""
+def group_column(name: str, column: pd.Series, weights: np.ndarray | None = None) -> GroupCodes:
+    """Group codes for one sensitive column; missing values form the ``unknown`` group.
+    ``weights``: rows per unit (cells of an out-of-core source), for the quartiles."""
     if is_numeric(column) and column.nunique(dropna=True) > MAX_GROUPS:
-        codes, labels = quartile_codes(column.to_numpy(dtype=float))
+        codes, labels = quartile_codes(column.to_numpy(dtype=float), weights)
         return stats.from_codes(name, codes, list(labels))
     try:
         codes, uniques = pd.factorize(column, sort=True)
@@ -76,8 +86,10 @@ def group_column(name: str, column: pd.Series) -> GroupCodes:
     return stats.from_codes(name, codes, list(uniques))
 
 
-def sensitive_groupings(sensitive: pd.DataFrame) -> SensitiveGroupings:
-    singles = [group_column(str(name), sensitive[name]) for name in sensitive.columns]
+def sensitive_groupings(
+    sensitive: pd.DataFrame, *, weights: np.ndarray | None = None
+) -> SensitiveGroupings:
+    singles = [group_column(str(name), sensitive[name], weights) for name in sensitive.columns]
     kept: list[GroupCodes] = []
     dropped: list[str] = []
     for crossed in stats.intersections(singles):

@@ -23,6 +23,8 @@ from trustscan.stats.groups import (
     group_moments,
     intersect,
     intersections,
+    weighted_median,
+    weighted_quantile,
 )
 from trustscan.stats.intervals import (
     bootstrap_counts,
@@ -94,5 +96,7 @@ __all__ = [
     "ratio_to_reference",
     "safe_divide",
     "two_proportion_ztest",
+    "weighted_median",
+    "weighted_quantile",
     "welch_ttest",
 ]

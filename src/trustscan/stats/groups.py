@@ -190,11 +190,17 @@ class GroupCounts:
 
 
 def group_counts(
-    grouping: GroupCodes, selected: np.ndarray, y_true: np.ndarray | None = None
+    grouping: GroupCodes,
+    selected: np.ndarray,
+    y_true: np.ndarray | None = None,
+    *,
+    weights: np.ndarray | None = None,
 ) -> GroupCounts:
     """Per-group n, selected and (with ``y_true``) TP/FP/TN/FN in one ``np.bincount``.
 
     ``selected`` and ``y_true`` are boolean per row (positive decision / positive label).
+    ``weights``: integer rows per unit when the units are cells of a grouped source (the
+    out-of-core engines); the counts are then the same as over the rows themselves.
     """
     codes = grouping.codes
     g = grouping.n_groups
@@ -202,15 +208,24 @@ def group_counts(
     if pred.shape != codes.shape:
         raise ValueError(f"selected has {pred.size} rows, the grouping has {codes.size}")
     if y_true is None:
-        cells = np.bincount(codes * 2 + (~pred), minlength=2 * g).reshape(g, 2)
+        cells = _count(codes * 2 + (~pred), 2 * g, weights).reshape(g, 2)
         return GroupCounts.from_cells(grouping.labels, cells)
     truth = np.asarray(y_true, dtype=bool)
     if truth.shape != codes.shape:
         raise ValueError(f"y_true has {truth.size} rows, the grouping has {codes.size}")
     # Cell index: 0 TP, 1 FP, 2 TN, 3 FN.
     cell = np.where(pred, np.where(truth, 0, 1), np.where(truth, 3, 2))
-    cells = np.bincount(codes * 4 + cell, minlength=4 * g).reshape(g, 4)
+    cells = _count(codes * 4 + cell, 4 * g, weights).reshape(g, 4)
     return GroupCounts.from_cells(grouping.labels, cells)
+
+
+def _count(index: np.ndarray, size: int, weights: np.ndarray | None) -> np.ndarray:
+    if weights is None:
+        return np.bincount(index, minlength=size)
+    # Integer weights summed exactly: float bincount is exact only below 2**53 rows.
+    out = np.zeros(size, dtype=np.int64)
+    np.add.at(out, index, np.asarray(weights, dtype=np.int64))
+    return out
 
 
 @dataclass(frozen=True)
@@ -241,19 +256,64 @@ class GroupMoments:
         return np.where(self.n > 1, np.maximum(var, 0.0), np.nan)
 
 
-def group_moments(grouping: GroupCodes, values: np.ndarray) -> GroupMoments:
-    """Per-group count, mean and variance of ``values`` (NaN values are dropped)."""
+def group_moments(
+    grouping: GroupCodes, values: np.ndarray, *, weights: np.ndarray | None = None
+) -> GroupMoments:
+    """Per-group count, mean and variance of ``values`` (NaN values are dropped);
+    ``weights``: rows per unit, as in ``group_counts``."""
     x = np.asarray(values, dtype=float)
     keep = ~np.isnan(x)
     codes = grouping.codes[keep]
     x = x[keep]
+    w = np.ones(x.size) if weights is None else np.asarray(weights, dtype=float)[keep]
     g = grouping.n_groups
-    shift = float(x.mean()) if x.size else 0.0
+    shift = float(np.average(x, weights=w)) if x.size and w.sum() > 0 else 0.0
     centred = x - shift
+    n = (
+        np.bincount(codes, minlength=g)
+        if weights is None
+        else _count(codes, g, np.asarray(weights)[keep])
+    )
     return GroupMoments(
         grouping.labels,
-        np.bincount(codes, minlength=g),
+        n,
         shift,
-        np.bincount(codes, weights=centred, minlength=g),
-        np.bincount(codes, weights=centred * centred, minlength=g),
+        np.bincount(codes, weights=w * centred, minlength=g),
+        np.bincount(codes, weights=w * centred * centred, minlength=g),
     )
+
+
+def weighted_quantile(
+    values: np.ndarray, weights: np.ndarray, quantiles: Sequence[float]
+) -> np.ndarray:
+    """``np.quantile`` (linear interpolation) of the rows that ``values`` with integer
+    ``weights`` stand for, without expanding them: the order statistics at positions
+    ``(N - 1) q`` are found in the cumulative weights."""
+    order = np.argsort(values, kind="stable")
+    sorted_values = np.asarray(values, dtype=float)[order]
+    ends = np.cumsum(np.asarray(weights, dtype=np.int64)[order])  # last row index + 1
+    total = int(ends[-1])
+    out = []
+    for q in quantiles:
+        position = (total - 1) * float(q)
+        below = int(np.floor(position))
+        above = min(below + 1, total - 1)
+        low = sorted_values[np.searchsorted(ends, below, side="right")]
+        high = sorted_values[np.searchsorted(ends, above, side="right")]
+        # np.quantile's own interpolation (it works from the upper end for t >= 0.5), so
+        # equal inputs give bit-equal edges.
+        t = position - below
+        out.append(high - (high - low) * (1 - t) if t >= 0.5 else low + (high - low) * t)
+    return np.asarray(out)
+
+
+def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    """``np.median`` of the rows ``values`` with integer ``weights`` stand for (the mean of
+    the two middle rows when their number is even, as numpy takes it)."""
+    order = np.argsort(values, kind="stable")
+    sorted_values = np.asarray(values, dtype=float)[order]
+    ends = np.cumsum(np.asarray(weights, dtype=np.int64)[order])
+    total = int(ends[-1])
+    middle = [(total - 1) // 2, total // 2]
+    picked = sorted_values[np.searchsorted(ends, middle, side="right")]
+    return float(np.mean(picked))

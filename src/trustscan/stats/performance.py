@@ -14,7 +14,7 @@ cost bounded whatever the number of rows.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -91,6 +91,14 @@ class PerformanceData:
     """Whether ``score`` is a probability in [0, 1] (needed for Brier score and ECE)."""
     with_auc: bool = True
     """Compute the ROC AUC from ``score`` (the costliest metric; calibration does not need it)."""
+    weight: np.ndarray | None = None
+    """Rows each entry stands for (cells of an out-of-core source); None = one row each."""
+
+    def rows_in(self, index: np.ndarray) -> int:
+        """How many rows the entries ``index`` stand for."""
+        if self.weight is None:
+            return int(np.asarray(index).size)
+        return int(self.weight[index].sum())
 
     @cached_property
     def score_levels(self) -> tuple[np.ndarray, int]:
@@ -166,11 +174,13 @@ def _point_sums(
     sums: np.ndarray | None = None
     n_levels = 0
     for start in range(0, rows.size, chunk):
-        blocks, n_stats, n_levels = _blocks(data, rows[start : start + chunk])
+        part_rows = rows[start : start + chunk]
+        blocks, n_stats, n_levels = _blocks(data, part_rows)
         if sums is None:
             sums = np.zeros(n_stats)
-        for stat, _, value in blocks:
-            part = np.bincount(stat, weights=value)
+        weight = None if data.weight is None else data.weight[part_rows].astype(float)
+        for stat, every, value in blocks:
+            part = np.bincount(stat, weights=value if weight is None else value * weight[every])
             sums[: part.size] += part
     assert sums is not None, "evaluate() handles empty row sets"
     return sums[None, :], n_levels
@@ -330,7 +340,7 @@ def evaluate(
     measured on scores merged into ``AUC_BOOTSTRAP_LEVELS`` rank levels.
     """
     index = np.arange(data.y.shape[0]) if rows is None else np.asarray(rows)
-    n = int(index.size)
+    n = data.rows_in(index)
     names = data.metric_names()
     if n == 0:
         return MetricSet(0, {name: float("nan") for name in names})
@@ -341,9 +351,20 @@ def evaluate(
         return MetricSet(n, estimate)
     if rng is None:
         raise ValueError("a bootstrap needs a seeded rng")
-    sub = index
-    if n > max_rows:
-        sub = np.sort(rng.choice(index, size=max_rows, replace=False))
+    # Rows in a canonical order (by truth, decision, score), so an engine whose entries are
+    # cells (weighted) draws exactly the rows the in-memory path draws: the same positions
+    # of the same ordered rows, whichever order the rows or cells came in.
+    keys = [data.pred[index], data.y[index]]
+    if data.score is not None:
+        keys.insert(0, data.score[index])
+    order = index[np.lexsort(keys)]
+    positions = np.arange(n) if n <= max_rows else np.sort(rng.choice(n, max_rows, replace=False))
+    if data.weight is None:
+        sub = order[positions]
+    else:
+        ends = np.cumsum(data.weight[order])
+        sub = order[np.searchsorted(ends, positions, side="right")]
+        data = replace(data, weight=None)
     m = int(sub.size)
     design = _design(data, sub, max_levels=AUC_BOOTSTRAP_LEVELS)
     centre = _metrics(design, np.ones((m, 1)))
@@ -367,16 +388,21 @@ def evaluate(
 
 
 def reliability_table(
-    y: np.ndarray, score: np.ndarray, bins: int = CALIBRATION_BINS
+    y: np.ndarray,
+    score: np.ndarray,
+    bins: int = CALIBRATION_BINS,
+    *,
+    weight: np.ndarray | None = None,
 ) -> list[dict[str, float | int | None]]:
     """Binned predicted probability against the observed positive rate (one row per bin;
-    empty bins are kept with ``n = 0`` so charts share an axis)."""
+    empty bins are kept with ``n = 0`` so charts share an axis). ``weight``: rows per entry."""
     yb = np.asarray(y, dtype=bool)
     s = np.asarray(score, dtype=float)
+    w = np.ones(s.size) if weight is None else np.asarray(weight, dtype=float)
     b = calibration_bin(s, bins)
-    count = np.bincount(b, minlength=bins)
-    sum_s = np.bincount(b, weights=s, minlength=bins)
-    sum_y = np.bincount(b, weights=yb.astype(float), minlength=bins)
+    count = np.bincount(b, weights=w, minlength=bins).round().astype(np.int64)
+    sum_s = np.bincount(b, weights=w * s, minlength=bins)
+    sum_y = np.bincount(b, weights=w * yb, minlength=bins)
     edges = np.linspace(0.0, 1.0, bins + 1)
     rows: list[dict[str, float | int | None]] = []
     for i in range(bins):
