@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trustscan.audit import run_audit
 from trustscan.config import make_scan_config
+from trustscan.pipeline import run_audit
 from trustscan.report.json_format import render
 
 COUNTS_CHECKS = ("data.quality", "fairness.selection_rate", "fairness.error_rates")
