@@ -15,7 +15,7 @@ from scoring.helpers import finding, report, result
 
 from trustscan.policy import Policy
 from trustscan.report import OutputFormat, junit, markdown, render, sarif
-from trustscan.report.terminal import print_summary
+from trustscan.report.terminal import print_case_block, print_summary
 from trustscan.types import Dimension, Report, Status
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "sarif-2.1.0-subset.schema.json").read_text())
@@ -238,3 +238,13 @@ def test_progress_is_shown_only_on_an_interactive_terminal(
     monkeypatch.setenv("CI", "true")
     with progress_reporter(enabled=True) as progress:
         assert progress is None  # CI logs
+
+
+def test_the_demo_prints_one_compact_block_per_case() -> None:
+    console = Console(record=True, width=80, color_system=None)
+    print_case_block(mixed_report(), Path("demo/recruiting/report.html"), console)
+    lines = console.export_text().splitlines()
+    assert len(lines) <= 9
+    assert lines[0].startswith("  Verdict: FAIL")
+    assert lines[1].startswith("  Scores: ethics ") and "consistency" in " ".join(lines[1:3])
+    assert lines[-1] == "  Report: demo/recruiting/report.html"

@@ -212,3 +212,17 @@ def test_recruiting_fairness_waiver_passes_the_gate_and_expired_one_does_not(
     assert any(f["waived"] and f["status"] == "fail" for f in fairness["findings"])
     (tmp_path / "trustscan.toml").write_text(table.format("2000-01-01"))
     assert run_scan(args).exit_code == 1
+
+
+def test_scan_prints_a_calm_summary_and_everything_with_verbose(failing_data: Path) -> None:
+    write_policy(failing_data, "")
+    calm = run_scan(["--json", "r.json"])
+    assert calm.exit_code == 1, calm.output
+    lines = calm.output.splitlines()
+    assert len(lines) <= 30, calm.output
+    assert any(line.startswith("Verdict: FAIL.") for line in lines)
+    assert "it fails when a check fails or cannot run" in " ".join(calm.output.split())
+    assert "Checks needing attention" not in calm.output
+    loud = run_scan(["--json", "r2.json", "--verbose"])
+    assert loud.exit_code == 1
+    assert "Checks needing attention" in loud.output

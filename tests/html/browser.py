@@ -151,10 +151,9 @@ class Browser:
                 log.requests.append(str(params.get("request", {}).get("url")))
         return log
 
-    def evaluate(self, expression: str) -> Any:
-        reply = self.call(
-            "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=True
-        )
+    def evaluate(self, expression: str, *, await_promise: bool = False) -> Any:
+        params = {"expression": expression, "returnByValue": True, "awaitPromise": await_promise}
+        reply = self.call("Runtime.evaluate", params, session=True)
         if "exceptionDetails" in reply:
             raise RuntimeError(str(reply["exceptionDetails"]))
         return reply["result"].get("value")

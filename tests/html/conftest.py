@@ -25,14 +25,13 @@ repeats = 2
 """
 
 
-@pytest.fixture(scope="session")
-def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+def audit_demo_case(name: str, root: Path) -> Report:
+    """One demo case audited with the fast policy (the shipped governance docs included)."""
     from trustscan.config import make_scan_config
-    from trustscan.demo import CASES, sample_data_path, train_and_save
+    from trustscan.demo import CASES, sample_data_path, train_and_save, with_governance_docs
     from trustscan.pipeline import run_audit
 
-    root = tmp_path_factory.mktemp("demo")
-    case = next(c for c in CASES if c.name == "recruiting")
+    case = next(c for c in CASES if c.name == name)
     model = train_and_save(case, root / "models")
     config = root / "trustscan.toml"
     config.write_text(FAST_POLICY)
@@ -43,7 +42,27 @@ def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
         "sensitive": case.sensitive,
         "config": str(config),
     }
-    return run_audit(make_scan_config(options, cwd=root, command_line=("trustscan", "demo")))
+    scan = make_scan_config(options, cwd=root, command_line=("trustscan", "demo"))
+    return run_audit(scan if name == "recruiting" else with_governance_docs(scan, case))
+
+
+@pytest.fixture(scope="session")
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    return audit_demo_case("recruiting", tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="session")
+def demo_pages(demo_html: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The HTML reports of all three demo cases (the recruiting one shared with demo_html)."""
+    from trustscan.report import OutputFormat, render
+
+    pages = {"recruiting": demo_html}
+    for name in ("retail", "fair_lending"):
+        root = tmp_path_factory.mktemp(name)
+        path = root / "report.html"
+        path.write_text(render(OutputFormat.HTML, audit_demo_case(name, root)), encoding="utf-8")
+        pages[name] = path
+    return pages
 
 
 @pytest.fixture(scope="session")

@@ -32,7 +32,7 @@ def demo(out_dir: str, quiet: bool, debug: bool) -> None:
     control. Reports go to OUT/<case>/. Exits 0 when every audit ran, whatever it found.
     """
     from trustscan.demo import CASES, sample_data_path, train_and_save, with_governance_docs
-    from trustscan.report.terminal import print_summary
+    from trustscan.report.terminal import print_case_block
 
     with exit_codes(debug):
         root = Path(out_dir).resolve()
@@ -53,7 +53,7 @@ def demo(out_dir: str, quiet: bool, debug: bool) -> None:
             outputs = {fmt: root / case.name / fmt.default_filename for fmt in OutputFormat}
             report = execute_scan(config, outputs, quiet=quiet)
             if not quiet:
-                print_summary(report, outputs.values())
+                print_case_block(report, outputs[OutputFormat.HTML])
         if not quiet:
             click.echo(f"\nReports written to {root}; open {root / CASES[0].name / 'report.html'}")
     sys.exit(ExitCode.PASSED)

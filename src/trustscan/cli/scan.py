@@ -173,6 +173,12 @@ def scan_options(function: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors."),
         click.option(
+            "--verbose",
+            "-v",
+            is_flag=True,
+            help="Print every finding and the checks needing attention, not only the five worst.",
+        ),
+        click.option(
             "--debug",
             is_flag=True,
             help="Re-raise errors with tracebacks instead of one-line messages.",
@@ -423,7 +429,7 @@ def scan(**options: Any) -> None:
         if not quiet:
             from trustscan.report.terminal import print_summary
 
-            print_summary(report, outputs.values())
+            print_summary(report, outputs.values(), verbose=bool(options.get("verbose")))
             if run.ledger_entry is not None:
                 click.echo(
                     f"ledger: entry {run.ledger_entry['sequence']} appended to {run.ledger_path}"
