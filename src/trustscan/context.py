@@ -137,7 +137,7 @@ class AuditContext:
         """Group codes of each sensitive column and their intersections, built once."""
         if self.prepared_groupings is not None:
             return self.prepared_groupings
-        return sensitive_groupings(self.sensitive, weights=self.weights)
+        return sensitive_groupings(self.sensitive, self.sensitive_sources, weights=self.weights)
 
     @property
     def sensitive_columns(self) -> frozenset[str]:
@@ -332,7 +332,7 @@ def context_from_inputs(
     sensitive = pd.DataFrame(
         {a.name: a.values.to_numpy() for a in plan.attributes}, index=data.index
     )
-    groupings = sensitive_groupings(sensitive, weights=weights)
+    groupings = sensitive_groupings(sensitive, plan.sources, weights=weights)
     notes.extend(groupings.notes)
 
     feature_names = _choose_features(config, data, model)

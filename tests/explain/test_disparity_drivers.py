@@ -108,7 +108,7 @@ def _ranked(closed: float) -> list[dict]:
 def test_one_input_explaining_a_quarter_of_a_failing_gap_warns(
     ratio: float, closed: float, expected: Status
 ) -> None:
-    from trustscan.checks.explain._common import ImpactRatio
+    from trustscan.stats import ImpactRatio
 
     before = ImpactRatio(ratio, ratio - 0.05, ratio + 0.05, "female", "male", {})
     ranking = _ranked(closed)

@@ -34,3 +34,45 @@ def test_intersections_are_built_from_the_singles() -> None:
     assert [g.name for g in groupings.singles] == ["g", "r"]
     assert [g.name for g in groupings.intersections] == ["g × r"]
     assert len(groupings.all) == 3
+
+
+def test_the_schema_says_how_values_were_binned_and_where_they_came_from() -> None:
+    frame = pd.DataFrame({"age": np.arange(18, 98, dtype=float), "race": ["a", "b"] * 40})
+    groupings = sensitive_groupings(frame, {"race": ("black", "white")})
+    age, race = groupings.singles
+    assert age.schema.binning[0].method == "quartiles"
+    assert age.schema.binning[0].edges == (37.75, 57.5, 77.25)
+    assert age.schema.binning_note == "numeric values grouped into quartiles"
+    assert race.schema.binning[0].method == "values" and race.schema.binning_note is None
+    assert race.schema.data_columns == ("black", "white")
+    assert age.schema.data_columns == ("age",)
+    crossed = groupings.intersections[0].schema
+    assert crossed.columns == ("age", "race") and crossed.is_intersection
+    assert crossed.data_columns == ("age", "black", "white")
+    assert [b.method for b in crossed.binning] == ["quartiles", "values"]
+
+
+def test_known_codes_mark_the_missing_value_group() -> None:
+    grouping = group_column("gender", pd.Series(["f", None, "m", "f"]))
+    assert grouping.schema.unknown == (False, False, True)
+    assert grouping.schema.known == (0, 1) and grouping.schema.n_known == 2
+    assert grouping.known_codes().tolist() == [0, -1, 1, 0]
+    complete = group_column("gender", pd.Series(["f", "m"]))
+    assert complete.known_codes() is complete.codes
+
+
+def test_row_comparable_needs_two_known_groups_and_not_too_many_text_values() -> None:
+    frame = pd.DataFrame(
+        {
+            "gender": ["f", "m"] * 50,
+            "constant": ["x"] * 99 + [None],
+            "name": [f"person {i}" for i in range(100)],
+            "income": np.arange(100, dtype=float),  # many numbers: quartiles, comparable
+        }
+    )
+    kept, skipped = sensitive_groupings(frame).row_comparable()
+    assert [g.name for g in kept] == ["gender", "income"]
+    assert skipped == (
+        "'constant' has fewer than two distinct values",
+        "'name' has 100 distinct values, too many to treat as groups",
+    )

@@ -15,11 +15,9 @@ from sklearn.pipeline import Pipeline
 
 from trustscan.checks import ALL_CHECKS
 from trustscan.checks.leakage import (
-    Attribute,
     OutputInferenceCheck,
     ProxyFeaturesCheck,
     SensitiveTargetCheck,
-    encode_attribute,
 )
 from trustscan.context import AuditContext
 from trustscan.policy import Justification, Policy
@@ -374,24 +372,66 @@ def test_multiclass_model_is_judged_on_its_predicted_class(
     assert result.status is Status.FAIL
 
 
-def test_attributes_with_many_values_are_grouped_or_explained() -> None:
+def test_attributes_use_the_audit_groupings_binned_or_explained(
+    make_predictions_context: MakeContext, fast_policy: Policy
+) -> None:
     rng = np.random.default_rng(3)
-    ages = pd.Series(rng.integers(18, 80, size=2000))
-    age = encode_attribute("age", ages)
-    assert isinstance(age, Attribute) and age.n_groups == 4
-    assert age.note == "numeric values grouped into quartiles"
-    assert age.labels[0].startswith("18–") and age.labels[-1].endswith("–79")
+    n = 2000
+    data = pd.DataFrame(
+        {
+            "age": rng.integers(18, 80, size=n),
+            "religion": [f"person {i % 100}" for i in range(n)],
+            "is_pregnant": rng.random(n) < 0.3,
+            "spend": rng.normal(size=n),
+        }
+    )
+    data["offer"] = ((data["spend"] > 0) | data["is_pregnant"]).astype(int)
+    ctx = make_predictions_context(
+        data,
+        features=["spend"],
+        sensitive=["age", "religion", "is_pregnant"],
+        target=None,
+        predictions="offer",
+    )
+    result = OutputInferenceCheck().run(ctx, fast_policy)
+    rows = {r["attribute"]: r for r in result.metrics["attributes"]}
+    age = ctx.groupings.singles[0]
+    assert age.schema.binning[0].method == "quartiles" and rows["age"]["groups"] == 4
+    assert rows["age"]["method"].endswith("numeric values grouped into quartiles")
+    groups = [g["group"] for g in result.metrics["groups"] if g["attribute"] == "age"]
+    assert groups == list(age.labels) and groups[0].startswith("18–") and groups[-1].endswith("–79")
+    assert "religion" not in rows
+    assert any("too many to treat as groups" in s for s in result.metrics["skipped_attributes"])
+    pregnant = next(f for f in result.findings if f.subject == "is_pregnant")
+    assert "identifies pregnant people (is_pregnant = True)" in pregnant.message
 
-    births = pd.Series(pd.date_range("1950-01-01", periods=2000, freq="7D").strftime("%Y-%m-%d"))
-    dob = encode_attribute("dob", births)
-    assert isinstance(dob, Attribute) and dob.labels[0].startswith("born 1950")
 
-    names = pd.Series([f"person {i}" for i in range(100)])
-    assert "too many to treat as groups" in str(encode_attribute("religion", names))
-
-    yes_no = encode_attribute("is_pregnant", pd.Series([True, False, True]))
-    assert isinstance(yes_no, Attribute) and yes_no.labels[yes_no.positive or 0] == "True"
-    assert yes_no.who(yes_no.positive or 0) == "pregnant people (is_pregnant = True)"
+def test_missing_attribute_values_are_left_out_and_the_auc_matches_sklearn(
+    make_predictions_context: MakeContext, fast_policy: Policy
+) -> None:
+    data = _shopping(planted=True)
+    data["score"] = 1 / (1 + np.exp(-data["lotion"]))
+    race = data["race"].astype(object)
+    race[data.index % 7 == 0] = None  # one row in seven has no recorded race
+    data["race"] = race
+    ctx = make_predictions_context(
+        data, features=["spend", "lotion"], sensitive=["pregnant", "race"], target=None,
+        scores="score",
+    )  # fmt: skip
+    assert ctx.groupings.singles[1].labels[-1] == "unknown"
+    result = OutputInferenceCheck().run(ctx, fast_policy)
+    rows = {r["attribute"]: r for r in result.metrics["attributes"]}
+    known = data["race"].notna()
+    assert rows["race"]["n"] == int(known.sum()) and rows["race"]["groups"] == 4
+    per_group = {g["group"]: g for g in result.metrics["groups"] if g["attribute"] == "race"}
+    assert set(per_group) == {"a", "b", "c", "d"}
+    for label, group in per_group.items():
+        truth = data.loc[known, "race"] == label
+        expected = roc_auc_score(truth, data.loc[known, "score"])
+        assert group["auc"] == pytest.approx(max(expected, 1 - expected), abs=1e-4)
+    expected = roc_auc_score(data["pregnant"], data["score"])
+    assert rows["pregnant"]["auc"] == pytest.approx(expected, abs=1e-4)
+    assert rows["pregnant"]["n"] == len(data)
 
 
 def test_regression_prediction_that_tracks_gender_fails_and_says_how_far_it_moves() -> None:

@@ -160,24 +160,9 @@ def _settings(policy: Policy, threshold: float) -> _Settings:
 def _exclusions(
     grouping: GroupCodes, n: np.ndarray, denominator: np.ndarray, total: int, cfg: _Settings
 ) -> list[str | None]:
-    """Why each group is not gated (None when it is)."""
-    reasons: list[str | None] = []
-    for g in range(grouping.n_groups):
-        if grouping.unknown[g]:
-            reasons.append("sensitive value missing")
-        elif n[g] < cfg.min_size:
-            reasons.append(f"below the minimum group size of {cfg.min_size}")
-        elif total and n[g] / total < cfg.min_share:
-            reasons.append(
-                f"{n[g] / total:.1%} of the data, below the minimum share of {cfg.min_share:.0%}"
-            )
-        elif denominator[g] < cfg.min_size:
-            reasons.append(
-                f"only {int(denominator[g])} people in the rate's denominator, below {cfg.min_size}"
-            )
-        else:
-            reasons.append(None)
-    return reasons
+    """Why each group is not gated (None when it is): ``stats.Eligibility``."""
+    rule = stats.Eligibility(cfg.min_size, cfg.min_share)
+    return rule.reasons(n, total, unknown=grouping.unknown, denominator=denominator)
 
 
 @dataclass(frozen=True)
@@ -226,12 +211,7 @@ def compare_rates(
     nan = np.full(g, np.nan)
     excluded = _exclusions(grouping, counts.n, den, total, cfg)
     eligible = np.array([r is None for r in excluded]) & np.isfinite(value)
-    reference: int | None = None
-    if eligible.any():
-        # Most-favoured: highest rate; ties go to the larger group.
-        key = np.where(eligible, value, -np.inf)
-        best = np.flatnonzero(key == key.max())
-        reference = int(best[np.argmax(den[best])])
+    reference = stats.reference_group(value, den, eligible)
 
     if boot is not None:
         boot_rate = stats.rate(boot, metric)
@@ -933,10 +913,7 @@ def _regression(
             if with_ks
             else (None, None)
         )
-        reference = None
-        if eligible.any():
-            key = np.where(eligible, mean if higher_is_favoured else -mean, -np.inf)
-            reference = int(np.argmax(key))
+        reference = stats.reference_group(mean if higher_is_favoured else -mean, mom.n, eligible)
         g = grouping.n_groups
         nan = np.full(g, np.nan)
         ratio = low = high = p = p_adj = nan

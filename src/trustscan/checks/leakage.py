@@ -20,9 +20,10 @@ import pandas as pd
 from trustscan.checks.base import Check, worst_status
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
-from trustscan.sensitive.groups import is_numeric, quartile_codes
+from trustscan.sensitive.groups import is_numeric
 from trustscan.sensitive.lexicon import SensitiveMatch, match_column
 from trustscan.stats import association as assoc
+from trustscan.stats.groups import GroupCodes
 from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
 
 NO_SENSITIVE = (
@@ -31,8 +32,6 @@ NO_SENSITIVE = (
 )
 _YES = {"1", "1.0", "true", "yes", "y", "t"}
 _NO = {"0", "0.0", "false", "no", "n", "f"}
-_MAX_GROUPS = 20
-"""Attributes with more distinct values are binned (numeric, dates) or skipped."""
 _MAX_CATEGORIES = 31
 """Categorical features keep their most frequent categories; the rest are pooled as 'other'."""
 _SCORE_BINS = 1024
@@ -46,79 +45,40 @@ _TOP_PROXIES = 5
 # ------------------------------------------------------------------------- sensitive attributes
 
 
-@dataclass(frozen=True)
-class Attribute:
-    """A sensitive column as integer group codes (``-1`` = missing)."""
-
-    column: str
-    codes: np.ndarray
-    labels: tuple[str, ...]
-    match: SensitiveMatch | None
-    positive: int | None
-    """For yes/no attributes: the code of the "yes" group."""
-    note: str | None = None
-    """How values were grouped, e.g. quartile bins of a numeric column."""
-
-    @property
-    def n_groups(self) -> int:
-        return len(self.labels)
-
-    @property
-    def topic(self) -> str:
-        """What acting on it means acting on: the category label, else the column name."""
-        return self.match.label if self.match else self.column
-
-    def who(self, code: int) -> str:
-        """Plain-language name of one group."""
-        if self.positive is not None and code == self.positive:
-            if self.match is not None and self.match.who:
-                return f"{self.match.who} ({self.column} = {self.labels[code]})"
-            return f"rows with {self.column} = {self.labels[code]}"
-        return f"{self.column} = {self.labels[code]}"
+def sensitive_attributes(ctx: AuditContext) -> tuple[list[GroupCodes], list[str]]:
+    """The context's single-attribute groupings this family can probe, and why others not."""
+    kept, skipped = ctx.groupings.row_comparable()
+    return list(kept), list(skipped)
 
 
-def encode_attribute(column: str, series: pd.Series) -> Attribute | str:
-    """Group codes for a sensitive column, or the reason it cannot be grouped."""
-    match = match_column(column)
-    present = series.dropna()
-    if present.nunique() < 2:
-        return f"{column!r} has fewer than two distinct values"
-    if is_numeric(series) and present.nunique() > _MAX_GROUPS:
-        codes, labels = quartile_codes(series.to_numpy(dtype=float))
-        return Attribute(
-            column, codes, labels, match, None, "numeric values grouped into quartiles"
-        )
-    if not is_numeric(series) and present.nunique() > _MAX_GROUPS:
-        parsed = pd.to_datetime(series, errors="coerce", format="mixed")
-        if parsed.notna().sum() >= 0.9 * len(present):
-            years = parsed.dt.year.to_numpy(dtype=float)
-            codes, labels = quartile_codes(years)
-            birth = match is not None and match.category == "age"
-            if birth:
-                labels = tuple(f"born {label}" for label in labels)
-            note = f"dates grouped into {'birth-' if birth else ''}year quartiles"
-            return Attribute(column, codes, labels, match, None, note)
-        return f"{column!r} has {present.nunique():,} distinct values, too many to treat as groups"
-    as_text = series.astype("string")
-    values, uniques = pd.factorize(as_text, sort=True)
-    labels = tuple(str(u) for u in uniques)
-    positive = None
-    lowered = [label.lower() for label in labels]
-    if len(labels) == 2 and set(lowered) <= _YES | _NO and any(x in _YES for x in lowered):
-        positive = next(i for i, x in enumerate(lowered) if x in _YES)
-    return Attribute(column, np.asarray(values, dtype=np.int64), labels, match, positive)
+def yes_group(attribute: GroupCodes) -> int | None:
+    """For a yes/no attribute (``is_pregnant = True``): the code of the "yes" group."""
+    labels = [attribute.labels[c].lower() for c in attribute.schema.known]
+    if len(labels) == 2 and set(labels) <= _YES | _NO and any(x in _YES for x in labels):
+        return next(i for i, x in enumerate(labels) if x in _YES)
+    return None
 
 
-def sensitive_attributes(ctx: AuditContext) -> tuple[list[Attribute], list[str]]:
-    attributes: list[Attribute] = []
-    skipped: list[str] = []
-    for column in ctx.sensitive_names:
-        encoded = encode_attribute(column, ctx.sensitive[column])
-        if isinstance(encoded, str):
-            skipped.append(encoded)
-        else:
-            attributes.append(encoded)
-    return attributes, skipped
+def category(attribute: GroupCodes) -> str | None:
+    """The special category the attribute's name belongs to (``health``), if any."""
+    match = match_column(attribute.name)
+    return match.label if match else None
+
+
+def topic(attribute: GroupCodes) -> str:
+    """What acting on it means acting on: the category label, else the attribute's name."""
+    return category(attribute) or attribute.name
+
+
+def who(attribute: GroupCodes, code: int) -> str:
+    """Plain-language name of one group."""
+    column, label = attribute.name, attribute.labels[code]
+    if code == yes_group(attribute):
+        match = match_column(column)
+        if match is not None and match.who:
+            return f"{match.who} ({column} = {label})"
+        return f"rows with {column} = {label}"
+    return f"{column} = {label}"
 
 
 def justification_for(policy: Policy, column: str | None) -> str | None:
@@ -314,14 +274,15 @@ class OutputInferenceCheck(Check):
         return self.result(status, summary, tuple(findings), metrics)
 
     def _attribute(
-        self, ctx: AuditContext, policy: Policy, attribute: Attribute, output: _Output
+        self, ctx: AuditContext, policy: Policy, attribute: GroupCodes, output: _Output
     ) -> tuple[Finding, dict[str, Any], list[dict[str, Any]]]:
         limits = policy.leakage
-        keep = attribute.codes >= 0
-        codes = attribute.codes[keep]
+        known = attribute.known_codes()
+        keep = known >= 0
+        codes = known[keep]
         values = output.values[keep]
-        k = attribute.n_groups
-        rng = ctx.rng(f"{self.id}:{attribute.column}")
+        k = attribute.schema.n_known
+        rng = ctx.rng(f"{self.id}:{attribute.name}")
         resamples = policy.stats.bootstrap_resamples
         confidence = policy.stats.confidence
         if output.ordered:
@@ -343,8 +304,8 @@ class OutputInferenceCheck(Check):
         method = (
             f"ROC AUC of the {output.name} (one-vs-rest{' macro' if k > 2 else ''}, oriented); "
             f"{confidence:.0%} CI from {resamples} bootstrap resamples of counts stratified on "
-            f"{attribute.column}; all {result.n:,} rows with a value"
-            + (f"; {attribute.note}" if attribute.note else "")
+            f"{attribute.name}; all {result.n:,} rows with a value"
+            + (f"; {attribute.schema.binning_note}" if attribute.schema.binning_note else "")
         )
         status = _leak_status(result.auc, result.ci_low, limits.auc_warn, limits.auc_fail)
         if status is Status.PASS and k > 2:
@@ -358,12 +319,12 @@ class OutputInferenceCheck(Check):
         insufficient = bool(small) and (k == 2 or len(small) >= k - 1)
         if insufficient and status is Status.FAIL:
             status = Status.WARN
-        basis = justification_for(policy, attribute.column)
+        basis = justification_for(policy, attribute.name)
         message = self._message(attribute, output, result, status, insufficient, small)
         if status is Status.FAIL and basis is not None:
             status = Status.WARN
             message += (
-                f" The policy records a legal basis for {attribute.column!r}: \u201c{basis}\u201d."
+                f" The policy records a legal basis for {attribute.name!r}: \u201c{basis}\u201d."
             )
         evidence = (
             Evidence(
@@ -383,7 +344,7 @@ class OutputInferenceCheck(Check):
         finding = self.finding(
             status,
             message,
-            subject=attribute.column,
+            subject=attribute.name,
             evidence=evidence,
             remediation=(
                 None
@@ -394,8 +355,8 @@ class OutputInferenceCheck(Check):
             severity=self.default_severity if status is Status.FAIL else Severity.MEDIUM,
         )
         row = {
-            "attribute": attribute.column,
-            "category": attribute.match.label if attribute.match else None,
+            "attribute": attribute.name,
+            "category": category(attribute),
             "groups": k,
             "auc": _round(result.auc),
             "ci_low": _round(result.ci_low),
@@ -408,7 +369,7 @@ class OutputInferenceCheck(Check):
         }
         group_rows = [
             {
-                "attribute": attribute.column,
+                "attribute": attribute.name,
                 "group": attribute.labels[c],
                 "n": one.n,
                 "auc": _round(one.auc),
@@ -424,7 +385,7 @@ class OutputInferenceCheck(Check):
 
     def _message(
         self,
-        attribute: Attribute,
+        attribute: GroupCodes,
         output: _Output,
         result: assoc.Separability,
         status: Status,
@@ -433,27 +394,28 @@ class OutputInferenceCheck(Check):
     ) -> str:
         the = f"The model's {output.name}"
         auc = f"AUC {_fmt(result.auc)} ({_interval(result.ci_low, result.ci_high)})"
-        if attribute.n_groups == 2:
-            target = attribute.positive if attribute.positive is not None else 1
+        if attribute.schema.n_known == 2:
+            positive = yes_group(attribute)
+            target = positive if positive is not None else 1
             other = 1 - target
-            if attribute.positive is not None:
-                what = f"identifies {attribute.who(target)}"
+            if positive is not None:
+                what = f"identifies {who(attribute, target)}"
             else:
                 what = (
                     f"tells {attribute.labels[other]} from {attribute.labels[target]} "
-                    f"({attribute.column}) apart"
+                    f"({attribute.name}) apart"
                 )
         else:
             best = int(np.nanargmax([c.auc for c in result.classes]))
             what = (
-                f"distinguishes the {attribute.n_groups} {attribute.column} groups "
+                f"distinguishes the {attribute.schema.n_known} {attribute.name} groups "
                 f"(best: {attribute.labels[best]}, AUC {_fmt(result.classes[best].auc)})"
             )
             auc = f"macro {auc}"
         if status is Status.PASS:
-            text = f"{the} reveals little about {attribute.column}: {auc}, KS advantage {_fmt(result.ks)}."
+            text = f"{the} reveals little about {attribute.name}: {auc}, KS advantage {_fmt(result.ks)}."
         else:
-            text = f"{the} {what} with {auc}: acting on this {output.name} means acting on {attribute.topic}."
+            text = f"{the} {what} with {auc}: acting on this {output.name} means acting on {topic(attribute)}."
         if insufficient:
             sizes = ", ".join(f"{attribute.labels[c]} n = {result.classes[c].n}" for c in small)
             text += f" Insufficient evidence to fail: too few rows ({sizes})."
@@ -620,12 +582,13 @@ class ProxyFeaturesCheck(Check):
         return self.result(status, summary, tuple(findings), metrics)
 
     def _associations(
-        self, ctx: AuditContext, policy: Policy, attribute: Attribute, candidates: list[str]
+        self, ctx: AuditContext, policy: Policy, attribute: GroupCodes, candidates: list[str]
     ) -> list[dict[str, Any]]:
-        rng = ctx.rng(f"{self.id}:sample:{attribute.column}")
-        rows_idx = assoc.stratified_indices(attribute.codes, policy.leakage.sample_size, rng)
-        codes = attribute.codes[rows_idx]
-        k = attribute.n_groups
+        rng = ctx.rng(f"{self.id}:sample:{attribute.name}")
+        known = attribute.known_codes()
+        rows_idx = assoc.stratified_indices(known, policy.leakage.sample_size, rng)
+        codes = known[rows_idx]
+        k = attribute.schema.n_known
         frame = ctx.features.iloc[rows_idx]
         out: list[dict[str, Any]] = []
         for feature in candidates:
@@ -637,7 +600,7 @@ class ProxyFeaturesCheck(Check):
             nmi = assoc.normalized_mutual_info(assoc.crosstab(codes, k, nmi_codes, n_nmi))
             out.append(
                 {
-                    "attribute": attribute.column,
+                    "attribute": attribute.name,
                     "feature": feature,
                     "auc": _round(auc),
                     "ci_low": None,
@@ -671,7 +634,7 @@ class ProxyFeaturesCheck(Check):
                     ordered=row["_ordered"],
                     resamples=policy.stats.bootstrap_resamples,
                     confidence=policy.stats.confidence,
-                    rng=ctx.rng(f"{self.id}:{attribute.column}:{row['feature']}"),
+                    rng=ctx.rng(f"{self.id}:{attribute.name}:{row['feature']}"),
                     exact_auc=exact,
                 )
                 row["ci_low"], row["ci_high"] = _round(result.ci_low), _round(result.ci_high)
@@ -684,13 +647,13 @@ class ProxyFeaturesCheck(Check):
 
     def _proxy_findings(
         self,
-        attribute: Attribute,
+        attribute: GroupCodes,
         rows: list[dict[str, Any]],
         influence: _Influence | None,
         policy: Policy,
     ) -> list[Finding]:
         findings: list[Finding] = []
-        basis = justification_for(policy, attribute.column)
+        basis = justification_for(policy, attribute.name)
         surrogate = "" if influence is None or "surrogate" not in influence.how else " (surrogate)"
         outputs = "predictions" if influence is not None and influence.regression else "decisions"
         for row in rows:
@@ -732,7 +695,7 @@ class ProxyFeaturesCheck(Check):
                 findings.append(
                     self.finding(
                         Status.WARN,
-                        f"{feature!r} is associated with {attribute.column} ({strength}{purity}); "
+                        f"{feature!r} is associated with {attribute.name} ({strength}{purity}); "
                         "its influence on the decisions could not be measured.",
                         subject=feature,
                         evidence=evidence,
@@ -753,7 +716,7 @@ class ProxyFeaturesCheck(Check):
                 findings.append(
                     self.finding(
                         Status.PASS,
-                        f"{feature!r} is associated with {attribute.column} ({strength}{purity}) "
+                        f"{feature!r} is associated with {attribute.name} ({strength}{purity}) "
                         f"but the model barely uses it ({changed}): reported, not failed.",
                         subject=feature,
                         evidence=evidence,
@@ -764,13 +727,13 @@ class ProxyFeaturesCheck(Check):
                 continue
             status = Status.FAIL if row["strong"] else Status.WARN
             message = (
-                f"{feature!r} stands in for {attribute.column} ({strength}{purity}) and the model "
+                f"{feature!r} stands in for {attribute.name} ({strength}{purity}) and the model "
                 f"relies on it ({changed}): {outputs} that use {feature!r} partly use "
-                f"{attribute.topic}."
+                f"{topic(attribute)}."
             )
             if status is Status.FAIL and basis is not None:
                 status = Status.WARN
-                message += f" The policy records a legal basis for {attribute.column!r}: \u201c{basis}\u201d."
+                message += f" The policy records a legal basis for {attribute.name!r}: \u201c{basis}\u201d."
             findings.append(
                 self.finding(
                     status,
@@ -787,14 +750,14 @@ class ProxyFeaturesCheck(Check):
             )
         return findings
 
-    def _probe_finding(self, attribute: Attribute, probe: dict[str, Any]) -> Finding:
+    def _probe_finding(self, attribute: GroupCodes, probe: dict[str, Any]) -> Finding:
         return self.finding(
             Status.WARN,
-            f"Together the model's inputs predict {attribute.column} with AUC "
+            f"Together the model's inputs predict {attribute.name} with AUC "
             f"{_fmt(probe['auc'])} ({_interval(probe['ci_low'], probe['ci_high'])}) "
             "(redundant encoding): leaving the sensitive column out does not keep "
-            f"{attribute.topic} out of the model.",
-            subject=attribute.column,
+            f"{topic(attribute)} out of the model.",
+            subject=attribute.name,
             evidence=(
                 Evidence(
                     "probe_auc",
@@ -814,7 +777,7 @@ class ProxyFeaturesCheck(Check):
 
 
 def _purest(
-    attribute: Attribute, feature: str, table: np.ndarray, labels: tuple[str, ...], policy: Policy
+    attribute: GroupCodes, feature: str, table: np.ndarray, labels: tuple[str, ...], policy: Policy
 ) -> str | None:
     """For categorical features: the category most dominated by one group (plain language)."""
     if not labels:
@@ -834,7 +797,7 @@ def _purest(
     share, v, k = best
     return (
         f"{share:.0%} of the {int(totals[v]):,} rows with {feature} = {labels[v]} are "
-        f"{attribute.who(k)}"
+        f"{who(attribute, k)}"
     )
 
 
@@ -846,7 +809,7 @@ grows with inputs squared, so 5,000 inputs would take hours."""
 
 
 def _most_associated(
-    associations: list[tuple[Attribute, list[dict[str, Any]]]],
+    associations: list[tuple[GroupCodes, list[dict[str, Any]]]],
     candidates: list[str],
     limit: int,
 ) -> list[str]:
@@ -1065,16 +1028,17 @@ def _one_thread() -> Any:
 
 
 def _probe(
-    ctx: AuditContext, attribute: Attribute, candidates: list[str], policy: Policy
+    ctx: AuditContext, attribute: GroupCodes, candidates: list[str], policy: Policy
 ) -> dict[str, Any] | None:
     """Cross-validated HistGradientBoosting AUC for the attribute from all candidate inputs."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-    rng = ctx.rng(f"leakage.proxy_features:probe:{attribute.column}")
-    idx = assoc.stratified_indices(attribute.codes, policy.leakage.sample_size, rng)
-    codes = attribute.codes[idx]
-    counts = np.bincount(codes, minlength=attribute.n_groups)
+    rng = ctx.rng(f"leakage.proxy_features:probe:{attribute.name}")
+    known = attribute.known_codes()
+    idx = assoc.stratified_indices(known, policy.leakage.sample_size, rng)
+    codes = known[idx]
+    counts = np.bincount(codes, minlength=attribute.schema.n_known)
     present = counts[counts > 0]
     if present.size < 2 or present.min() < 3:
         return None
@@ -1104,7 +1068,7 @@ def _probe(
     )
     encoded = not np.isnan(result.ci_low) and result.ci_low >= policy.leakage.auc_fail
     return {
-        "attribute": attribute.column,
+        "attribute": attribute.name,
         "auc": _round(result.auc),
         "ci_low": _round(result.ci_low),
         "ci_high": _round(result.ci_high),
@@ -1114,7 +1078,7 @@ def _probe(
         "status": Status.WARN.value if encoded else Status.PASS.value,
         "method": (
             f"out-of-fold probabilities of a HistGradientBoosting classifier ({_PROBE_FOLDS}-fold CV) on a "
-            f"sample of {codes.size:,} rows stratified on {attribute.column}; one-vs-rest"
+            f"sample of {codes.size:,} rows stratified on {attribute.name}; one-vs-rest"
             f"{' macro' if k > 2 else ''} AUC; {policy.stats.bootstrap_resamples} count resamples"
         ),
     }

@@ -113,13 +113,8 @@ def exclusion_reason(
     grouping: GroupCodes, group: int, n: int, total: int, policy: Policy
 ) -> str | None:
     """Why a group is reported but not judged (None when it is judged)."""
-    if grouping.unknown[group]:
-        return "sensitive value missing"
-    if n < policy.stats.min_group_size:
-        return f"below the minimum group size of {policy.stats.min_group_size}"
-    if total and n / total < policy.stats.min_group_share:
-        return f"{n / total:.1%} of the data, below the minimum share of {policy.stats.min_group_share:.0%}"
-    return None
+    rule = stats.Eligibility.from_policy(policy.stats)
+    return rule.reason(n, total, unknown=grouping.unknown[group])
 
 
 def method_text(metric_set: MetricSet, resamples: int) -> str:
@@ -442,7 +437,9 @@ def worst_gap(
         return None
     sign = 1.0 if METRICS[metric].higher_is_better else -1.0
     values = {g: sign * gm.sets[g].estimate[metric] for g in judged}
-    best = max(judged, key=lambda g: values[g])
+    oriented = np.array([values.get(g, math.nan) for g in range(len(gm.sets))])
+    best = stats.reference_group(oriented, np.array([s.n for s in gm.sets]), ~np.isnan(oriented))
+    assert best is not None
     # Two different groups even when all are tied ("1.000 for a vs 1.000 for a" says nothing).
     worst = min((g for g in judged if g != best), key=lambda g: values[g])
     gap = (values[best] - values[worst]) / scale

@@ -7,16 +7,17 @@ would make hundreds of tiny groups that can never be judged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from trustscan import stats
+from trustscan.sensitive.schema import MAX_GROUPS, Binning, row_comparable
 from trustscan.stats.groups import GroupCodes
 
-MAX_GROUPS = 20
-"""A numeric sensitive column with more distinct values than this is grouped into quartiles."""
+__all__ = ["MAX_GROUPS", "SensitiveGroupings", "group_column", "sensitive_groupings"]
 
 MAX_INTERSECTION_GROUPS = 200
 """An intersection with more groups than this is not compared: almost all of them would be
@@ -36,6 +37,19 @@ class SensitiveGroupings:
     def all(self) -> tuple[GroupCodes, ...]:
         return (*self.singles, *self.intersections)
 
+    def row_comparable(self) -> tuple[tuple[GroupCodes, ...], tuple[str, ...]]:
+        """The single attributes that checks probing or perturbing rows can compare, and why
+        the others cannot (``sensitive.schema.row_comparable``)."""
+        kept: list[GroupCodes] = []
+        skipped: list[str] = []
+        for grouping in self.singles:
+            reason = row_comparable(grouping.schema)
+            if reason is None:
+                kept.append(grouping)
+            else:
+                skipped.append(reason)
+        return tuple(kept), tuple(skipped)
+
 
 def is_numeric(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
@@ -48,8 +62,8 @@ def _range_label(low: float, high: float) -> str:
 
 def quartile_codes(
     values: np.ndarray, weights: np.ndarray | None = None
-) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Quartile bin of each value (``-1`` for NaN) and a ``low–high`` label per bin.
+) -> tuple[np.ndarray, tuple[str, ...], Binning]:
+    """Quartile bin of each value (``-1`` for NaN), a ``low–high`` label per bin, the edges.
 
     ``weights``: rows per value (cells of an out-of-core source); the quartiles are then
     those of the rows, exactly as ``np.quantile`` computes them on the rows."""
@@ -70,15 +84,15 @@ def quartile_codes(
             else _range_label(bounds[i], bounds[i + 1])
         )
     codes[np.isnan(values)] = -1
-    return codes, tuple(labels)
+    return codes, tuple(labels), Binning("quartiles", tuple(float(e) for e in edges))
 
 
 def group_column(name: str, column: pd.Series, weights: np.ndarray | None = None) -> GroupCodes:
     """Group codes for one sensitive column; missing values form the ``unknown`` group.
     ``weights``: rows per unit (cells of an out-of-core source), for the quartiles."""
     if is_numeric(column) and column.nunique(dropna=True) > MAX_GROUPS:
-        codes, labels = quartile_codes(column.to_numpy(dtype=float), weights)
-        return stats.from_codes(name, codes, list(labels))
+        codes, labels, binning = quartile_codes(column.to_numpy(dtype=float), weights)
+        return stats.from_codes(name, codes, list(labels), binning=binning)
     try:
         codes, uniques = pd.factorize(column, sort=True)
     except TypeError:  # mixed types cannot be sorted: compare them as text
@@ -87,9 +101,20 @@ def group_column(name: str, column: pd.Series, weights: np.ndarray | None = None
 
 
 def sensitive_groupings(
-    sensitive: pd.DataFrame, *, weights: np.ndarray | None = None
+    sensitive: pd.DataFrame,
+    sources: Mapping[str, tuple[str, ...]] | None = None,
+    *,
+    weights: np.ndarray | None = None,
 ) -> SensitiveGroupings:
+    """Each sensitive attribute's groups and their intersections; ``sources`` names the data
+    columns behind an attribute built from several (``race`` from ``black``, ``white``);
+    ``weights`` are rows per unit (cells of an out-of-core source), for the quartiles."""
     singles = [group_column(str(name), sensitive[name], weights) for name in sensitive.columns]
+    if sources:
+        singles = [
+            replace(g, schema=replace(g.schema, sources=(sources.get(g.name, (g.name,)),)))
+            for g in singles
+        ]
     kept: list[GroupCodes] = []
     dropped: list[str] = []
     for crossed in stats.intersections(singles):

@@ -11,6 +11,7 @@ Typical use::
 
 from __future__ import annotations
 
+from trustscan.stats.eligibility import Eligibility, ImpactRatio, impact_ratio, reference_group
 from trustscan.stats.groups import (
     INTERSECTION_SEPARATOR,
     UNKNOWN,
@@ -65,9 +66,11 @@ __all__ = [
     "RATES",
     "UNKNOWN",
     "Z_TEST",
+    "Eligibility",
     "GroupCodes",
     "GroupCounts",
     "GroupMoments",
+    "ImpactRatio",
     "RateDefinition",
     "available_rates",
     "benjamini_hochberg",
@@ -80,6 +83,7 @@ __all__ = [
     "group_counts",
     "group_moments",
     "holm",
+    "impact_ratio",
     "intersect",
     "intersections",
     "katz_ratio_interval",
@@ -94,6 +98,7 @@ __all__ = [
     "rate",
     "ratio_of_means_interval",
     "ratio_to_reference",
+    "reference_group",
     "safe_divide",
     "two_proportion_ztest",
     "weighted_median",

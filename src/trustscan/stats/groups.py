@@ -5,7 +5,8 @@ Every fairness number trustscan reports is a function of a handful of counts per
 computed once with one ``np.bincount`` over integer group codes; rates, ratios, tests and
 bootstrap intervals are then derived from the counts alone (see ``rates``, ``intervals``,
 ``tests``). The codes can come from any source (numpy here, pandas ``factorize`` in a check,
-a SQL group-by elsewhere) without changing the metric code.
+a SQL group-by elsewhere) without changing the metric code. What the groups *are* (labels,
+the unknown group, binning) is the ``sensitive.schema.GroupSchema`` the codes point into.
 """
 
 from __future__ import annotations
@@ -16,38 +17,64 @@ from dataclasses import dataclass
 
 import numpy as np
 
-UNKNOWN = "unknown"
-"""Label of the group of rows whose sensitive value is missing."""
-INTERSECTION_SEPARATOR = " × "
+from trustscan.sensitive.schema import (
+    INTERSECTION_SEPARATOR,
+    UNKNOWN,
+    VALUES,
+    Binning,
+    GroupSchema,
+    single,
+)
 
 
 @dataclass(frozen=True)
 class GroupCodes:
-    """Rows mapped to groups ``0 .. len(labels) - 1``."""
+    """Rows mapped to the groups ``0 .. n_groups - 1`` of a ``GroupSchema``."""
 
-    name: str
-    """What the grouping is, e.g. ``gender`` or ``gender × race``."""
-    columns: tuple[str, ...]
-    """The sensitive column(s) it is built from (one for a single feature)."""
+    schema: GroupSchema
+    """What the grouping is: attribute, labels, the unknown group, binning."""
     codes: np.ndarray
     """``int64`` group code of every row."""
-    labels: tuple[str, ...]
-    """Group label per code; missing values form the group labelled ``unknown``."""
-    parts: tuple[tuple[str, ...], ...]
-    """Per code, the value of each column in ``columns`` (for intersections)."""
-    unknown: tuple[bool, ...]
-    """Per code, whether the group is (or includes) the missing-value group."""
+
+    @property
+    def name(self) -> str:
+        return self.schema.attribute
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.schema.columns
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.schema.labels
+
+    @property
+    def parts(self) -> tuple[tuple[str, ...], ...]:
+        return self.schema.parts
+
+    @property
+    def unknown(self) -> tuple[bool, ...]:
+        return self.schema.unknown
 
     @property
     def n_groups(self) -> int:
-        return len(self.labels)
+        return self.schema.n_groups
 
     @property
     def is_intersection(self) -> bool:
-        return len(self.columns) > 1
+        return self.schema.is_intersection
+
+    def known_codes(self) -> np.ndarray:
+        """Codes with ``-1`` for rows in a missing-value group (known groups keep theirs)."""
+        missing = np.flatnonzero(self.schema.unknown)
+        if missing.size == 0:
+            return self.codes
+        return np.where(np.isin(self.codes, missing), -1, self.codes)
 
 
-def from_codes(name: str, codes: np.ndarray, labels: Sequence[object]) -> GroupCodes:
+def from_codes(
+    name: str, codes: np.ndarray, labels: Sequence[object], *, binning: Binning = VALUES
+) -> GroupCodes:
     """Wrap factorised codes (``-1`` = missing, as ``pandas.factorize`` returns them).
 
     Missing rows get their own trailing ``unknown`` group, only when there are any.
@@ -61,14 +88,7 @@ def from_codes(name: str, codes: np.ndarray, labels: Sequence[object]) -> GroupC
         codes = np.where(missing, len(text), codes)
         text.append(UNKNOWN if UNKNOWN not in text else f"{UNKNOWN} (missing)")
         unknown.append(True)
-    return GroupCodes(
-        name=name,
-        columns=(name,),
-        codes=codes,
-        labels=tuple(text),
-        parts=tuple((label,) for label in text),
-        unknown=tuple(unknown),
-    )
+    return GroupCodes(single(name, tuple(text), tuple(unknown), binning), codes)
 
 
 def encode(name: str, values: np.ndarray | Sequence[object]) -> GroupCodes:
@@ -127,15 +147,21 @@ def intersect(*groupings: GroupCodes) -> GroupCodes:
         pairs = list(zip(groupings, row, strict=True))
         parts.append(tuple(g.labels[d] for g, d in pairs))
         unknown.append(any(g.unknown[d] for g, d in pairs))
-    columns = tuple(c for g in groupings for c in g.columns)
-    return GroupCodes(
-        name=INTERSECTION_SEPARATOR.join(g.name for g in groupings),
-        columns=columns,
-        codes=remap[combined],
+    schemas = [g.schema for g in groupings]
+    schema = GroupSchema(
+        attribute=INTERSECTION_SEPARATOR.join(g.name for g in groupings),
+        columns=tuple(c for g in groupings for c in g.columns),
         labels=tuple(INTERSECTION_SEPARATOR.join(p) for p in parts),
         parts=tuple(parts),
         unknown=tuple(unknown),
+        binning=tuple(b for s in schemas for b in s.binning),
+        sources=(
+            tuple(x for s in schemas for x in (s.sources or tuple((c,) for c in s.columns)))
+            if any(s.sources for s in schemas)
+            else ()
+        ),
     )
+    return GroupCodes(schema, remap[combined])
 
 
 def intersections(groupings: Sequence[GroupCodes], *, max_order: int = 3) -> list[GroupCodes]:

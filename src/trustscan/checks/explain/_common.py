@@ -1,5 +1,5 @@
-"""Shared machinery of the explainability checks: groups, samples, batched prediction,
-permutation scores that reproduce scikit-learn's, impact ratios and native importance.
+"""Shared machinery of the explainability checks: group values, samples, batched prediction,
+permutation scores that reproduce scikit-learn's, group counts and native importance.
 
 Everything here works on a stratified sample of the audited rows and predicts on stacked
 copies of it, so a check costs a handful of model calls whatever the data size.
@@ -18,8 +18,7 @@ from threadpoolctl import threadpool_limits
 
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
-from trustscan.sensitive.groups import MAX_GROUPS, is_numeric
-from trustscan.stats import from_codes, group_counts, katz_ratio_interval, normal_quantile
+from trustscan.stats import from_codes, group_counts, normal_quantile
 from trustscan.stats.association import stratified_indices
 from trustscan.stats.groups import GroupCodes
 
@@ -32,64 +31,25 @@ Outputs = Callable[[pd.DataFrame], np.ndarray]
 # ------------------------------------------------------------------------------------- groups
 
 
-@dataclass(frozen=True)
-class Groups:
-    """A sensitive column as integer group codes (``-1`` = missing)."""
-
-    column: str
-    codes: np.ndarray
-    labels: tuple[str, ...]
-    representatives: tuple[Any, ...]
-    """A raw value standing for each group (the value itself, or a bin's median)."""
-    binned: bool = False
-
-    @property
-    def n_groups(self) -> int:
-        return len(self.labels)
+def binned(grouping: GroupCodes) -> bool:
+    """Whether a single attribute's groups are bins of numbers rather than its own values."""
+    return grouping.schema.binning[0].method != "values"
 
 
-def _as_groups(grouping: GroupCodes, series: pd.Series) -> Groups | str:
-    """The context's grouping of one sensitive column, with missing values as ``-1`` and a raw
-    value standing for each group (the value itself, or a quartile's median)."""
-    column = grouping.name
-    known = [i for i, unknown in enumerate(grouping.unknown) if not unknown]
-    if len(known) < 2:
-        return f"{column!r} has fewer than two distinct values"
-    binned = is_numeric(series) and series.nunique(dropna=True) > MAX_GROUPS
-    if not binned and not is_numeric(series) and len(known) > MAX_GROUPS:
-        return f"{column!r} has {len(known):,} distinct values, too many to treat as groups"
-    # The unknown group is always last, so known codes keep their numbers.
-    codes = np.where(np.isin(grouping.codes, known), grouping.codes, -1)
-    if binned:
+def representatives(grouping: GroupCodes, series: pd.Series) -> tuple[Any, ...]:
+    """A raw value standing for each known group of a single attribute: the value itself, or
+    a bin's median (what a counterfactual sets the attribute to)."""
+    codes = grouping.known_codes()
+    known = grouping.schema.known
+    if binned(grouping):
         values = series.to_numpy(dtype=float)
-        reps: tuple[Any, ...] = tuple(float(np.median(values[codes == k])) for k in known)
-    else:
-        _, first = np.unique(codes, return_index=True)
-        first_of = dict(zip(np.unique(codes).tolist(), first.tolist(), strict=True))
-        raw = series.to_numpy()
-        reps = tuple(
-            v.item() if isinstance(v, np.generic) else v for v in (raw[first_of[k]] for k in known)
-        )
-    labels = tuple(grouping.labels[k] for k in known)
-    return Groups(column, codes.astype(np.int64), labels, reps, binned=binned)
-
-
-def sensitive_groups(ctx: AuditContext) -> tuple[list[Groups], list[str]]:
-    out: list[Groups] = []
-    skipped: list[str] = []
-    for grouping in ctx.groupings.singles:
-        grouped = _as_groups(grouping, ctx.sensitive[grouping.name])
-        if isinstance(grouped, str):
-            skipped.append(grouped)
-        else:
-            out.append(grouped)
-    return out, skipped
-
-
-def eligible_groups(counts_n: np.ndarray, total: int, policy: Policy) -> np.ndarray:
-    """Groups big enough to judge (policy.stats.min_group_size and min_group_share)."""
-    limits = policy.stats
-    return (counts_n >= limits.min_group_size) & (counts_n >= limits.min_group_share * total)
+        return tuple(float(np.median(values[codes == k])) for k in known)
+    _, first = np.unique(codes, return_index=True)
+    first_of = dict(zip(np.unique(codes).tolist(), first.tolist(), strict=True))
+    raw = series.to_numpy()
+    return tuple(
+        v.item() if isinstance(v, np.generic) else v for v in (raw[first_of[k]] for k in known)
+    )
 
 
 # ------------------------------------------------------------------------------------ samples
@@ -378,47 +338,7 @@ def t_interval_text(repeats: int, confidence: float) -> str:
     return f"{confidence:.0%} t-interval over {repeats} permutation repeats"
 
 
-# ------------------------------------------------------------------------------ impact ratios
-
-
-@dataclass(frozen=True)
-class ImpactRatio:
-    """Lowest over highest selection rate among the groups big enough to judge."""
-
-    ratio: float
-    ci_low: float
-    ci_high: float
-    lowest: str
-    highest: str
-    rates: dict[str, float]
-
-
-def impact_ratio(
-    selected: np.ndarray,
-    n: np.ndarray,
-    labels: tuple[str, ...],
-    eligible: np.ndarray,
-    confidence: float,
-) -> ImpactRatio | None:
-    """Impact ratio with a Katz log-ratio interval (``selected`` may be averaged counts)."""
-    idx = np.flatnonzero(eligible & (n > 0))
-    if idx.size < 2:
-        return None
-    rates = selected[idx] / n[idx]
-    low, high = idx[int(np.argmin(rates))], idx[int(np.argmax(rates))]
-    if selected[high] <= 0:
-        return None
-    ratio, ci_low, ci_high = katz_ratio_interval(
-        selected[low], n[low], selected[high], n[high], confidence=confidence
-    )
-    return ImpactRatio(
-        float(ratio),
-        float(ci_low),
-        float(ci_high),
-        labels[low],
-        labels[high],
-        {labels[i]: float(selected[i] / n[i]) for i in idx},
-    )
+# ------------------------------------------------------------------------------ group counts
 
 
 def selection_counts(

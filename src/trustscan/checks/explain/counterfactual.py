@@ -10,16 +10,18 @@ import pandas as pd
 
 from trustscan.checks.base import Check
 from trustscan.checks.explain._common import (
-    Groups,
+    binned,
     clean,
     constant_column,
+    representatives,
     sample_rows,
-    sensitive_groups,
     stacked_outputs,
     wilson_interval,
 )
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
+from trustscan.stats import Eligibility
+from trustscan.stats.groups import GroupCodes
 from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
 
 NO_SENSITIVE_FLIP = "no sensitive attribute given; pass --sensitive COL (e.g. --sensitive gender)"
@@ -35,17 +37,20 @@ def regression_changed(
     return np.abs(changed - base) > tolerance * scale
 
 
-def encodings(attribute: Groups, frame: pd.DataFrame, codes: np.ndarray) -> dict[str, list[Any]]:
-    """Model inputs that carry the attribute: the column itself, or columns that are a
-    function of it (e.g. one-hot ``gender_female``). Maps each to its value per group code."""
+def encodings(
+    attribute: GroupCodes, raw: pd.Series, frame: pd.DataFrame, codes: np.ndarray
+) -> dict[str, list[Any]]:
+    """Model inputs that carry the attribute (``raw`` values): the column itself, or columns
+    that are a function of it (e.g. one-hot ``gender_female``). Maps each to its value per
+    known group."""
     found: dict[str, list[Any]] = {}
-    if attribute.column in frame.columns:
-        found[attribute.column] = list(attribute.representatives)
-    if attribute.binned:
+    if attribute.name in frame.columns:
+        found[attribute.name] = list(representatives(attribute, raw))
+    if binned(attribute):
         return found
     present = np.unique(codes)
     for feature in frame.columns:
-        if feature == attribute.column:
+        if feature == attribute.name:
             continue
         series = frame[feature]
         distinct = series.nunique(dropna=False)
@@ -56,7 +61,7 @@ def encodings(attribute: Groups, frame: pd.DataFrame, codes: np.ndarray) -> dict
         ]
         if (per_group.nunique(dropna=False) == 1).all():
             first = per_group.first()
-            values: list[Any] = [None] * attribute.n_groups
+            values: list[Any] = [None] * attribute.schema.n_known
             for g in present:
                 values[int(g)] = first.loc[g]
             found[str(feature)] = values
@@ -95,15 +100,15 @@ class CounterfactualFlipCheck(Check):
                 "predictions-only mode: the flip test re-predicts with the sensitive attribute "
                 "changed and needs the model; pass --model to run it"
             )
-        attributes, skipped = sensitive_groups(ctx)
+        attributes, skipped = ctx.groupings.row_comparable()
         if not attributes:
             return self.skip("; ".join(skipped) if skipped else NO_SENSITIVE_FLIP)
         findings: list[Finding] = []
-        metrics: dict[str, Any] = {"attributes": {}, "skipped_attributes": skipped}
+        metrics: dict[str, Any] = {"attributes": {}, "skipped_attributes": list(skipped)}
         for attribute in attributes:
             finding, detail = self._attribute(ctx, policy, attribute)
             findings.append(finding)
-            metrics["attributes"][attribute.column] = detail
+            metrics["attributes"][attribute.name] = detail
         failing = [f for f in findings if f.status is Status.FAIL]
         warning = [f for f in findings if f.status is Status.WARN]
         used = [f.subject for f in findings if metrics["attributes"][f.subject or ""]["input"]]
@@ -117,7 +122,7 @@ class CounterfactualFlipCheck(Check):
             )
             status = Status.PASS
         else:
-            names = " or ".join(a.column for a in attributes)
+            names = " or ".join(a.name for a in attributes)
             summary = (
                 f"The model does not use {names} as an input (neither the column nor an "
                 "encoding of it)."
@@ -138,13 +143,14 @@ class CounterfactualFlipCheck(Check):
         return self.result(status, summary, tuple(findings), metrics)
 
     def _attribute(
-        self, ctx: AuditContext, policy: Policy, attribute: Groups
+        self, ctx: AuditContext, policy: Policy, attribute: GroupCodes
     ) -> tuple[Finding, dict[str, Any]]:
-        column = attribute.column
-        rows = sample_rows(ctx, f"flip:{column}", policy.explain.sample_size, attribute.codes)
+        column = attribute.name
+        known = attribute.known_codes()
+        rows = sample_rows(ctx, f"flip:{column}", policy.explain.sample_size, known)
         frame = ctx.features.iloc[rows].reset_index(drop=True)
-        codes = attribute.codes[rows]
-        carriers = encodings(attribute, frame, codes)
+        codes = known[rows]
+        carriers = encodings(attribute, ctx.sensitive[column], frame, codes)
         if not carriers:
             return (
                 self.finding(
@@ -204,6 +210,8 @@ class CounterfactualFlipCheck(Check):
         total_flips = 0
         total_pairs = 0
         worst: dict[str, Any] | None = None
+        # The sample is stratified, so its group shares are the data's.
+        rule = Eligibility.from_policy(policy.stats)
         for g in targets:
             mine = codes == g
             n_g = int(mine.sum())
@@ -233,7 +241,7 @@ class CounterfactualFlipCheck(Check):
                 "flip_rate": clean(flipped / pairs if pairs else float("nan")),
                 "ci_low": clean(low),
                 "ci_high": clean(high),
-                "judged": n_g >= policy.stats.min_group_size,
+                "judged": rule.reason(n_g, codes.size) is None,
                 "to": to,
             }
             group_rows.append(row)

@@ -14,23 +14,20 @@ import pandas as pd
 
 from trustscan.checks.base import Check
 from trustscan.checks.explain._common import (
-    Groups,
-    ImpactRatio,
     clean,
-    eligible_groups,
     fmt,
-    impact_ratio,
     is_positive,
     replaced,
     sample_rows,
     selection_counts,
-    sensitive_groups,
     stacked_outputs,
     tiled,
 )
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
+from trustscan.stats import Eligibility, ImpactRatio, group_counts, impact_ratio
 from trustscan.stats.association import crosstab, normalized_mutual_info, quantile_codes
+from trustscan.stats.groups import GroupCodes
 from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
 
 _TOP = 5
@@ -100,7 +97,7 @@ class DisparityDriversCheck(Check):
             return self.skip(
                 f"selection-rate gaps need a binary decision; this is a {ctx.task} model"
             )
-        attributes, skipped = sensitive_groups(ctx)
+        attributes, skipped = ctx.groupings.row_comparable()
         if not attributes:
             return self.skip(
                 "; ".join(skipped)
@@ -114,32 +111,33 @@ class DisparityDriversCheck(Check):
             outcome = self._attribute(ctx, policy, attribute)
             if isinstance(outcome, str):
                 notes.append(outcome)
-                details[attribute.column] = {"analysed": False, "reason": outcome}
+                details[attribute.name] = {"analysed": False, "reason": outcome}
                 continue
             findings.extend(outcome[0])
-            details[attribute.column] = outcome[1]
+            details[attribute.name] = outcome[1]
         status = Status.WARN if any(f.status is Status.WARN for f in findings) else Status.PASS
         if findings:
             lead = next((f for f in findings if f.status is Status.WARN), findings[0])
             summary = lead.message.split(": it drives")[0].rstrip(".") + "."
         else:
             summary = " ".join(notes) or "No selection-rate gap to explain."
-        metrics = {"drivers": details, "skipped_attributes": skipped}
+        metrics = {"drivers": details, "skipped_attributes": list(skipped)}
         return self.result(status, summary, tuple(findings), metrics)
 
     def _attribute(
-        self, ctx: AuditContext, policy: Policy, attribute: Groups
+        self, ctx: AuditContext, policy: Policy, attribute: GroupCodes
     ) -> tuple[list[Finding], dict[str, Any]] | str:
-        column = attribute.column
+        column = attribute.name
         confidence = policy.stats.confidence
         decisions = ctx.decisions
         assert decisions is not None and ctx.model is not None
-        valid = attribute.codes >= 0
-        n_full, sel_full = selection_counts(
-            attribute.codes[valid], decisions[valid], attribute.n_groups
+        # The same groups, eligibility and reference as fairness.selection_rate, so both
+        # sections quote the same impact ratio.
+        counts = group_counts(attribute, decisions)
+        eligible = Eligibility.from_policy(policy.stats).mask(
+            counts.n, ctx.n_rows, unknown=attribute.unknown
         )
-        eligible = eligible_groups(n_full, int(valid.sum()), policy)
-        full = impact_ratio(sel_full, n_full, attribute.labels, eligible, confidence)
+        full = impact_ratio(counts.selected, counts.n, attribute.labels, eligible, confidence)
         if full is None:
             return f"{column}: fewer than two groups big enough to compare."
         threshold = policy.fairness.impact_ratio_min
@@ -149,8 +147,9 @@ class DisparityDriversCheck(Check):
                 f"{fmt(full.ratio)}, CI {fmt(full.ci_low)}–{fmt(full.ci_high)})."
             )
 
-        rows = sample_rows(ctx, f"drivers:{column}", policy.explain.sample_size, attribute.codes)
-        codes = attribute.codes[rows]
+        known = attribute.known_codes()
+        rows = sample_rows(ctx, f"drivers:{column}", policy.explain.sample_size, known)
+        codes = known[rows]
         n_sample, sel_sample = selection_counts(codes, decisions[rows], attribute.n_groups)
         judged = eligible & (n_sample > 0)
         before = impact_ratio(sel_sample, n_sample, attribute.labels, judged, confidence)
@@ -163,7 +162,7 @@ class DisparityDriversCheck(Check):
         draws = ctx.rng(f"explain:drivers:{column}:resample").integers(0, n, size=repeats * n)
         stacked = tiled(frame, repeats)
         candidates, screened_out = _candidates(
-            frame, codes, attribute.n_groups, policy.explain.driver_candidates
+            frame, codes, attribute.schema.n_known, policy.explain.driver_candidates
         )
         variants = [replaced(stacked, f, frame[f], draws) for f in candidates]
         model = ctx.model

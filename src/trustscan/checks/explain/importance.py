@@ -10,7 +10,6 @@ import pandas as pd
 
 from trustscan.checks.base import Check
 from trustscan.checks.explain._common import (
-    Groups,
     PermutationResult,
     Scoring,
     clean,
@@ -22,7 +21,6 @@ from trustscan.checks.explain._common import (
     sample_rows,
     scoring_for,
     seed_from,
-    sensitive_groups,
     sklearn_permutations,
     stacked_outputs,
     t_interval_text,
@@ -31,6 +29,8 @@ from trustscan.checks.explain._common import (
 )
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
+from trustscan.stats import Eligibility
+from trustscan.stats.groups import GroupCodes
 from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
 
 PREDICTIONS_ONLY = (
@@ -200,7 +200,7 @@ class GroupImportanceCheck(Check):
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         if ctx.model is None:
             return self.skip(PREDICTIONS_ONLY)
-        attributes, skipped = sensitive_groups(ctx)
+        attributes, skipped = ctx.groupings.row_comparable()
         if not attributes:
             return self.skip(NO_SENSITIVE if not skipped else "; ".join(skipped))
         findings: list[Finding] = []
@@ -209,7 +209,7 @@ class GroupImportanceCheck(Check):
         for attribute in attributes:
             outcome = self._attribute(ctx, policy, attribute)
             findings.extend(outcome[0])
-            per_attribute[attribute.column] = outcome[1]
+            per_attribute[attribute.name] = outcome[1]
             curves.extend(outcome[2])
         status = Status.WARN if findings else Status.PASS
         if findings:
@@ -234,26 +234,29 @@ class GroupImportanceCheck(Check):
         return self.result(status, summary, tuple(findings), metrics)
 
     def _attribute(
-        self, ctx: AuditContext, policy: Policy, attribute: Groups
+        self, ctx: AuditContext, policy: Policy, attribute: GroupCodes
     ) -> tuple[list[Finding], dict[str, Any], list[dict[str, Any]]]:
         settings = policy.explain
         confidence = policy.stats.confidence
-        column = attribute.column
+        column = attribute.name
+        known = attribute.known_codes()
         rows = usable_rows(
             ctx,
             sample_rows(
                 ctx,
                 f"groups:{column}",
                 importance_sample_size(policy, len(ctx.feature_names)),
-                attribute.codes,
+                known,
             ),
         )
-        codes = attribute.codes[rows]
-        present = [g for g in range(attribute.n_groups) if np.any(codes == g)]
+        codes = known[rows]
+        present = [g for g in range(attribute.schema.n_known) if np.any(codes == g)]
         segments = [np.flatnonzero(codes == g) for g in present]
         labels = [attribute.labels[g] for g in present]
         sizes = [int(s.size) for s in segments]
-        judged = [size >= policy.stats.min_group_size for size in sizes]
+        # The sample is stratified, so its group shares are the data's.
+        rule = Eligibility.from_policy(policy.stats)
+        judged = rule.mask(np.array(sizes), len(rows)).tolist()
         scoring = scoring_for(ctx, rows, reliance=True)
         random_state = seed_from(ctx, f"groups:{column}:permutations")
         frame = ctx.features.iloc[rows].reset_index(drop=True)
