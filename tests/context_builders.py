@@ -1,56 +1,107 @@
-"""In-memory ``AuditContext`` builders shared by the check tests (no files, no CLI)."""
+"""In-memory ``AuditContext`` builders shared by the check tests (no files, no CLI).
+
+Every context goes through ``context_from_frames``, the code ``trustscan scan`` runs after
+reading its files, so a test can only build a context production could build: the sensitive
+attributes are planned, the outcome is resolved (or refused) and the model predicts once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from trustscan.context import AuditContext
+from trustscan.config import ScanConfig
+from trustscan.context import AuditContext, context_from_frames
 from trustscan.loading.adapter import adapter_for_estimator
+from trustscan.policy import Policy
+
+
+def scan_config(
+    *,
+    target: str | None = None,
+    sensitive: Sequence[str] = (),
+    features: Sequence[str] | None = None,
+    predictions: str | None = None,
+    scores: str | None = None,
+    positive_label: Any = None,
+    favourable_label: Any = None,
+    threshold: float | None = None,
+    seed: int = 0,
+    policy: Policy | None = None,
+    with_model: bool = False,
+) -> ScanConfig:
+    """The configuration ``trustscan scan`` would build from these options."""
+    return ScanConfig(
+        data_path=Path("memory.csv"),
+        model_path=Path("memory.skops") if with_model else None,
+        target=target,
+        sensitive=tuple(sensitive),
+        features=tuple(features) if features is not None else None,
+        predictions_column=predictions,
+        scores_column=scores,
+        positive_label=None if positive_label is None else str(positive_label),
+        favourable_label=None if favourable_label is None else str(favourable_label),
+        threshold=threshold,
+        encoding="utf-8",
+        seed=seed,
+        trust_pickle=False,
+        trust_types=(),
+        policy=policy or Policy(),
+    )
 
 
 def model_context(
     data: pd.DataFrame,
     model: Any,
     *,
-    features: list[str],
-    sensitive: list[str],
+    features: Sequence[str],
+    sensitive: Sequence[str],
     target: str | None,
     seed: int = 0,
+    positive_label: Any = None,
+    favourable_label: Any = None,
 ) -> AuditContext:
-    """A context the way ``build_context`` makes one: predict once, share the results."""
+    """A context the way ``build_context`` makes one from a fitted estimator: predict once."""
     adapter = adapter_for_estimator(model, kind="sklearn", source="memory")
-    frame = data.loc[:, features]
-    predictions = np.asarray(adapter.predict(frame))
-    proba = adapter.predict_proba(frame)
-    classes = adapter.classes
-    if classes is None:
-        task, positive, scores = "regression", None, predictions.astype(float)
-    else:
-        task = "binary" if len(classes) == 2 else "multiclass"
-        positive = classes[-1] if task == "binary" else None
-        scores = (
-            proba[:, list(classes).index(positive)]
-            if task == "binary" and proba is not None
-            else None
-        )
-    return AuditContext(
-        data=data,
-        features=frame,
-        sensitive=data.loc[:, sensitive],
-        target_name=target,
-        y_true=data[target].to_numpy() if target else None,
+    config = scan_config(
+        target=target,
+        sensitive=sensitive,
+        features=features,
+        positive_label=positive_label,
+        favourable_label=favourable_label,
+        seed=seed,
+        with_model=True,
+    )
+    return context_from_frames(config, data=data, model=adapter)
+
+
+def predictions_context(
+    data: pd.DataFrame,
+    *,
+    sensitive: Sequence[str],
+    target: str | None = None,
+    predictions: str | None = None,
+    scores: str | None = None,
+    features: Sequence[str] | None = None,
+    positive_label: Any = 1,
+    favourable_label: Any = None,
+    threshold: float | None = None,
+    seed: int = 0,
+) -> AuditContext:
+    """A predictions-only context: logged decisions and/or scores, no model. The positive
+    label is stated (1 unless given), as ``--positive-label`` would."""
+    config = scan_config(
+        target=target,
+        sensitive=sensitive,
+        features=features,
         predictions=predictions,
         scores=scores,
-        proba=proba,
-        task=task,  # type: ignore[arg-type]
-        classes=classes,
-        positive_label=positive,
-        model=adapter,
+        positive_label=positive_label,
+        favourable_label=favourable_label,
+        threshold=threshold,
         seed=seed,
-        data_path=Path("memory.csv"),
-        model_path=Path("memory.skops"),
     )
+    return context_from_frames(config, data=data, model=None)

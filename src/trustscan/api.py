@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from trustscan.config import RUN_KEYS, ScanConfig, make_scan_config, read_config_file
-from trustscan.context import context_from_inputs
+from trustscan.context import context_from_frames
 from trustscan.errors import InputError
 from trustscan.loading.adapter import adapter_for_estimator
 from trustscan.pipeline import audit_context
@@ -160,7 +160,7 @@ def audit(
         adapter = adapter_for_estimator(model, kind="sklearn", source=model_label)
     in_memory_baseline = None if isinstance(baseline, str | os.PathLike) else baseline
     # Every column stays, as when the CLI reads a CSV file (only Parquet reads are pruned).
-    ctx = context_from_inputs(
+    ctx = context_from_frames(
         config, data=frame, model=adapter, baseline=_baseline(in_memory_baseline, config)
     )
     return audit_context(ctx, config, started=started)

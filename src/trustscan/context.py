@@ -258,7 +258,7 @@ def build_context(config: ScanConfig) -> AuditContext:
             f"Read {len(columns)} of {len(available)} columns from {where}: the others are "
             "not model inputs, target, sensitive, decision/score or id columns."
         )
-    return context_from_inputs(config, data=data, model=model, baseline=baseline, notes=notes)
+    return context_from_frames(config, data=data, model=model, baseline=baseline, notes=notes)
 
 
 def _context_from_files(config: ScanConfig, files: DataFiles) -> AuditContext:
@@ -278,10 +278,10 @@ def _context_from_files(config: ScanConfig, files: DataFiles) -> AuditContext:
         if config.baseline_path is not None
         else None
     )
-    return context_from_inputs(config, data=data, model=model, baseline=baseline)
+    return context_from_frames(config, data=data, model=model, baseline=baseline)
 
 
-def context_from_inputs(
+def context_from_frames(
     config: ScanConfig,
     *,
     data: pd.DataFrame,
@@ -290,8 +290,10 @@ def context_from_inputs(
     notes: list[str] | None = None,
     weights: np.ndarray | None = None,
 ) -> AuditContext:
-    """Everything after I/O: validate columns, choose features, predict once. Pure in-memory;
-    ``build_context`` (files) and the Python API (frames) both end here.
+    """Everything after I/O: validate columns, plan the sensitive attributes and their groups,
+    choose features, resolve the outcome, predict once. Reads no file: ``build_context``
+    (files), the Python API and the tests (frames) all end here, so every context is one
+    production could build.
 
     ``weights``: ``data`` holds the cells of an out-of-core source, each standing for that
     many rows (see ``AuditContext.weights``)."""

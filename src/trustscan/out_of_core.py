@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Literal
 
 from trustscan.config import ScanConfig
-from trustscan.context import AuditContext, context_from_inputs
+from trustscan.context import AuditContext, context_from_frames
 from trustscan.errors import InputError
 from trustscan.loading.data import MEMORY_BUDGET_ENV, memory_budget
 from trustscan.loading.datasets import DataFiles, check_same_schema
@@ -67,7 +67,7 @@ def build_out_of_core_context(config: ScanConfig, files: DataFiles | None) -> Au
     n_rows = source.n_rows()
     if n_rows == 0:
         raise InputError(f"{source.name} has no rows", "export the data with its rows")
-    sample_ctx = context_from_inputs(config, data=sample.frame, model=None, baseline=baseline)
+    sample_ctx = context_from_frames(config, data=sample.frame, model=None, baseline=baseline)
     # The raw columns behind the audited attributes (detected or named).
     raw = tuple(
         dict.fromkeys(
@@ -79,7 +79,7 @@ def build_out_of_core_context(config: ScanConfig, files: DataFiles | None) -> Au
     roles = Roles(raw, config.predictions_column, config.target, config.scores_column)
     cells = source.cells(roles)
     counted = replace(config, sensitive=raw)
-    ctx = context_from_inputs(
+    ctx = context_from_frames(
         counted, data=cells.frame, model=None, baseline=baseline, weights=cells.weights
     )
     how = sample.how if not sample.complete else "all rows"

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from fairness.conftest import make_context
 
+from tests.fairness.conftest import make_context
 from trustscan import stats
 from trustscan.checks.analyses import ConditionalDisparityCheck
 from trustscan.cli import main

@@ -7,19 +7,19 @@ import numpy as np
 import pandas as pd
 import pytest
 from fairlearn.metrics import demographic_parity_ratio
-from fairness.conftest import make_context
 from scipy import stats as sps
 from scipy.spatial import distance
 
+from tests.fairness.conftest import make_context
 from trustscan import stats
 from trustscan.checks.analyses import DataBiasCheck
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
 from trustscan.stats.label_bias import amplification, label_distances
-from trustscan.types import Severity, Status
+from trustscan.types import CheckResult, Severity, Status
 
 
-def _rows(result, feature: str) -> dict[str, dict]:
+def _rows(result: CheckResult, feature: str) -> dict[str, dict]:
     return {r["group"]: r for r in result.metrics["groups"] if r["feature"] == feature}
 
 

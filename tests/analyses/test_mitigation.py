@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from fairlearn.metrics import demographic_parity_ratio
-from fairness.conftest import make_context
 from sklearn.metrics import accuracy_score
 
+from tests.fairness.conftest import make_context
 from trustscan.checks.analyses import MitigationPreviewCheck
 from trustscan.checks.analyses._common import sample_and_split
 from trustscan.checks.analyses.mitigation import group_thresholds

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analyses.conftest import demo_config
+from tests.analyses.conftest import demo_config
 from trustscan.pipeline import run_audit
 from trustscan.policy import Policy
 from trustscan.report import html
@@ -23,7 +23,7 @@ ANALYSES = (
 
 def _audit(name: str, folder: Path, **config: object) -> Report:
     scan = demo_config(name, folder, Policy(only=("fairness.",)))
-    return run_audit(replace(scan, **config))  # type: ignore[arg-type]
+    return run_audit(replace(scan, **config))
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from fairness.conftest import make_context
 from scipy.stats import false_discovery_control
 
+from tests.fairness.conftest import make_context
 from trustscan import stats
 from trustscan.checks.analyses import SliceSearchCheck
 from trustscan.checks.analyses.slices import MAX_REGIONS

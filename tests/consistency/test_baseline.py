@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from performance.helpers import predictions_context, scored_frame
 
+from tests.performance.helpers import predictions_context, scored_frame
 from trustscan.checks.consistency import BaselineCheck
 from trustscan.checks.performance import PerformanceGroupGapCheck, PerformanceOverallCheck
 from trustscan.cli import main

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from context_builders import model_context
-from performance.helpers import predictions_context
 
-from consistency.estimators import DeterministicModel, NoisyModel, threshold_frame
+from tests.consistency.estimators import DeterministicModel, NoisyModel, threshold_frame
+from tests.context_builders import model_context
+from tests.performance.helpers import predictions_context
 from trustscan.checks.consistency import DeterminismCheck, PerturbationCheck, perturb
 from trustscan.policy import Policy
 from trustscan.types import Status
@@ -109,8 +109,10 @@ def test_regression_models_are_checked_for_determinism_not_perturbation() -> Non
     from sklearn.linear_model import LinearRegression
 
     frame = threshold_frame(500)
-    model = LinearRegression().fit(frame[["x", "flag"]], frame["y"].astype(float))
-    ctx = model_context(frame, model, features=["x", "flag"], sensitive=["group"], target="y")
+    frame["income"] = 3.0 * frame["x"] + np.random.default_rng(1).normal(size=len(frame))
+    model = LinearRegression().fit(frame[["x", "flag"]], frame["income"])
+    ctx = model_context(frame, model, features=["x", "flag"], sensitive=["group"], target="income")
+    assert ctx.task == "regression"
     assert DeterminismCheck().run(ctx, Policy()).status is Status.PASS
     assert PerturbationCheck().run(ctx, Policy()).status is Status.SKIP
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from context_builders import model_context
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+from tests.context_builders import model_context
 from trustscan.context import AuditContext
 from trustscan.demo import CASES, build_model, sample_data_path
 from trustscan.loading import read_table

@@ -1,33 +1,22 @@
-"""Build an ``AuditContext`` in memory from a dataframe and a fitted model (no files)."""
+"""Predictions-only contexts for the explainability tests, built the way production builds them."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
+from tests.context_builders import predictions_context as _predictions_context
 from trustscan.context import AuditContext
 
 
 def predictions_context(
     data: pd.DataFrame, *, features: list[str], sensitive: list[str], decisions: str
 ) -> AuditContext:
-    """A predictions-only binary context (logged decisions, no model)."""
-    return AuditContext(
-        data=data,
-        features=data.loc[:, features],
-        sensitive=data.loc[:, sensitive],
-        target_name=None,
-        y_true=None,
-        predictions=data[decisions].to_numpy(),
-        scores=None,
-        proba=None,
-        task="binary",
-        classes=None,
+    """A predictions-only binary context (logged 0/1 decisions, 1 favourable, no model)."""
+    return _predictions_context(
+        data,
+        features=features,
+        sensitive=sensitive,
+        predictions=decisions,
         positive_label=1,
-        model=None,
-        seed=0,
-        data_path=Path("memory.csv"),
-        model_path=None,
-        predictions_column=decisions,
+        favourable_label=1,
     )

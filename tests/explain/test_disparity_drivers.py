@@ -7,10 +7,10 @@ import re
 
 import numpy as np
 import pytest
-from context_builders import model_context
 from fairlearn.metrics import demographic_parity_ratio
 from sklearn.linear_model import LinearRegression
 
+from tests.context_builders import model_context
 from trustscan.checks.explain import DisparityDriversCheck
 from trustscan.context import AuditContext
 from trustscan.policy import Policy

@@ -6,16 +6,16 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pandas as pd
 import pytest
-from context_builders import model_context
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LinearRegression
 
+from tests.context_builders import model_context
 from trustscan.checks.explain import FeatureImportanceCheck
 from trustscan.checks.explain._common import native_importance
 from trustscan.context import AuditContext
+from trustscan.errors import InputError
 from trustscan.policy import ExplainPolicy, Policy
 from trustscan.types import Status
 
@@ -142,16 +142,14 @@ def test_predictions_only_mode_skips_with_a_reason() -> None:
         assert "predictions-only" in result.summary and "--model" in result.summary
 
 
-def test_rows_without_a_target_are_left_out() -> None:
+def test_a_target_with_missing_values_is_refused_before_any_check_runs() -> None:
     from .conftest import pipeline
 
     data = applicants(n=500)
     model = pipeline(["city"]).fit(data[["city", *NUMERIC]], data["hired"])
     data["hired"] = data["hired"].astype(float)
     data.loc[:49, "hired"] = np.nan
-    ctx = model_context(
-        data, model, features=["city", *NUMERIC], sensitive=["gender"], target="hired"
-    )
-    result = FeatureImportanceCheck().run(ctx, Policy())
-    assert result.metrics["sample_size"] == 450
-    assert pd.notna(result.metrics["baseline_score"])
+    with pytest.raises(InputError, match="50 empty value"):
+        model_context(
+            data, model, features=["city", *NUMERIC], sensitive=["gender"], target="hired"
+        )

@@ -6,9 +6,9 @@ import json
 
 import numpy as np
 import pytest
-from context_builders import model_context
 from sklearn.inspection import partial_dependence, permutation_importance
 
+from tests.context_builders import model_context
 from trustscan.checks.explain import GroupImportanceCheck
 from trustscan.context import AuditContext
 from trustscan.policy import Policy

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from context_builders import model_context
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
+from tests.context_builders import model_context
 from trustscan.checks.explain import (
     CounterfactualFlipCheck,
     DisparityDriversCheck,

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.tree import DecisionTreeClassifier
 
-from context_builders import model_context
+from tests.context_builders import model_context
 from trustscan.checks import check_by_id
 from trustscan.policy import ExplainPolicy, Policy
 from trustscan.stats import Eligibility, reference_group

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from tests.context_builders import predictions_context
 from trustscan.context import AuditContext, Task
 
 MakeContext = Callable[..., AuditContext]
@@ -26,31 +26,40 @@ def make_context(
     classes: tuple[Any, ...] | None = None,
     seed: int = 0,
 ) -> AuditContext:
-    """A predictions-only context: no model, the given decisions, optional target/scores."""
+    """A predictions-only context: no model, the given decisions, optional target/scores.
+
+    Built by production (``context_from_frames``): ``task`` and ``classes`` state what the
+    test expects production to infer, and the positive label is stated, never guessed."""
     pred = np.asarray(predictions)
     columns: dict[str, Any] = {name: np.asarray(v, dtype=object) for name, v in sensitive.items()}
     columns["prediction"] = pred
     if y_true is not None:
         columns["target"] = np.asarray(y_true)
-    data = pd.DataFrame(columns)
-    return AuditContext(
-        data=data,
-        features=data[["prediction"]],
-        sensitive=data[list(sensitive)],
-        target_name="target" if y_true is not None else None,
-        y_true=None if y_true is None else np.asarray(y_true),
-        predictions=pred,
-        scores=None if scores is None else np.asarray(scores, dtype=float),
-        proba=None,
-        task=task,
-        classes=classes,
-        positive_label=positive_label if task == "binary" else None,
-        model=None,
+    if scores is not None:
+        columns["score"] = np.asarray(scores, dtype=float)
+    binary = task == "binary"
+    ctx = predictions_context(
+        pd.DataFrame(columns),
+        sensitive=list(sensitive),
+        target="target" if y_true is not None else None,
+        predictions="prediction",
+        scores="score" if scores is not None else None,
+        features=["prediction"],
+        positive_label=positive_label if binary else None,
+        favourable_label=positive_label if binary else None,
         seed=seed,
-        data_path=Path("memory.csv"),
-        model_path=None,
-        predictions_column="prediction",
     )
+    assert ctx.task == task, f"production infers a {ctx.task} task, the test expects {task}"
+    if classes is not None:
+        assert tuple(map(str, _classes(ctx))) == tuple(map(str, classes))
+    return ctx
+
+
+def _classes(ctx: AuditContext) -> tuple[Any, ...]:
+    values = pd.Series(ctx.predictions)
+    if ctx.y_true is not None:
+        values = pd.concat([values, pd.Series(ctx.y_true)])
+    return tuple(sorted(values.dropna().unique().tolist(), key=str))
 
 
 @pytest.fixture

@@ -6,8 +6,10 @@ import dataclasses
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from tests.context_builders import predictions_context
 from trustscan.checks.fairness import FairnessSelectionRateCheck
 from trustscan.policy import Policy, StatsPolicy
 from trustscan.types import Status
@@ -18,7 +20,7 @@ CHECK = FairnessSelectionRateCheck()
 
 
 def _policy(**stats: object) -> Policy:
-    return dataclasses.replace(Policy(), stats=StatsPolicy(**stats))  # type: ignore[arg-type]
+    return dataclasses.replace(Policy(), stats=StatsPolicy(**stats))
 
 
 def _row(result, feature: str, group: str) -> dict:  # type: ignore[no-untyped-def]
@@ -160,15 +162,23 @@ def test_intersections_are_reported_and_gated(context_from_arrays: MakeContext) 
 
 
 def _scores_gap_context(make: MakeContext, *, logged_decisions: bool):  # type: ignore[no-untyped-def]
-    """Fair decisions (the same selection rate per group) but scores that favour men."""
+    """Fair decisions (the top quarter of each group by score, so the same selection rate per
+    group, and decisions that agree with the scores) but scores that favour men. Without
+    logged decisions, decisions are the scores cut at 0.5."""
     rng = np.random.default_rng(1)
     n = 4000
     gender = np.repeat(["female", "male"], n // 2)
     scores = rng.random(n) + np.where(gender == "male", 0.4, 0.0)
-    decisions = np.tile([1, 0, 0, 0], n // 4)
-    ctx = make(sensitive={"gender": gender}, predictions=decisions, scores=scores)
     if not logged_decisions:
-        ctx = dataclasses.replace(ctx, predictions_column=None)
+        scores = scores / 1.4  # a probability-like score: decisions are score >= 0.5
+        frame = pd.DataFrame({"gender": gender, "score": scores})
+        ctx = predictions_context(
+            frame, sensitive=["gender"], scores="score", features=[], favourable_label=1
+        )
+        return ctx, gender, scores
+    cut = {g: np.quantile(scores[gender == g], 0.75) for g in ("female", "male")}
+    decisions = (scores >= np.vectorize(cut.get)(gender)).astype(int)
+    ctx = make(sensitive={"gender": gender}, predictions=decisions, scores=scores)
     return ctx, gender, scores
 
 

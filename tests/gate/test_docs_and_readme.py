@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 from click.testing import CliRunner
 
-from gate.conftest import (
+from tests.gate.conftest import (
     WorkflowRun,
     case,
     make_model_repo,

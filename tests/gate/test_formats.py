@@ -11,8 +11,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 from rich.console import Console
-from scoring.helpers import finding, report, result
 
+from tests.scoring.helpers import finding, report, result
 from trustscan.policy import Policy
 from trustscan.report import OutputFormat, junit, markdown, render, sarif
 from trustscan.report.terminal import print_case_block, print_summary

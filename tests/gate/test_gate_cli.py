@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from click.testing import Result
 
-from gate.conftest import WorkflowRun, run_scan, sample_args
+from tests.gate.conftest import WorkflowRun, run_scan, sample_args
 from trustscan.checks import ALL_CHECKS
 from trustscan.resources import resource_dir
 from trustscan.types import Dimension
@@ -78,7 +78,9 @@ def test_junit_file_parses_with_one_testcase_per_check(fair: WorkflowRun) -> Non
     root = ET.parse(fair.outputs["--junit"]).getroot()
     names = [c.get("name") for c in root.iter("testcase")]
     assert names == [r["check_id"] for r in report_json(fair)["results"]]
-    assert sorted(names) == sorted(c.id for c in ALL_CHECKS)  # the default policy runs all
+    assert sorted(map(str, names)) == sorted(
+        c.id for c in ALL_CHECKS
+    )  # the default policy runs all
 
 
 def test_sarif_file_validates(fair: WorkflowRun) -> None:

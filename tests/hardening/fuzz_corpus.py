@@ -11,6 +11,7 @@ import io
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -168,10 +169,13 @@ BYTE_MUTATIONS: dict[str, Callable[[bytes, random.Random], bytes]] = {
 # --- value and name mutations of the table -----------------------------------------------------
 
 
-def _values(column: str, values: Callable[[int, random.Random], list[object]]):  # type: ignore[no-untyped-def]
+def _values(
+    column: str, values: Callable[[int, random.Random], list[object]]
+) -> Callable[[pd.DataFrame, random.Random], pd.DataFrame]:
     def mutate(frame: pd.DataFrame, rng: random.Random) -> pd.DataFrame:
         frame = frame.copy()
-        frame[column] = values(len(frame), rng)
+        new: Any = values(len(frame), rng)  # a plain list: pandas infers the column's dtype
+        frame[column] = new
         return frame
 
     return mutate

@@ -201,7 +201,7 @@ def test_library_warnings_stay_off_stderr_under_quiet(
         warnings.warn_explicit(
             "a library complains", FutureWarning, "frame.py", 1, module="pandas.core.frame"
         )
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(audit, "run_audit", noisy)
     frame().to_csv(in_tmp / "d.csv", index=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -62,7 +63,8 @@ def forge(previous: dict, sequence: int, fields: dict, *, key: LedgerKey | None 
 
 
 def rechain(entries: list[dict], key: LedgerKey | None) -> list[str]:
-    out, previous = [], {}
+    out: list[str] = []
+    previous: dict[str, Any] = {}
     for number, entry in enumerate(entries, start=1):
         fields = {
             k: v

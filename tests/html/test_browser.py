@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import Browser, chromium
-from hostile import hostile_report
-from test_html_report import SECTION_TITLES
 
 from trustscan.report import OutputFormat, render
 from trustscan.report.pdf import find_chromium, html_to_pdf
 from trustscan.types import Dimension
+
+from .browser import Browser, chromium
+from .hostile import hostile_report
+from .test_html_report import SECTION_TITLES
 
 pytestmark = pytest.mark.browser
 

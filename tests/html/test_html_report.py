@@ -7,12 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from hostile import COLUMN, EVIL, GROUP, hostile_report
 
 from trustscan.errors import InputError
 from trustscan.report import OutputFormat, charts, presenter, render, renderers
 from trustscan.report.pdf import html_to_pdf
 from trustscan.types import AuditInputs, CheckResult, Dimension, Report, Severity, Status
+
+from .hostile import COLUMN, EVIL, GROUP, hostile_report
 
 SECTION_TITLES = [
     "Executive summary",

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scoring.helpers import finding, report, result
-
+from tests.scoring.helpers import finding, report, result
 from trustscan.report.html.group_table import exclusion_label, group_tables
 from trustscan.report.html.summary import top_findings
 from trustscan.report.ranking import ranked_findings

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
-from context_builders import model_context
 from threadpoolctl import threadpool_limits
 
+from tests.context_builders import model_context
+from tests.context_builders import predictions_context as _predictions_context
 from trustscan.context import AuditContext
 from trustscan.policy import Policy, StatsPolicy
 
@@ -26,31 +25,18 @@ def predictions_context(
     scores: str | None = None,
     seed: int = 0,
 ) -> AuditContext:
-    """A predictions-only binary context (logged decisions and/or scores, no model)."""
-    score_values = data[scores].to_numpy(dtype=float) if scores else None
-    if predictions:
-        decisions = data[predictions].to_numpy()
-    else:
-        assert score_values is not None
-        decisions = (score_values >= 0.5).astype(int)
-    return AuditContext(
-        data=data,
-        features=data.loc[:, features],
-        sensitive=data.loc[:, sensitive],
-        target_name=target,
-        y_true=data[target].to_numpy() if target else None,
-        predictions=np.asarray(decisions),
-        scores=score_values,
-        proba=None,
-        task="binary",
-        classes=None,
+    """A predictions-only binary context (logged decisions and/or scores, no model; 1 is the
+    positive and favourable label; scores alone are cut at 0.5)."""
+    return _predictions_context(
+        data,
+        features=features,
+        sensitive=sensitive,
+        target=target,
+        predictions=predictions,
+        scores=scores,
         positive_label=1,
-        model=None,
+        favourable_label=1,
         seed=seed,
-        data_path=Path("memory.csv"),
-        model_path=None,
-        predictions_column=predictions,
-        scores_column=scores,
     )
 
 

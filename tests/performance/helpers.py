@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
+from tests.context_builders import predictions_context as _predictions_context
 from trustscan.context import AuditContext
 
 
@@ -19,23 +18,18 @@ def predictions_context(
     scores: str | None = None,
     seed: int = 0,
 ) -> AuditContext:
-    """A predictions-only binary context (logged 0/1 decisions and optional scores)."""
-    return AuditContext(
-        data=data,
-        features=data.loc[:, [c for c in data.columns if c not in (target, decisions, scores)]],
-        sensitive=data.loc[:, sensitive],
-        target_name=target,
-        y_true=data[target].to_numpy() if target else None,
-        predictions=data[decisions].to_numpy(),
-        scores=None if scores is None else data[scores].to_numpy(dtype=float),
-        proba=None,
-        task="binary",
-        classes=None,
+    """A predictions-only binary context (logged 0/1 decisions, 1 positive and favourable,
+    optional scores); every other column is a feature."""
+    return _predictions_context(
+        data,
+        features=[c for c in data.columns if c not in (target, decisions, scores)],
+        sensitive=sensitive,
+        target=target,
+        predictions=decisions,
+        scores=scores,
         positive_label=1,
-        model=None,
+        favourable_label=1,
         seed=seed,
-        data_path=Path("memory.csv"),
-        model_path=None,
     )
 
 

@@ -8,11 +8,11 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
-from context_builders import model_context
 from sklearn import metrics as skm
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
-from performance.helpers import predictions_context, scored_frame
+from tests.context_builders import model_context
+from tests.performance.helpers import predictions_context, scored_frame
 from trustscan.checks.performance import (
     PerformanceCalibrationCheck,
     PerformanceGroupGapCheck,

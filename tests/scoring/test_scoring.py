@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.helpers import finding, result
+from tests.scoring.helpers import finding, result
 from trustscan.policy import Policy
 from trustscan.scoring import (
     CRITICAL_FAIL_CAP,

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from scoring.helpers import finding, result
+from tests.scoring.helpers import finding, result
 from trustscan.errors import InputError
 from trustscan.governance.waivers import apply_waivers, validate_policy_references
 from trustscan.policy import Policy, Waiver, policy_from_mapping

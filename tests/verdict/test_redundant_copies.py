@@ -41,8 +41,8 @@ def test_a_feature_whose_copy_drives_the_model_is_not_read_as_unused() -> None:
 
     ctx = SimpleNamespace(task="binary")
     rng = np.random.default_rng(1)
-    alone = _permutation_influence(ctx, predict, frame, ["club"], rng)  # type: ignore[arg-type]
+    alone = _permutation_influence(ctx, predict, frame, ["club"], rng)
     assert alone["club"] == 0.0  # the old reading: "barely used (0.0%)"
     together = {"club": redundant_copies(frame, "club")}
-    grouped = _permutation_influence(ctx, predict, frame, ["club"], rng, together)  # type: ignore[arg-type]
+    grouped = _permutation_influence(ctx, predict, frame, ["club"], rng, together)
     assert grouped["club"] > 0.4  # about half the decisions change when both move
