@@ -21,7 +21,13 @@ from trustscan.loading import ModelAdapter, load_model, read_table
 from trustscan.loading.data import read_column_names
 from trustscan.loading.datasets import DataFiles, check_same_schema, resolve_data
 from trustscan.loading.reports import read_report
-from trustscan.outcomes import NamedColumn, Outcome, resolve_outcome, score_direction
+from trustscan.outcomes import (
+    NamedColumn,
+    Outcome,
+    equals_label,
+    resolve_outcome,
+    score_direction,
+)
 from trustscan.sensitive.attributes import plan_attributes
 from trustscan.sensitive.autodetect import detect_for_audit
 from trustscan.sensitive.groups import SensitiveGroupings, sensitive_groupings
@@ -165,28 +171,28 @@ class AuditContext:
         low risk). Selection rates, impact ratios and drivers are about this."""
         if self.task != "binary":
             return None
-        return _equals_label(self.predictions, self.favourable_label)
+        return equals_label(self.predictions, self.favourable_label)
 
     @property
     def y_true_favourable(self) -> np.ndarray | None:
         """Binary tasks with a target: True where the true outcome is the favourable one."""
         if self.task != "binary" or self.y_true is None:
             return None
-        return _equals_label(self.y_true, self.favourable_label)
+        return equals_label(self.y_true, self.favourable_label)
 
     @property
     def predicted_positive(self) -> np.ndarray | None:
         """Binary tasks: True where the model predicted the positive class (the event)."""
         if self.task != "binary":
             return None
-        return _equals_label(self.predictions, self.positive_label)
+        return equals_label(self.predictions, self.positive_label)
 
     @property
     def y_true_positive(self) -> np.ndarray | None:
         """Binary tasks with a target: True where the true label is the positive class."""
         if self.task != "binary" or self.y_true is None:
             return None
-        return _equals_label(self.y_true, self.positive_label)
+        return equals_label(self.y_true, self.positive_label)
 
     @cached_property
     def favourable_scores(self) -> np.ndarray | None:
@@ -214,12 +220,6 @@ def mirror_scores(scores: np.ndarray) -> np.ndarray:
     if low >= 0.0 and high <= 1.0:
         return 1.0 - values
     return (low + high) - values
-
-
-def _equals_label(values: np.ndarray, label: Any) -> np.ndarray:
-    if values.dtype.kind in "biuf" and not isinstance(label, str):
-        return np.asarray(values == label, dtype=bool)
-    return np.asarray(pd.Series(values).astype(str).to_numpy() == str(label), dtype=bool)
 
 
 def build_context(config: ScanConfig) -> AuditContext:
@@ -624,7 +624,7 @@ def _binary_outcome(
     raw = _score_column(config, data)
     measured = None
     if config.predictions_column is not None:
-        measured = _auc(raw, _equals_label(predictions, outcome.positive_label), weights)
+        measured = _auc(raw, equals_label(predictions, outcome.positive_label), weights)
         notes.append(
             f"Decisions come from {config.predictions_column!r} (selection rate, error rates, "
             f"accuracy, precision, recall); scores from {config.scores_column!r} drive ROC AUC, "

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 
 from trustscan.errors import InputError
 from trustscan.sensitive.lexicon import words
@@ -349,3 +350,12 @@ def score_direction(
 def _article(polarity: str) -> str:
     """'an adverse', 'a favourable': the statement is read by reviewers."""
     return f"an {polarity}" if polarity[:1] in "aeiou" else f"a {polarity}"
+
+
+def equals_label(values: np.ndarray, label: Any) -> np.ndarray:
+    """True where ``values`` equal ``label``: numerically for numbers, else as text (a CSV's
+    ``"1"`` equals the label 1)."""
+    values = np.asarray(values)
+    if values.dtype.kind in "biuf" and not isinstance(label, str):
+        return np.asarray(values == label, dtype=bool)
+    return np.asarray(pd.Series(values).astype(str).to_numpy() == str(label), dtype=bool)

@@ -8,12 +8,8 @@ from scipy import stats as sps
 from sklearn import metrics as skm
 from sklearn.calibration import calibration_curve
 
-from trustscan.stats.performance import (
-    PerformanceData,
-    evaluate,
-    reliability_table,
-    wilson_interval,
-)
+from trustscan.stats.intervals import wilson_interval
+from trustscan.stats.performance import PerformanceData, evaluate, reliability_table
 
 
 def binary_data(n: int = 3000, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

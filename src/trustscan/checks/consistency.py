@@ -15,13 +15,13 @@ import pandas as pd
 
 from trustscan import stats
 from trustscan.checks.base import Check, worst_status
-from trustscan.checks.performance import exclusion_reason, small_groups_finding
+from trustscan.checks.not_judged import groups_not_judged
 from trustscan.context import AuditContext
 from trustscan.errors import InputError
 from trustscan.governance.compare import compare_reports, results_as_report
 from trustscan.policy import Policy
 from trustscan.scoring import verdict
-from trustscan.stats.performance import wilson_interval
+from trustscan.stats.intervals import wilson_interval
 from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
 
 PROBA_TOLERANCE = 1e-9
@@ -273,7 +273,7 @@ class PerturbationCheck(Check):
         ]
         group_rows, fragile, excluded = self._groups(ctx, policy, rows, flipped)
         findings.extend(fragile)
-        note = small_groups_finding(self, excluded)
+        note = groups_not_judged(self, excluded)
         if note is not None:
             findings.append(note)
         status = worst_status([status, *(f.status for f in fragile)])
@@ -305,10 +305,9 @@ class PerturbationCheck(Check):
             codes = grouping.codes[rows]
             n = np.bincount(codes, minlength=grouping.n_groups)
             x = np.bincount(codes, weights=flipped.astype(float), minlength=grouping.n_groups)
-            reasons = [
-                exclusion_reason(grouping, g, int(n[g]), total, policy)
-                for g in range(grouping.n_groups)
-            ]
+            reasons = stats.Eligibility.from_policy(policy.stats).reasons(
+                n, total, unknown=grouping.unknown
+            )
             judged = np.array([r is None for r in reasons])
             p = np.full(grouping.n_groups, np.nan)
             if judged.sum() >= 2:

@@ -31,7 +31,12 @@ import pandas as pd
 
 from trustscan import stats
 from trustscan.checks.base import Check, worst_status
+from trustscan.checks.not_judged import groups_not_judged
 from trustscan.context import AuditContext
+from trustscan.numbers.display import number as _num
+from trustscan.numbers.display import percent as _pct
+from trustscan.numbers.json_safe import pair as _pair
+from trustscan.numbers.json_safe import scalar as _json
 from trustscan.outcomes import is_true_word
 from trustscan.policy import Policy
 from trustscan.stats import GroupCodes, GroupCounts
@@ -99,14 +104,6 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _pct(value: float) -> str:
-    return "n/a" if not math.isfinite(value) else f"{value:.1%}"
-
-
-def _num(value: float, digits: int = 2) -> str:
-    return "n/a" if not math.isfinite(value) else f"{value:.{digits}f}"
-
-
 def _ratio_pct(ratio: float) -> str:
     # "0%" would hide a tiny but non-zero ratio.
     return f"{ratio:.1%}" if ratio < 0.095 else f"{ratio:.0%}"
@@ -117,19 +114,6 @@ def format_p(p: float) -> str:
     if not math.isfinite(p):
         return "p n/a"
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
-def _json(value: Any) -> Any:
-    """JSON-safe scalar: numpy to Python, NaN/inf to None."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _pair(low: float, high: float) -> list[float | None]:
-    return [_json(float(low)), _json(float(high))]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -577,24 +561,9 @@ def _reported_finding(
 
 
 def _small_group_finding(check: Check, rows: Sequence[dict[str, Any]]) -> Finding | None:
-    excluded = {
-        (r["feature"], r["group"]): (r["n"], r["excluded_reason"]) for r in rows if not r["gated"]
-    }
-    if not excluded:
-        return None
-    listed = "; ".join(
-        f"{feature} = {group} (n = {n:,}: {reason})"
-        for (feature, group), (n, reason) in list(excluded.items())[:12]
-    )
-    more = f" and {len(excluded) - 12} more" if len(excluded) > 12 else ""
-    return check.finding(
-        Status.SKIP,
-        f"{len(excluded)} group(s) are reported with their counts but not judged (too small, "
-        f"or missing the sensitive value): {listed}{more}.",
-        subject="excluded groups",
-        severity=Severity.INFO,
-        title="Groups not judged",
-        remediation="Collect more data for these groups to audit them.",
+    return groups_not_judged(
+        check,
+        ((r["feature"], r["group"], r["n"], r["excluded_reason"]) for r in rows if not r["gated"]),
     )
 
 

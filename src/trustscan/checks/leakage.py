@@ -19,6 +19,9 @@ import pandas as pd
 
 from trustscan.checks.base import Check, worst_status
 from trustscan.context import AuditContext
+from trustscan.numbers.display import interval as _interval
+from trustscan.numbers.display import number as _fmt
+from trustscan.numbers.json_safe import rounded as _round
 from trustscan.policy import Policy
 from trustscan.sensitive.groups import is_numeric
 from trustscan.sensitive.lexicon import SensitiveMatch, match_column
@@ -89,18 +92,6 @@ def justification_for(policy: Policy, column: str | None) -> str | None:
         if item.column.strip().lower() == column.strip().lower():
             return item.basis
     return None
-
-
-def _fmt(value: float) -> str:
-    return "n/a" if value is None or np.isnan(value) else f"{value:.2f}"
-
-
-def _interval(low: float, high: float) -> str:
-    return f"{_fmt(low)}–{_fmt(high)}"
-
-
-def _round(value: float, digits: int = 4) -> float | None:
-    return None if value is None or np.isnan(value) else round(float(value), digits)
 
 
 # ------------------------------------------------------------------------ leakage.sensitive_target

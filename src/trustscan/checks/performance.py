@@ -10,7 +10,6 @@ gap with an interval. ``performance.calibration`` — reliability data and ECE p
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -19,7 +18,9 @@ import pandas as pd
 
 from trustscan import stats
 from trustscan.checks.base import Check, worst_status
+from trustscan.checks.not_judged import groups_not_judged
 from trustscan.context import AuditContext
+from trustscan.numbers.json_safe import finite as jsonable
 from trustscan.policy import Policy
 from trustscan.stats.groups import GroupCodes
 from trustscan.stats.performance import (
@@ -109,14 +110,6 @@ def prepare(ctx: AuditContext) -> Prepared | None:
     return Prepared(data, rows, sd or 1.0)
 
 
-def exclusion_reason(
-    grouping: GroupCodes, group: int, n: int, total: int, policy: Policy
-) -> str | None:
-    """Why a group is reported but not judged (None when it is judged)."""
-    rule = stats.Eligibility.from_policy(policy.stats)
-    return rule.reason(n, total, unknown=grouping.unknown[group])
-
-
 def method_text(metric_set: MetricSet, resamples: int) -> str:
     if not metric_set.replicates:
         return "no bootstrap (stats.bootstrap_resamples = 0)"
@@ -127,31 +120,6 @@ def method_text(metric_set: MetricSet, resamples: int) -> str:
             "deviations rescaled by sqrt(m/n)"
         )
     return text
-
-
-def jsonable(value: float | None) -> float | None:
-    return None if value is None or not math.isfinite(value) else float(value)
-
-
-def small_groups_finding(
-    check: Check, excluded: Sequence[tuple[str, str, int, str]]
-) -> Finding | None:
-    """One informational finding naming every group reported but not judged, with its n."""
-    if not excluded:
-        return None
-    listed = "; ".join(
-        f"{name} = {label} (n = {n:,}: {why})" for name, label, n, why in excluded[:12]
-    )
-    more = f" and {len(excluded) - 12} more" if len(excluded) > 12 else ""
-    return check.finding(
-        Status.SKIP,
-        f"Insufficient evidence for {len(excluded)} group(s), reported with their counts but "
-        f"not judged: {listed}{more}.",
-        subject="excluded groups",
-        severity=Severity.INFO,
-        title="Groups not judged (insufficient evidence)",
-        remediation="Collect more labelled data for these groups to audit them.",
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -378,6 +346,7 @@ def group_metrics(
     """Per-group metrics with bootstrap replicates for every grouping (independent per group)."""
     rng = ctx.rng(purpose)
     total = prepared.n_rows
+    rule = stats.Eligibility.from_policy(policy.stats)
     out: list[GroupMetrics] = []
     for grouping in ctx.groupings.all:
         codes = grouping.codes[prepared.rows]
@@ -387,7 +356,9 @@ def group_metrics(
         excluded: list[str | None] = []
         for g in range(grouping.n_groups):
             members = order[bounds[g] : bounds[g + 1]]
-            reason = exclusion_reason(grouping, g, prepared.data.rows_in(members), total, policy)
+            reason = rule.reason(
+                prepared.data.rows_in(members), total, unknown=grouping.unknown[g]
+            )
             resamples = policy.stats.bootstrap_resamples if reason is None else 0
             sets.append(evaluate(prepared.data, members, resamples=resamples, rng=rng))
             excluded.append(reason)
@@ -541,7 +512,7 @@ class PerformanceGroupGapCheck(Check):
             gaps.extend(found)
             if found:
                 findings.append(self._grouping_finding(gm.grouping.name, found, confidence, limit))
-        note = small_groups_finding(self, excluded)
+        note = groups_not_judged(self, excluded)
         status = worst_status([f.status for f in findings])
         if note is not None:
             findings.append(note)
@@ -823,7 +794,7 @@ class PerformanceCalibrationCheck(Check):
                 title="Calibration",
             ),
         )
-        note = small_groups_finding(self, excluded)
+        note = groups_not_judged(self, excluded)
         if note is not None:
             findings.append(note)
         status = Status.WARN if over else Status.PASS

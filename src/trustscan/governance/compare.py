@@ -14,6 +14,7 @@ from typing import Any
 
 from scipy import stats as sps
 
+from trustscan.numbers.json_safe import finite as _number
 from trustscan.report_versions import verdict_status
 
 GATED_FAMILIES = ("fairness.", "performance.")
@@ -190,12 +191,6 @@ def _finding_index(report: Mapping[str, Any]) -> dict[tuple[Any, ...], Mapping[s
             ) > _STATUS_RANK.get(str(previous.get("status")), 0):
                 out[key] = finding
     return out
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if math.isfinite(value) else None
 
 
 def _se(evidence: Mapping[str, Any]) -> float | None:

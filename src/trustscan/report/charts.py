@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
+from trustscan.numbers.json_safe import finite
+
 # Okabe & Ito (2008), "Color Universal Design".
 PALETTE = {
     "pass": "#0072B2",  # blue
@@ -104,7 +106,7 @@ class _Frame:
 
 
 def _finite(value: float | None) -> bool:
-    return value is not None and isinstance(value, int | float) and math.isfinite(value)
+    return finite(value) is not None
 
 
 def _num(value: float) -> str:

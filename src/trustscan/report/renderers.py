@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from trustscan.numbers.json_safe import finite as _num
 from trustscan.report import charts
 from trustscan.report.formatting import (
     STATUS_LABEL,
@@ -72,10 +73,6 @@ def rows_of(value: Any) -> list[Mapping[str, Any]]:
     if isinstance(value, list) and all(isinstance(v, Mapping) for v in value):
         return value
     return []
-
-
-def _num(value: Any) -> float | None:
-    return float(value) if is_number(value) and math.isfinite(float(value)) else None
 
 
 def _tone(status: Any) -> str:

@@ -141,3 +141,17 @@ def ratio_of_means_interval(
         low = np.where(defined, ratio * np.exp(-z * se), np.nan)
         high = np.where(defined, ratio * np.exp(z * se), np.nan)
     return np.where(defined, ratio, np.nan), low, high
+
+
+def wilson_interval(
+    successes: int, n: int, *, confidence: float
+) -> tuple[float | None, float | None]:
+    """Wilson score interval of a proportion (good near 0 and 1, unlike the normal one)."""
+    if n <= 0:
+        return None, None
+    z = normal_quantile(confidence)
+    p = successes / n
+    denominator = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, float(centre - half)), min(1.0, float(centre + half))

@@ -20,7 +20,8 @@ from functools import cached_property
 import numpy as np
 from scipy import sparse
 
-from trustscan.stats.intervals import normal_quantile, percentile_interval
+from trustscan.numbers.json_safe import finite
+from trustscan.stats.intervals import percentile_interval
 from trustscan.stats.rates import safe_divide
 
 CALIBRATION_BINS = 10
@@ -316,12 +317,7 @@ class MetricSet:
         if reps is None or np.isnan(self.estimate.get(name, np.nan)):
             return None, None
         low, high = percentile_interval(reps, confidence=confidence)
-        return _finite(low), _finite(high)
-
-
-def _finite(value: object) -> float | None:
-    x = float(value)  # type: ignore[arg-type]
-    return x if np.isfinite(x) else None
+        return finite(low), finite(high)
 
 
 def evaluate(
@@ -417,17 +413,3 @@ def reliability_table(
             }
         )
     return rows
-
-
-def wilson_interval(
-    successes: int, n: int, *, confidence: float
-) -> tuple[float | None, float | None]:
-    """Wilson score interval of a proportion (good near 0 and 1, unlike the normal one)."""
-    if n <= 0:
-        return None, None
-    z = normal_quantile(confidence)
-    p = successes / n
-    denominator = 1.0 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return max(0.0, float(centre - half)), min(1.0, float(centre + half))

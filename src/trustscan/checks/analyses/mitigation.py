@@ -23,10 +23,10 @@ from trustscan.checks.analyses._common import sample_and_split, skip_reason
 from trustscan.checks.base import Check
 from trustscan.checks.fairness import _JUDGED, _json, _pair, _Settings, _settings, compare_rates
 from trustscan.context import AuditContext
+from trustscan.numbers.display import number as _fmt
 from trustscan.policy import Policy
 from trustscan.stats.groups import GroupCodes
-from trustscan.stats.intervals import normal_quantile
-from trustscan.stats.performance import wilson_interval
+from trustscan.stats.intervals import normal_quantile, wilson_interval
 from trustscan.types import CheckResult, Dimension, Evidence, Severity, Status
 
 CONSTRAINTS = ("demographic_parity", "equalized_odds")
@@ -286,7 +286,3 @@ class MitigationPreviewCheck(Check):
             "caveat": CAVEAT,
         }
         return self.result(Status.WARN, summary, (finding,), metrics)
-
-
-def _fmt(value: Any) -> str:
-    return "n/a" if value is None else f"{float(value):.2f}"

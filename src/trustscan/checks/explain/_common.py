@@ -18,8 +18,8 @@ from threadpoolctl import threadpool_limits
 
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
-from trustscan.stats import from_codes, group_counts, normal_quantile
-from trustscan.stats.association import stratified_indices
+from trustscan.stats import from_codes, group_counts
+from trustscan.stats.association import roc_auc, stratified_indices
 from trustscan.stats.groups import GroupCodes
 
 MAX_STACKED_ROWS = 200_000
@@ -144,14 +144,6 @@ def constant_column(series: pd.Series, value: Any, *, categorical: bool) -> pd.S
     return filled
 
 
-def is_positive(values: np.ndarray, label: Any) -> np.ndarray:
-    """True where ``values`` equal the positive label (as the context compares labels)."""
-    values = np.asarray(values)
-    if values.dtype.kind in "biuf" and not isinstance(label, str):
-        return np.asarray(values == label, dtype=bool)
-    return np.asarray(pd.Series(values).astype(str).to_numpy() == str(label), dtype=bool)
-
-
 # ---------------------------------------------------------------------- permutation importance
 
 
@@ -175,17 +167,6 @@ class Scoring:
             return float(np.mean(out == y)) if y.size else float("nan")
         total = float(np.sum((y - y.mean()) ** 2))
         return 1.0 - float(np.sum((y - out) ** 2)) / total if total > 0 else float("nan")
-
-
-def roc_auc(y: np.ndarray, score: np.ndarray) -> float:
-    """ROC AUC by ranks (equal to scikit-learn's); NaN when one class is absent."""
-    positive = np.asarray(y, dtype=bool)
-    n1 = int(positive.sum())
-    n0 = positive.size - n1
-    if n1 == 0 or n0 == 0:
-        return float("nan")
-    ranks = sps.rankdata(score)
-    return float((ranks[positive].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
 def scoring_for(ctx: AuditContext, rows: np.ndarray, *, reliance: bool = False) -> Scoring:
@@ -350,18 +331,6 @@ def selection_counts(
     return np.asarray(counts.n, dtype=float), np.asarray(counts.selected, dtype=float)
 
 
-def wilson_interval(successes: float, n: float, confidence: float) -> tuple[float, float]:
-    """Wilson score interval of a proportion (a small private helper: stats has none)."""
-    if n <= 0:
-        return float("nan"), float("nan")
-    z = normal_quantile(confidence)
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
-
-
 # ------------------------------------------------------------------------- native importance
 
 
@@ -426,11 +395,3 @@ def _output_owners(prep: Any, columns: Sequence[str], size: int) -> list[str | N
         return None
 
     return [owner(n) for n in names]
-
-
-def fmt(value: float | None, digits: int = 2) -> str:
-    return "n/a" if value is None or not np.isfinite(value) else f"{value:.{digits}f}"
-
-
-def clean(value: float | None, digits: int = 4) -> float | None:
-    return None if value is None or not np.isfinite(value) else round(float(value), digits)

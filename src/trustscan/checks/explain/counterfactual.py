@@ -11,17 +11,17 @@ import pandas as pd
 from trustscan.checks.base import Check
 from trustscan.checks.explain._common import (
     binned,
-    clean,
     constant_column,
     representatives,
     sample_rows,
     stacked_outputs,
-    wilson_interval,
 )
 from trustscan.context import AuditContext
+from trustscan.numbers.json_safe import rounded as clean
 from trustscan.policy import Policy
 from trustscan.stats import Eligibility
 from trustscan.stats.groups import GroupCodes
+from trustscan.stats.intervals import wilson_interval
 from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
 
 NO_SENSITIVE_FLIP = "no sensitive attribute given; pass --sensitive COL (e.g. --sensitive gender)"
@@ -234,7 +234,7 @@ class CounterfactualFlipCheck(Check):
             pairs = n_g * (len(targets) - 1)
             total_flips += flipped
             total_pairs += pairs
-            low, high = wilson_interval(flipped, pairs, confidence)
+            low, high = wilson_interval(flipped, pairs, confidence=confidence)
             row = {
                 "group": attribute.labels[g],
                 "n": n_g,
@@ -252,7 +252,7 @@ class CounterfactualFlipCheck(Check):
             ):
                 worst = row
         overall = total_flips / total_pairs if total_pairs else 0.0
-        low, high = wilson_interval(total_flips, total_pairs, confidence)
+        low, high = wilson_interval(total_flips, total_pairs, confidence=confidence)
         # The overall rate decides; a subgroup only warns, and only when its whole interval
         # is above the limit (a noisy 1.1% beside an overall 0.5% is named, not judged).
         fails = overall > limit

@@ -14,9 +14,6 @@ import pandas as pd
 
 from trustscan.checks.base import Check
 from trustscan.checks.explain._common import (
-    clean,
-    fmt,
-    is_positive,
     replaced,
     sample_rows,
     selection_counts,
@@ -24,6 +21,9 @@ from trustscan.checks.explain._common import (
     tiled,
 )
 from trustscan.context import AuditContext
+from trustscan.numbers.display import number as fmt
+from trustscan.numbers.json_safe import rounded as clean
+from trustscan.outcomes import equals_label
 from trustscan.policy import Policy
 from trustscan.stats import Eligibility, ImpactRatio, group_counts, impact_ratio
 from trustscan.stats.association import crosstab, normalized_mutual_info, quantile_codes
@@ -167,7 +167,7 @@ class DisparityDriversCheck(Check):
         variants = [replaced(stacked, f, frame[f], draws) for f in candidates]
         model = ctx.model
         positive = ctx.favourable_label  # drivers of the favourable decision's gap
-        outputs = stacked_outputs(lambda f: is_positive(model.predict(f), positive), variants)
+        outputs = stacked_outputs(lambda f: equals_label(model.predict(f), positive), variants)
         tiled_codes = np.tile(codes, repeats)
         ranking: list[dict[str, Any]] = []
         for feature, selected in zip(candidates, outputs, strict=True):

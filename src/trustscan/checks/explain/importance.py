@@ -12,9 +12,7 @@ from trustscan.checks.base import Check
 from trustscan.checks.explain._common import (
     PermutationResult,
     Scoring,
-    clean,
     constant_column,
-    fmt,
     importance_sample_size,
     native_importance,
     permutation_importance,
@@ -28,6 +26,8 @@ from trustscan.checks.explain._common import (
     within_group_permutations,
 )
 from trustscan.context import AuditContext
+from trustscan.numbers.display import number as fmt
+from trustscan.numbers.json_safe import rounded as clean
 from trustscan.policy import Policy
 from trustscan.stats import Eligibility
 from trustscan.stats.groups import GroupCodes
