@@ -354,7 +354,7 @@ def context_from_frames(
         predictions, proba, classes = _logged_predictions(config, data)
     prediction_seconds = time.perf_counter() - started
 
-    task = _infer_task(classes, predictions, y_true, model is not None)
+    task = _infer_task(classes, predictions, y_true)
     if model is None and config.predictions_column is None and task == "multiclass":
         task = "binary"  # scores only: decisions are score >= threshold, a yes/no outcome
     outcome: Outcome | None = None
@@ -535,7 +535,6 @@ def _infer_task(
     classes: tuple[Any, ...] | None,
     predictions: np.ndarray,
     y_true: np.ndarray | None,
-    has_model: bool,
 ) -> Task:
     if classes is not None:
         return "binary" if len(classes) == 2 else "multiclass"

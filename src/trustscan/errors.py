@@ -40,7 +40,3 @@ def plain(text: str) -> str:
     """``np.int64(0)`` -> ``0``, ``np.str_('a')`` -> ``a``: numpy reprs leak into f-strings
     through ``!r`` and containers."""
     return _NUMPY_BOOL.sub(r"\1", _NUMPY_REPR.sub(lambda m: m.group(2), text))
-
-
-class TrustscanWarning(UserWarning):
-    """Warnings trustscan emits itself (the test suite turns them into errors)."""

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import click
 
@@ -341,29 +341,15 @@ def execute_scan(
 @contextmanager
 def quiet_libraries(quiet: bool) -> Iterator[None]:
     """Under --quiet, warnings of libraries (pandas, scikit-learn, numpy's floating-point
-    warnings) stay off stderr; trustscan's own warnings keep their filters."""
+    warnings) stay off stderr. trustscan itself never warns: what it has to say is a finding
+    or a note in the report."""
     if not quiet:
         yield
         return
     import warnings
 
-    from trustscan.errors import TrustscanWarning
-
     with warnings.catch_warnings():
-        own = [
-            f
-            for f in warnings.filters
-            if isinstance(f[2], type) and issubclass(f[2], TrustscanWarning)
-        ]
         warnings.simplefilter("ignore")
-        for action, message, category, module, lineno in reversed(own):
-            warnings.filterwarnings(
-                cast(Any, action),
-                message.pattern if message is not None else "",
-                cast(Any, category),
-                module.pattern if module is not None else "",
-                lineno,
-            )
         yield
 
 

@@ -308,11 +308,6 @@ def _last_entry(path: Path) -> dict[str, Any] | None:
     return dict(last)
 
 
-def chain_head(path: Path) -> dict[str, Any] | None:
-    """The entry a new scan will chain to (see ``LedgerWriter.head``); None for a new ledger."""
-    return LedgerWriter(path, None).head()
-
-
 def _write_head(path: Path, entry: Mapping[str, Any], key: LedgerKey | None) -> None:
     head = head_path(path)
     temp = head.with_name(head.name + ".tmp")

@@ -200,14 +200,6 @@ def normalized_mutual_info(table: np.ndarray) -> float:
     return max(0.0, mi / ((h_row + h_col) / 2))
 
 
-def normalized_mutual_info_labels(a: np.ndarray, b: np.ndarray) -> float:
-    """NMI of two label vectors (any hashable values)."""
-    _, codes_a = np.unique(np.asarray(a), return_inverse=True)
-    _, codes_b = np.unique(np.asarray(b), return_inverse=True)
-    table = crosstab(codes_a, int(codes_a.max()) + 1, codes_b, int(codes_b.max()) + 1)
-    return normalized_mutual_info(table)
-
-
 # ------------------------------------------------------------------------------------ bootstrap
 
 
@@ -353,27 +345,6 @@ def _separability(
         confidence=confidence,
     )
     return result, replicates
-
-
-def bootstrap_auc_ci(
-    positive: np.ndarray,
-    scores: np.ndarray,
-    *,
-    resamples: int = 1000,
-    confidence: float = 0.95,
-    rng: np.random.Generator,
-    max_bins: int = 1024,
-) -> tuple[float, float, float]:
-    """Raw (unoriented) AUC and its stratified-bootstrap percentile interval for a binary class."""
-    positive = np.asarray(positive, dtype=bool)
-    codes, n_values = quantile_codes(np.asarray(scores, dtype=float), max_bins)
-    table = crosstab(positive.astype(np.int64), 2, codes, n_values)
-    estimate = roc_auc(positive, scores)
-    shift = estimate - float(table_auc(table, ordered=True)[1])
-    boot = table_auc(resample_table(table, resamples, rng), ordered=True)[:, 1] + shift
-    alpha = (1 - confidence) / 2
-    low, high = np.quantile(boot, [alpha, 1 - alpha])
-    return estimate, float(low), float(high)
 
 
 def separability_scores(

@@ -200,14 +200,6 @@ def scoring_for(ctx: AuditContext, rows: np.ndarray, *, reliance: bool = False) 
     return Scoring("accuracy", model.predict, y_labels, against)
 
 
-def usable_rows(ctx: AuditContext, rows: np.ndarray) -> np.ndarray:
-    """Rows whose target is present (all rows when importance is scored on decisions)."""
-    if ctx.y_true is None:
-        return rows
-    present = ~pd.isna(pd.Series(ctx.y_true[rows])).to_numpy()
-    return rows[present]
-
-
 def sklearn_permutations(n: int, repeats: int, random_state: int) -> np.ndarray:
     """The row orders ``sklearn.inspection.permutation_importance`` uses, shape ``(R, n)``.
 

@@ -22,7 +22,6 @@ from trustscan.checks.explain._common import (
     sklearn_permutations,
     stacked_outputs,
     t_interval_text,
-    usable_rows,
     within_group_permutations,
 )
 from trustscan.context import AuditContext
@@ -85,14 +84,11 @@ class FeatureImportanceCheck(Check):
         if ctx.model is None:
             return self.skip(PREDICTIONS_ONLY)
         settings = policy.explain
-        rows = usable_rows(
+        rows = sample_rows(
             ctx,
-            sample_rows(
-                ctx,
-                "importance",
-                importance_sample_size(policy, len(ctx.feature_names)),
-                _stratify_codes(ctx),
-            ),
+            "importance",
+            importance_sample_size(policy, len(ctx.feature_names)),
+            _stratify_codes(ctx),
         )
         scoring = scoring_for(ctx, rows)
         random_state = seed_from(ctx, "importance:permutations")
@@ -240,14 +236,11 @@ class GroupImportanceCheck(Check):
         confidence = policy.stats.confidence
         column = attribute.name
         known = attribute.known_codes()
-        rows = usable_rows(
+        rows = sample_rows(
             ctx,
-            sample_rows(
-                ctx,
-                f"groups:{column}",
-                importance_sample_size(policy, len(ctx.feature_names)),
-                known,
-            ),
+            f"groups:{column}",
+            importance_sample_size(policy, len(ctx.feature_names)),
+            known,
         )
         codes = known[rows]
         present = [g for g in range(attribute.schema.n_known) if np.any(codes == g)]
