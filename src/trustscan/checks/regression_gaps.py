@@ -30,8 +30,6 @@ from trustscan.checks.base import Check
 from trustscan.checks.fairness import (
     _capital,
     _exclusions,
-    _json,
-    _pair,
     _row_base,
     _Section,
     _Settings,
@@ -39,6 +37,8 @@ from trustscan.checks.fairness import (
     format_p,
 )
 from trustscan.context import AuditContext
+from trustscan.numbers.json_safe import pair as _pair
+from trustscan.numbers.json_safe import scalar as _json
 from trustscan.types import Evidence, Severity, Status
 
 

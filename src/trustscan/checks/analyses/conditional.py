@@ -23,8 +23,6 @@ from trustscan.checks.fairness import (
     Comparison,
     FairnessSelectionRateCheck,
     _capital,
-    _json,
-    _pair,
     _Settings,
     _settings,
     _who,
@@ -32,6 +30,8 @@ from trustscan.checks.fairness import (
     format_p,
 )
 from trustscan.context import AuditContext
+from trustscan.numbers.json_safe import pair as _pair
+from trustscan.numbers.json_safe import scalar as _json
 from trustscan.policy import Policy
 from trustscan.sensitive.groups import group_column
 from trustscan.stats.conditional import (

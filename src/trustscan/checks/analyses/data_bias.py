@@ -22,8 +22,6 @@ from trustscan.checks.fairness import (
     Comparison,
     FairnessSelectionRateCheck,
     _capital,
-    _json,
-    _pair,
     _row_status,
     _Settings,
     _settings,
@@ -32,6 +30,8 @@ from trustscan.checks.fairness import (
     format_p,
 )
 from trustscan.context import AuditContext
+from trustscan.numbers.json_safe import pair as _pair
+from trustscan.numbers.json_safe import scalar as _json
 from trustscan.policy import Policy
 from trustscan.stats.groups import GroupCodes
 from trustscan.stats.label_bias import Amplification, amplification, label_distances

@@ -21,9 +21,11 @@ import numpy as np
 from trustscan import stats
 from trustscan.checks.analyses._common import sample_and_split, skip_reason
 from trustscan.checks.base import Check
-from trustscan.checks.fairness import _JUDGED, _json, _pair, _Settings, _settings, compare_rates
+from trustscan.checks.fairness import _JUDGED, _Settings, _settings, compare_rates
 from trustscan.context import AuditContext
 from trustscan.numbers.display import number as _fmt
+from trustscan.numbers.json_safe import pair as _pair
+from trustscan.numbers.json_safe import scalar as _json
 from trustscan.policy import Policy
 from trustscan.stats.groups import GroupCodes
 from trustscan.stats.intervals import normal_quantile, wilson_interval
@@ -74,7 +76,7 @@ def group_thresholds(
     from fairlearn.postprocessing import ThresholdOptimizer
     from sklearn.base import BaseEstimator, ClassifierMixin
 
-    class ScoresAsModel(ClassifierMixin, BaseEstimator):
+    class ScoresAsModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # untyped bases
         """A fitted 'classifier' whose prediction is its one input column: the cached scores,
         so the optimiser moves thresholds without re-running the model."""
 

@@ -21,8 +21,10 @@ import numpy as np
 from trustscan import stats
 from trustscan.checks.analyses._common import sample_and_split, skip_reason
 from trustscan.checks.base import Check
-from trustscan.checks.fairness import _json, _pair, format_p
+from trustscan.checks.fairness import format_p
 from trustscan.context import AuditContext
+from trustscan.numbers.json_safe import pair as _pair
+from trustscan.numbers.json_safe import scalar as _json
 from trustscan.policy import Policy
 from trustscan.sensitive.groups import group_column
 from trustscan.stats.groups import GroupCodes
