@@ -11,10 +11,9 @@ Typical use::
 
 from __future__ import annotations
 
+from trustscan.sensitive.schema import INTERSECTION_SEPARATOR, UNKNOWN
 from trustscan.stats.eligibility import Eligibility, ImpactRatio, impact_ratio, reference_group
 from trustscan.stats.groups import (
-    INTERSECTION_SEPARATOR,
-    UNKNOWN,
     GroupCodes,
     GroupCounts,
     GroupMoments,

@@ -127,7 +127,7 @@ def _auc_ordered(pos: FloatArray, neg: FloatArray) -> FloatArray:
     n_pos = pos.sum(axis=-1)
     n_neg = neg.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return ((pos * (below + 0.5 * neg)).sum(axis=-1)) / (n_pos * n_neg)
+        return np.asarray(((pos * (below + 0.5 * neg)).sum(axis=-1)) / (n_pos * n_neg))
 
 
 def _auc_unordered(pos: FloatArray, neg: FloatArray) -> FloatArray:
@@ -141,7 +141,7 @@ def _auc_unordered(pos: FloatArray, neg: FloatArray) -> FloatArray:
     n_neg = neg.sum(axis=-1)
     pairs = np.einsum("...a,...ab,...b->...", pos, greater, neg)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return pairs / (n_pos * n_neg)
+        return np.asarray(pairs / (n_pos * n_neg))
 
 
 def _ks_ordered(pos: FloatArray, neg: FloatArray, *, signed: bool = False) -> FloatArray:
@@ -151,13 +151,13 @@ def _ks_ordered(pos: FloatArray, neg: FloatArray, *, signed: bool = False) -> Fl
             pos, axis=-1
         ) / pos.sum(axis=-1, keepdims=True)
     gap = np.concatenate([np.zeros((*gap.shape[:-1], 1)), gap], axis=-1)
-    return gap.max(axis=-1) if signed else np.abs(gap).max(axis=-1)
+    return np.asarray(gap.max(axis=-1) if signed else np.abs(gap).max(axis=-1))
 
 
 def _ks_unordered(pos: FloatArray, neg: FloatArray) -> FloatArray:
     with np.errstate(invalid="ignore", divide="ignore"):
         diff = pos / pos.sum(axis=-1, keepdims=True) - neg / neg.sum(axis=-1, keepdims=True)
-    return np.clip(diff, 0, None).sum(axis=-1)
+    return np.asarray(np.clip(diff, 0, None).sum(axis=-1))
 
 
 def table_auc(table: np.ndarray, *, ordered: bool) -> FloatArray:

@@ -42,9 +42,10 @@ def demographic_disparity(cells: np.ndarray) -> np.ndarray:
     """DD of each group: share of the rejected minus share of the accepted, over ``(..., G, 2)``
     cells. NaN when nobody (or everybody) was accepted."""
     rejected, accepted = cells[..., 0], cells[..., 1]
-    return safe_divide(rejected, rejected.sum(axis=-1, keepdims=True)) - safe_divide(
+    dd: np.ndarray = safe_divide(rejected, rejected.sum(axis=-1, keepdims=True)) - safe_divide(
         accepted, accepted.sum(axis=-1, keepdims=True)
     )
+    return dd
 
 
 def conditional_demographic_disparity(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

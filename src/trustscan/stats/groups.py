@@ -272,7 +272,7 @@ class GroupMoments:
     def mean(self) -> np.ndarray:
         """Per-group mean (NaN for an empty group)."""
         with np.errstate(invalid="ignore", divide="ignore"):
-            return self.shift + self.centred_sum / self.n
+            return np.asarray(self.shift + self.centred_sum / self.n)
 
     @property
     def variance(self) -> np.ndarray:

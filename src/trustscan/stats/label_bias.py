@@ -50,7 +50,7 @@ class LabelDistances:
 def _kl(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """KL divergence of Bernoulli(p) from Bernoulli(q), elementwise."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return special.rel_entr(p, q) + special.rel_entr(1.0 - p, 1.0 - q)
+        return np.asarray(special.rel_entr(p, q) + special.rel_entr(1.0 - p, 1.0 - q))
 
 
 def label_distances(positives: np.ndarray, n: np.ndarray) -> LabelDistances:

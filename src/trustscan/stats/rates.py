@@ -131,4 +131,4 @@ def ratio_to_reference(values: np.ndarray, reference: int) -> np.ndarray:
 def difference_to_reference(values: np.ndarray, reference: int) -> np.ndarray:
     """Each group's value minus the reference group's (last axis)."""
     arr = np.asarray(values, dtype=float)
-    return arr - arr[..., reference : reference + 1]
+    return np.asarray(arr - arr[..., reference : reference + 1])

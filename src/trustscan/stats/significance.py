@@ -63,7 +63,7 @@ def min_expected_cell(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.nda
         expected = np.stack(
             [n1 * yes, n1 * (total - yes), n2 * yes, n2 * (total - yes)]
         ) / np.where(total > 0, total, np.nan)
-    return np.min(expected, axis=0)
+    return np.asarray(np.min(expected, axis=0))
 
 
 def compare_proportions(

@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from trustscan.stats.groups import INTERSECTION_SEPARATOR, UNKNOWN, GroupCounts
+from trustscan.sensitive.schema import INTERSECTION_SEPARATOR, UNKNOWN
+from trustscan.stats.groups import GroupCounts
 
 _MISSING = object()
 """Global-dictionary key of the missing-value group."""
