@@ -239,7 +239,7 @@ class PermutationResult:
     """Baseline minus permuted score, shape ``(F, R, S)``."""
 
     def mean(self) -> np.ndarray:
-        return np.mean(self.importances, axis=1)
+        return np.asarray(np.mean(self.importances, axis=1))
 
     def interval(self, confidence: float) -> tuple[np.ndarray, np.ndarray]:
         """t-interval of the mean over repeats; NaN with a single repeat."""

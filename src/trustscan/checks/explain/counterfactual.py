@@ -34,7 +34,7 @@ def regression_changed(
     magnitude; for predictions near zero, of the predictions' standard deviation instead, so
     a value of 0.001 does not make every wobble a flip."""
     scale = np.maximum(np.abs(base), spread)
-    return np.abs(changed - base) > tolerance * scale
+    return np.asarray(np.abs(changed - base) > tolerance * scale)
 
 
 def encodings(

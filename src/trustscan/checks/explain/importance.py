@@ -60,10 +60,10 @@ def _baseline(ctx: AuditContext, scoring: Scoring, rows: np.ndarray) -> np.ndarr
         # The model's own probabilities (ctx.scores may come from a user's score column).
         if ctx.proba is None or ctx.classes is None:
             return None
-        return np.asarray(ctx.proba)[rows, list(ctx.classes).index(ctx.positive_label)]
+        return np.asarray(np.asarray(ctx.proba)[rows, list(ctx.classes).index(ctx.positive_label)])
     if scoring.name == "r2":
-        return np.asarray(ctx.predictions, dtype=float)[rows]
-    return np.asarray(ctx.predictions)[rows]
+        return np.asarray(np.asarray(ctx.predictions, dtype=float)[rows])
+    return np.asarray(np.asarray(ctx.predictions)[rows])
 
 
 class FeatureImportanceCheck(Check):
