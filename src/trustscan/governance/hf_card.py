@@ -258,7 +258,8 @@ def _audit(report: Mapping[str, Any]) -> list[str]:
 def _metrics(report: Mapping[str, Any], check_id: str) -> Mapping[str, Any]:
     for result in report.get("results") or []:
         if result.get("check_id") == check_id and isinstance(result.get("metrics"), Mapping):
-            return result["metrics"]
+            metrics: Mapping[str, Any] = result["metrics"]
+            return metrics
     return {}
 
 

@@ -163,7 +163,7 @@ def _read_parquet(path: Path, columns: Sequence[str] | None) -> pd.DataFrame:
     # numeric columns then stay zero-copy on Arrow's memory and the peak is ~1x the data,
     # not ~3x. release_unused hands the decoder's scratch memory back to the OS.
     try:
-        frame = table.to_pandas(self_destruct=True, split_blocks=True)
+        frame: pd.DataFrame = table.to_pandas(self_destruct=True, split_blocks=True)
     except (pa.ArrowException, ValueError, TypeError) as exc:
         raise InputError(
             f"could not convert Parquet file {path}: {_first_line(exc)}",

@@ -350,7 +350,7 @@ def _nice_ceiling(value: float) -> float:
         return 1.0
     exponent = math.floor(math.log10(value))
     for step in (1.0, 2.0, 2.5, 5.0, 10.0):
-        bound = step * 10**exponent
+        bound = step * 10.0**exponent
         if bound >= value - 1e-12:
             return bound
-    return 10 ** (exponent + 1)  # pragma: no cover - the loop always returns
+    return 10.0 ** (exponent + 1)  # pragma: no cover - the loop always returns

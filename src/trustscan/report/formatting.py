@@ -230,7 +230,9 @@ def key_value_table(caption: str, items: Iterable[tuple[str, Any]]) -> dict[str,
     return view
 
 
-def generic_tables(metrics: Mapping[str, Any], consumed: Iterable[str] = ()) -> list[dict]:
+def generic_tables(
+    metrics: Mapping[str, Any], consumed: Iterable[str] = ()
+) -> list[dict[str, Any]]:
     """Every metric the richer renderers did not use: scalars in one table, row lists and
     mappings each in their own."""
     skip = set(consumed)
