@@ -356,9 +356,7 @@ def group_metrics(
         excluded: list[str | None] = []
         for g in range(grouping.n_groups):
             members = order[bounds[g] : bounds[g + 1]]
-            reason = rule.reason(
-                prepared.data.rows_in(members), total, unknown=grouping.unknown[g]
-            )
+            reason = rule.reason(prepared.data.rows_in(members), total, unknown=grouping.unknown[g])
             resamples = policy.stats.bootstrap_resamples if reason is None else 0
             sets.append(evaluate(prepared.data, members, resamples=resamples, rng=rng))
             excluded.append(reason)
