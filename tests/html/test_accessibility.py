@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import Browser, chromium
-from test_browser import chromium_or_skip
+
+from .browser import Browser, chromium
+from .test_browser import chromium_or_skip
 
 pytestmark = pytest.mark.browser
 
