@@ -116,3 +116,19 @@ def test_one_table_per_attribute_with_every_metric_as_a_column() -> None:
     assert _texts(gender)[0][-1] == "Fail" and _texts(gender)[1][-1] == "reference"
     assert male[2]["lines"][1] == "reference group"
     assert _texts(race) == [["other", "4", "25.0%", "—", "excluded: under 2% of rows"]]
+
+
+def test_a_check_shows_one_card_per_group_and_keeps_the_folded_text_collapsed() -> None:
+    from trustscan.report import presenter
+    from trustscan.report.renderers import RenderContext
+
+    tpr = _titled("fairness.error_rates", Status.FAIL, "gender = female", "TPR gap", Severity.HIGH)
+    fpr = _titled("fairness.error_rates", Status.FAIL, "gender = female", "FPR gap", Severity.HIGH)
+    race = _titled("fairness.error_rates", Status.WARN, "race = other", "TPR gap", Severity.LOW)
+    check = result("fairness.error_rates", Status.FAIL, findings=(tpr, fpr, race))
+    view = presenter.check_view(check, RenderContext(policy={}))
+    assert [(f["title"], f["subject"], f["also"]) for f in view["findings"]] == [
+        ("TPR gap", "gender = female", ["FPR gap"]),
+        ("TPR gap", "race = other", []),
+    ]
+    assert [f["title"] for f in view["more_findings"]] == ["FPR gap"]

@@ -27,6 +27,7 @@ from trustscan.report.formatting import (
 )
 from trustscan.report.html import summary
 from trustscan.report.json_format import to_jsonable
+from trustscan.report.ranking import fold_by_subject
 from trustscan.report.renderers import Extras, RenderContext
 from trustscan.report.text import headline_line, incomplete_line
 from trustscan.types import CheckResult, Dimension, Finding, Report, Status
@@ -167,6 +168,8 @@ def check_view(result: CheckResult, ctx: RenderContext) -> dict[str, Any]:
         result.findings, key=lambda f: (-STATUS_RANK[f.status.value], -int(f.severity))
     )
     problems = [f for f in ordered if f.status is not Status.PASS]
+    # One card per group: a check comparing several rates names the others on the worst one.
+    shown = fold_by_subject(problems)
     passes = [f for f in ordered if f.status is Status.PASS]
     # Remediation and method text usually repeat across a check's findings: say each once.
     remediations = list(dict.fromkeys(f.remediation for f in problems if f.remediation))
@@ -181,8 +184,15 @@ def check_view(result: CheckResult, ctx: RenderContext) -> dict[str, Any]:
         "summary": result.summary,
         "error": result.error or "",
         "duration": f"{result.duration_s:.2f} s",
-        "findings": [finding_view(f) for f in problems[:MAX_OPEN_FINDINGS]],
-        "more_findings": [finding_view(f) for f in problems[MAX_OPEN_FINDINGS:]],
+        "findings": [
+            {**finding_view(f), "also": list(also)} for f, also in shown[:MAX_OPEN_FINDINGS]
+        ],
+        # Folded findings keep their full text in the collapsed list.
+        "more_findings": [
+            finding_view(f)
+            for f in problems
+            if f not in {kept for kept, _ in shown[:MAX_OPEN_FINDINGS]}
+        ],
         "passes": [finding_view(f) for f in passes],
         "remediations": remediations,
         "methods": methods,

@@ -8,6 +8,7 @@ finding first and the others named beside it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from trustscan.types import CheckResult, Finding, Report, Status
@@ -37,20 +38,27 @@ def _problems(result: CheckResult) -> list[Finding]:
     return found
 
 
-def _folded(result: CheckResult) -> list[RankedFinding]:
-    """The check's problems with same-subject findings folded into the worst of them."""
+def fold_by_subject(findings: Iterable[Finding]) -> list[tuple[Finding, tuple[str, ...]]]:
+    """Findings in their order, each subject once: later findings about a subject already
+    seen are folded into the first (their titles listed beside it). Findings without a
+    subject are never folded."""
     firsts: dict[str, int] = {}
-    out: list[RankedFinding] = []
-    for finding in _problems(result):
+    out: list[tuple[Finding, tuple[str, ...]]] = []
+    for finding in findings:
         key = finding.subject or ""
         if key and key in firsts:
-            index = firsts[key]
-            kept = out[index]
-            out[index] = RankedFinding(result, kept.finding, (*kept.also, finding.title))
+            kept, also = out[firsts[key]]
+            out[firsts[key]] = (kept, (*also, finding.title))
             continue
-        firsts[key] = len(out)
-        out.append(RankedFinding(result, finding))
+        if key:
+            firsts[key] = len(out)
+        out.append((finding, ()))
     return out
+
+
+def _folded(result: CheckResult) -> list[RankedFinding]:
+    """The check's problems with same-subject findings folded into the worst of them."""
+    return [RankedFinding(result, f, also) for f, also in fold_by_subject(_problems(result))]
 
 
 def ranked_findings(report: Report) -> list[RankedFinding]:
@@ -66,4 +74,4 @@ def ranked_findings(report: Report) -> list[RankedFinding]:
     return [item for _, item in keyed]
 
 
-__all__ = ["RankedFinding", "ranked_findings"]
+__all__ = ["RankedFinding", "fold_by_subject", "ranked_findings"]
