@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy.stats import false_discovery_control
 
-from tests.fairness.conftest import make_context
+from tests.context_builders import predictions_context
 from trustscan import stats
 from trustscan.checks.analyses import SliceSearchCheck
 from trustscan.checks.analyses.slices import MAX_REGIONS
@@ -20,7 +20,9 @@ from trustscan.stats.slices import region_tests
 from trustscan.types import Status
 
 
-def synthetic(seed: int, *, planted: bool, n: int = 6000) -> AuditContext:
+def synthetic(
+    seed: int, *, planted: bool, n: int = 6000, extra: pd.DataFrame | None = None
+) -> AuditContext:
     """Decisions driven by ``score`` alone; with ``planted``, group b is mostly refused in
     one region (city = east and score in the top quartile)."""
     rng = np.random.default_rng(seed)
@@ -36,8 +38,14 @@ def synthetic(seed: int, *, planted: bool, n: int = 6000) -> AuditContext:
     if planted:
         region = (frame["city"] == "east").to_numpy() & (frame["score"] > 57).to_numpy()
         selected &= ~(region & (group == "b") & (rng.random(n) < 0.7))
-    ctx = make_context(sensitive={"group": group}, predictions=selected.astype(int), seed=seed)
-    return dataclasses.replace(ctx, features=frame, data=pd.concat([ctx.data, frame], axis=1))
+    features = frame if extra is None else extra
+    data = pd.concat(
+        [features, pd.DataFrame({"group": group, "decision": selected.astype(int)})], axis=1
+    )
+    return predictions_context(
+        data, sensitive=["group"], predictions="decision", features=list(features.columns),
+        favourable_label=1, seed=seed,
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -88,10 +96,9 @@ def test_region_tests_compare_a_group_with_the_rest_of_its_region() -> None:
 
 
 def test_the_search_is_capped() -> None:
-    ctx = synthetic(0, planted=False, n=2000)
     wide = pd.DataFrame(
         {f"x{i}": np.random.default_rng(i).integers(0, 10, 2000) for i in range(40)}
     )
-    ctx = dataclasses.replace(ctx, features=wide)
+    ctx = synthetic(0, planted=False, n=2000, extra=wide)
     result = SliceSearchCheck().run(ctx, Policy())
     assert result.metrics["regions_searched"] <= MAX_REGIONS

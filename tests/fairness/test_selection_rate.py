@@ -220,10 +220,11 @@ def test_a_pair_failing_on_two_rates_counts_once(context_from_arrays: MakeContex
     n = 4000
     gender = np.repeat(["female", "male"], n // 2)
     scores = rng.random(n) + np.where(gender == "male", 0.4, 0.0)
-    ctx = context_from_arrays(
-        sensitive={"gender": gender}, predictions=(scores > 0.9).astype(int), scores=scores
-    )
-    ctx = dataclasses.replace(ctx, predictions_column=None)
+    frame = pd.DataFrame({"gender": gender, "score": scores / 1.4})  # scores only, in [0, 1]
+    ctx = predictions_context(
+        frame, sensitive=["gender"], scores="score", features=[], favourable_label=1,
+        threshold=0.9 / 1.4,
+    )  # fmt: skip
     result = CHECK.run(ctx, Policy())
     failing = [f for f in result.findings if f.status is Status.FAIL]
     assert len(failing) == 2  # selection rate and scoring rate, same pair
