@@ -21,6 +21,8 @@ from trustscan.policy import Policy
 
 def scan_config(
     *,
+    data_path: Path = Path("memory.csv"),
+    model_path: Path | None = None,
     target: str | None = None,
     sensitive: Sequence[str] = (),
     features: Sequence[str] | None = None,
@@ -31,12 +33,11 @@ def scan_config(
     threshold: float | None = None,
     seed: int = 0,
     policy: Policy | None = None,
-    with_model: bool = False,
 ) -> ScanConfig:
     """The configuration ``trustscan scan`` would build from these options."""
     return ScanConfig(
-        data_path=Path("memory.csv"),
-        model_path=Path("memory.skops") if with_model else None,
+        data_path=data_path,
+        model_path=model_path,
         target=target,
         sensitive=tuple(sensitive),
         features=tuple(features) if features is not None else None,
@@ -73,7 +74,7 @@ def model_context(
         positive_label=positive_label,
         favourable_label=favourable_label,
         seed=seed,
-        with_model=True,
+        model_path=Path("memory.skops"),
     )
     return context_from_frames(config, data=data, model=adapter)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.context_builders import scan_config
 from trustscan.config import ScanConfig
 from trustscan.context import AuditContext, build_context
 from trustscan.demo import CASES, sample_data_path, train_and_save
@@ -15,20 +16,13 @@ from trustscan.policy import Policy
 def demo_config(name: str, folder: Path, policy: Policy | None = None) -> ScanConfig:
     """The demo's scan of case ``name``, with its model trained and saved in ``folder``."""
     case = next(c for c in CASES if c.name == name)
-    return ScanConfig(
+    return scan_config(
         data_path=sample_data_path(case),
         model_path=train_and_save(case, folder),
         target=case.target,
         sensitive=case.sensitive,
         features=case.features,
-        predictions_column=None,
-        scores_column=None,
-        positive_label=None,
-        encoding="utf-8",
-        seed=0,
-        trust_pickle=False,
-        trust_types=(),
-        policy=policy or Policy(),
+        policy=policy,
     )
 
 

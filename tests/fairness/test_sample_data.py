@@ -7,33 +7,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.analyses.conftest import demo_config
 from trustscan.checks.fairness import FairnessErrorRatesCheck, FairnessSelectionRateCheck
-from trustscan.config import ScanConfig
 from trustscan.context import AuditContext, build_context
-from trustscan.demo import CASES, sample_data_path, train_and_save
 from trustscan.policy import Policy
 from trustscan.types import Status
 
 
 def _context(name: str, folder: Path) -> AuditContext:
-    case = next(c for c in CASES if c.name == name)
-    model = train_and_save(case, folder)
-    config = ScanConfig(
-        data_path=sample_data_path(case),
-        model_path=model,
-        target=case.target,
-        sensitive=case.sensitive,
-        features=case.features,
-        predictions_column=None,
-        scores_column=None,
-        positive_label=None,
-        encoding="utf-8",
-        seed=0,
-        trust_pickle=False,
-        trust_types=(),
-        policy=Policy(),
-    )
-    return build_context(config)
+    return build_context(demo_config(name, folder))
 
 
 def test_recruiting_sample_fails_on_gender_with_the_correct_rates(tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.context_builders import scan_config
 from trustscan.config import ScanConfig
 from trustscan.context import build_context
-from trustscan.policy import Policy
 from trustscan.sensitive import detect_sensitive_columns, load_lexicon, match_column
 from trustscan.sensitive.autodetect import detect_for_audit
 
@@ -253,21 +253,7 @@ def test_detect_for_audit_without_any_sensitive_name_explains_the_skip() -> None
 
 
 def _config(path: Path, sensitive: tuple[str, ...]) -> ScanConfig:
-    return ScanConfig(
-        data_path=path,
-        model_path=None,
-        target="y",
-        sensitive=sensitive,
-        features=None,
-        predictions_column="decision",
-        scores_column=None,
-        positive_label=None,
-        encoding="utf-8",
-        seed=0,
-        trust_pickle=False,
-        trust_types=(),
-        policy=Policy(),
-    )
+    return scan_config(data_path=path, target="y", sensitive=sensitive, predictions="decision")
 
 
 def test_build_context_uses_detected_columns_when_none_are_given(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -10,30 +11,15 @@ import pytest
 import skops.io as sio
 from sklearn.linear_model import LogisticRegression
 
+from tests.context_builders import scan_config
 from trustscan.config import ScanConfig
 from trustscan.context import build_context
 from trustscan.errors import InputError
-from trustscan.policy import Policy
 
 
 def _config(data: Path, model: Path | None, **overrides: object) -> ScanConfig:
-    base: dict[str, object] = {
-        "data_path": data,
-        "model_path": model,
-        "target": "y",
-        "sensitive": ("gender",),
-        "features": None,
-        "predictions_column": None,
-        "scores_column": None,
-        "positive_label": None,
-        "encoding": "utf-8",
-        "seed": 0,
-        "trust_pickle": False,
-        "trust_types": (),
-        "policy": Policy(),
-    }
-    base.update(overrides)
-    return ScanConfig(**base)
+    base = scan_config(data_path=data, model_path=model, target="y", sensitive=("gender",))
+    return dataclasses.replace(base, **overrides)  # type: ignore[arg-type]  # ScanConfig fields
 
 
 @pytest.fixture
