@@ -96,7 +96,10 @@ def verdict_line(report: Report) -> str:
 
 
 def _dimension_table(report: Report) -> Table:
-    table = Table(title="Trust dimensions", title_justify="left", box=box.SIMPLE_HEAD)
+    # No blank edge rows: the calm summary has about 30 lines to spend.
+    table = Table(
+        title="Trust dimensions", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False
+    )
     table.add_column("Dimension")
     table.add_column("Score", justify="right")
     table.add_column("Coverage", justify="right")
@@ -179,7 +182,7 @@ def print_summary(
     verbose: bool = False,
 ) -> None:
     """The verdict with the headline, the dimension scores, the worst findings and where the
-    files are (about 25 lines, plus any notes); ``verbose`` adds every finding, the checks
+    files are (about 25 lines, plus the outcome framing and any notes); ``verbose`` adds every finding, the checks
     needing attention and the waived findings."""
     console = console or Console(highlight=False)
     inputs = report.inputs
@@ -187,10 +190,10 @@ def print_summary(
         f"Audited {escape(inputs.model_path or 'logged decisions')} on {escape(inputs.data_path)} "
         f"({inputs.n_rows:,} rows, {inputs.task}) in {report.duration_s:.1f}s"
     )
-    if verbose:
-        for line in (inputs.outcome_statement, inputs.score_statement):
-            if line:
-                console.print(escape(line))
+    # Which decision counts as favourable frames every number below: always said.
+    for line in (inputs.outcome_statement, inputs.score_statement):
+        if line:
+            console.print(escape(line))
     console.print(verdict_line(report))
     incomplete = incomplete_line(report)
     if incomplete:
