@@ -106,7 +106,9 @@ def build_out_of_core_context(config: ScanConfig, files: DataFiles | None) -> Au
 
 def _source(config: ScanConfig, files: DataFiles | None) -> OutOfCoreSource:
     if config.engine == "spark":
-        raise InputError("--engine spark is not available in this version", "use --engine duckdb")
+        from trustscan.stats.sources.spark import SparkSource
+
+        return SparkSource(config, files)
     from trustscan.stats.sources.duckdb import DuckDBSource
 
     assert files is not None, "a table needs --engine spark (checked with the options)"

@@ -18,6 +18,7 @@ core). A source never judges anything; checks do.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -76,6 +77,14 @@ class ScoreBinning:
             f"{self.distinct:,} distinct values): ROC AUC is exact up to pairs tied in one bin "
             f"(error at most half their share), calibration means move by at most {self.width:.3g}"
         )
+
+
+def score_bins(low: float, high: float) -> tuple[float, float]:
+    """Width and first edge of ``SCORE_BINS`` bins over [low, high]. A power-of-two width
+    keeps the edges exact in binary floating point, so 0.5 (the default threshold) is an
+    edge and "score >= 0.5" is decided the same on bins as on scores."""
+    width = 2.0 ** math.ceil(math.log2((high - low) / SCORE_BINS))
+    return width, math.floor(low / width) * width
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,12 @@ from trustscan.loading.datasets import DataFiles
 from trustscan.stats.sources.base import (
     EXACT_SCORE_LEVELS,
     MAX_CELLS,
-    SCORE_BINS,
     Cells,
     ColumnStats,
     Roles,
     RowSample,
     ScoreBinning,
+    score_bins,
 )
 
 SAMPLE_FLOOR = 2_000
@@ -154,10 +154,7 @@ class DuckDBSource:
         distinct = int(distinct or 0)
         if distinct <= EXACT_SCORE_LEVELS or low is None or high is None or high <= low:
             return ScoreBinning(distinct), column
-        # A power-of-two width keeps bin edges exact in binary floating point, so 0.5 (the
-        # default threshold) is an edge and "score >= 0.5" is decided the same on bins.
-        width = 2.0 ** math.ceil(math.log2((float(high) - float(low)) / SCORE_BINS))
-        start = math.floor(float(low) / width) * width
+        width, start = score_bins(float(low), float(high))
         expression = (
             f"CASE WHEN isfinite({column}::DOUBLE) THEN "
             f"floor(({column}::DOUBLE - {start!r}) / {width!r}) * {width!r} + {start!r} "
