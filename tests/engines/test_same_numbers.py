@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from tests.engines.conftest import PERFORMANCE_CHECKS, audit, decision_log, result
@@ -100,3 +101,20 @@ def test_a_continuous_score_is_binned_with_its_stated_bound(tmp_path: Path) -> N
     pos, neg = np.bincount(bins[positive]), np.bincount(bins[~positive], minlength=bins.max() + 1)
     tied_share = float((pos * neg[: pos.size]).sum()) / (positive.sum() * (~positive).sum())
     assert 0 < abs(auc["memory"] - auc["duckdb"]) <= 0.5 * tied_share
+
+
+def test_duplicate_rows_are_counted_alike_out_of_core(tmp_path: Path) -> None:
+    # 150 planted copies (2.5% > the 1% limit): both engines count exactly them and warn.
+    frame = decision_log(6000, seed=3)
+    with_copies = pd.concat([frame, frame.iloc[:150]], ignore_index=True)
+    data = tmp_path / "dups.parquet"
+    with_copies.to_parquet(data, index=False)
+    counted = {
+        engine: result(audit(data, engine), "data.quality") for engine in ("memory", "duckdb")
+    }
+    for quality in counted.values():
+        assert quality["metrics"]["duplicate_rows"] == 150
+        assert quality["status"] == "warn"
+    clean = tmp_path / "clean.parquet"
+    frame.to_parquet(clean, index=False)
+    assert result(audit(clean, "duckdb"), "data.quality")["metrics"]["duplicate_rows"] == 0
