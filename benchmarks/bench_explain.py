@@ -28,12 +28,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
-from trustscan.checks.explain import (
-    CounterfactualFlipCheck,
-    DisparityDriversCheck,
-    FeatureImportanceCheck,
-    GroupImportanceCheck,
-)
+from trustscan.checks.explain.counterfactual import CounterfactualFlipCheck
+from trustscan.checks.explain.drivers import DisparityDriversCheck
+from trustscan.checks.explain.importance import FeatureImportanceCheck, GroupImportanceCheck
 from trustscan.context import AuditContext
 from trustscan.loading.adapter import adapter_for_estimator
 from trustscan.policy import Policy

@@ -200,7 +200,7 @@ def prepare_trustscan(data: pd.DataFrame, resamples: int) -> tuple[Any, list[Any
     """Context, checks and policy, built (and imported) outside the timed region."""
     import dataclasses
 
-    from trustscan.checks.fairness import FairnessErrorRatesCheck, FairnessSelectionRateCheck
+    from trustscan.checks.fairness.core import FairnessErrorRatesCheck, FairnessSelectionRateCheck
     from trustscan.policy import Policy, StatsPolicy
 
     policy = dataclasses.replace(Policy(), stats=StatsPolicy(bootstrap_resamples=resamples))

@@ -32,7 +32,11 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from trustscan.checks.leakage import OutputInferenceCheck, ProxyFeaturesCheck, SensitiveTargetCheck
+from trustscan.checks.leakage.core import (
+    OutputInferenceCheck,
+    ProxyFeaturesCheck,
+    SensitiveTargetCheck,
+)
 from trustscan.context import AuditContext
 from trustscan.loading.adapter import adapter_for_estimator
 from trustscan.policy import Policy

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from sklearn import metrics as skm
 
-from trustscan.checks.performance import (
+from trustscan.checks.performance.core import (
     PerformanceCalibrationCheck,
     PerformanceGroupGapCheck,
     PerformanceOverallCheck,

@@ -1,11 +1,10 @@
 """Check documentation, generated from the registry: ``docs/checks.md`` and ``trustscan explain``.
 
-Each entry comes from the check's ClassVars (``id``, ``title``, ``dimension``,
-``default_severity``, ``description``) plus the default thresholds it reads from the policy.
-A check may name those with an optional ``policy_keys`` ClassVar (dotted keys such as
-``"fairness.impact_ratio_min"``); otherwise the policy section of its id's family is shown
-(``fairness.*`` -> ``[fairness]``). Descriptions of policy keys are their attribute docstrings
-in ``policy.py``, so the documentation cannot drift from the code.
+Each entry comes from the check's declaration (``CheckSpec``: id, title, dimension, default
+severity, description) plus the defaults of the policy keys it declares (``policy_keys``,
+dotted keys such as ``"fairness.impact_ratio_min"``). Descriptions of policy keys are their
+attribute docstrings in ``policy.py``, so the documentation cannot drift from the code. Only
+declarations are read: documenting the checks never imports the numerical stack.
 """
 
 from __future__ import annotations
@@ -21,10 +20,8 @@ from typing import Any
 
 from trustscan import headline, scoring
 from trustscan import policy as policy_module
-from trustscan.checks import ALL_CHECKS, Check
-
-FAMILY_SECTIONS = {"trace": ("provenance",), "data": ("data_quality",)}
-"""Check-id families whose policy section is named differently."""
+from trustscan.checks import registry
+from trustscan.checks.spec import CheckSpec
 
 GENERATOR = "python scripts/generate_check_docs.py"
 
@@ -74,22 +71,12 @@ def _format_default(value: Any) -> str:
     return str(value)
 
 
-def threshold_rows(check: type[Check]) -> list[tuple[str, str, str]]:
+def threshold_rows(check: CheckSpec) -> list[tuple[str, str, str]]:
     """``(dotted key, default, meaning)`` for the policy keys ``check`` reads."""
     sections = _sections()
     docs = _attribute_docs()
-    keys: Sequence[str] | None = getattr(check, "policy_keys", None)
-    if keys is None:
-        family = check.id.split(".", 1)[0]
-        names = FAMILY_SECTIONS.get(family, (family,))
-        keys = [
-            f"{name}.{f.name}"
-            for name in names
-            if name in sections
-            for f in dataclasses.fields(sections[name])
-        ]
     rows = []
-    for key in keys:
+    for key in check.policy_keys:
         section_name, _, field_name = key.partition(".")
         section = sections.get(section_name)
         if section is None or not hasattr(section, field_name):
@@ -106,7 +93,7 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def entry_for(check: type[Check]) -> str:
+def entry_for(check: CheckSpec) -> str:
     """The Markdown documentation entry of one check."""
     lines = [
         f"## `{check.id}` — {check.title}",
@@ -139,20 +126,21 @@ def entry_for(check: type[Check]) -> str:
 
 def check_entry(check_id: str) -> str | None:
     """The entry for ``check_id``, or None when no registered check has that id."""
-    check = next((c for c in ALL_CHECKS if c.id == check_id), None)
+    check = registry.spec_by_id(check_id)
     return None if check is None else entry_for(check)
 
 
 def close_matches(check_id: str) -> list[str]:
     """Registered ids that look like ``check_id`` (all ids when none does)."""
-    ids = [c.id for c in ALL_CHECKS]
+    ids = [c.id for c in registry.SPECS]
     prefix = [i for i in ids if i.startswith(check_id.split(".", 1)[0] + ".")]
     close = difflib.get_close_matches(check_id, ids, n=5, cutoff=0.5)
     return list(dict.fromkeys([*close, *prefix])) or ids
 
 
-def render_doc(checks: Sequence[type[Check]] = ALL_CHECKS) -> str:
+def render_doc(checks: Sequence[CheckSpec] | None = None) -> str:
     """The whole ``docs/checks.md``."""
+    checks = registry.SPECS if checks is None else checks
     header = [
         "# trustscan checks",
         "",

@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from trustscan import __version__
-from trustscan.checks import ALL_CHECKS
+from trustscan.checks import registry
 from trustscan.config import ScanConfig
 from trustscan.context import AuditContext, build_context
 from trustscan.engine import ProgressCallback, run_checks, select_checks
@@ -26,7 +26,7 @@ def run_audit(
     ``today`` decides which waivers have expired (default: the audit's UTC start date)."""
     started_wall = datetime.now(timezone.utc)
     started = time.perf_counter()
-    validate_policy_references(config.policy, [c.id for c in ALL_CHECKS])
+    validate_policy_references(config.policy, [c.id for c in registry.SPECS])
     check_column_roles(
         config.data_path,
         {
@@ -52,13 +52,13 @@ def audit_context(
 
     ``started`` is the wall-clock and perf-counter start, when loading came before."""
     started_wall, started_perf = started or (datetime.now(timezone.utc), time.perf_counter())
-    validate_policy_references(config.policy, [c.id for c in ALL_CHECKS])
+    validate_policy_references(config.policy, [c.id for c in registry.SPECS])
     results = run_checks(ctx, config.policy, debug=config.debug, progress=progress)
     results, waiver_notes = apply_waivers(
         results, config.policy.waiver, today or started_wall.date()
     )
     selected = set(select_checks(config.policy))
-    deselected = [(c.id, c.dimension) for c in ALL_CHECKS if c not in selected]
+    deselected = [(c.id, c.dimension) for c in registry.SPECS if c not in selected]
     return Report(
         schema_version=SCHEMA_VERSION,
         tool_version=__version__,

@@ -13,7 +13,7 @@ import sklearn
 import skops.io as sio
 from sklearn.linear_model import LogisticRegression
 
-from trustscan.checks.traceability import CompatibilityCheck
+from trustscan.checks.traceability.core import CompatibilityCheck
 from trustscan.config import make_scan_config
 from trustscan.context import AuditContext, build_context
 from trustscan.governance.provenance import skops_saved_versions

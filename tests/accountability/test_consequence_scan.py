@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from trustscan.checks.documentation import ConsequenceScanCheck
+from trustscan.checks.documentation.core import ConsequenceScanCheck
 from trustscan.context import AuditContext
 from trustscan.governance.consequences import parse_consequences
 from trustscan.policy import Policy, policy_from_mapping
@@ -279,10 +279,14 @@ def test_passing_and_warning_results_need_no_coverage(in_tmp: Path, context: Aud
     assert run_scan(context, filled_consequences(), (warned,)).status is Status.PASS
 
 
-def test_consequence_check_runs_last_in_the_registry() -> None:
-    from trustscan.checks import ALL_CHECKS
+def test_consequence_check_runs_after_every_other_check_wherever_it_is_listed() -> None:
+    from trustscan.checks import registry
 
-    assert ALL_CHECKS[-1] is ConsequenceScanCheck
+    scan = registry.spec_by_id(ConsequenceScanCheck.id)
+    assert scan is not None
+    others = tuple(s for s in registry.SPECS if s is not scan)
+    for listed in ((*others, scan), (scan, *others)):
+        assert registry.run_order(listed)[-1] is scan
 
 
 def test_consequences_path_comes_from_the_policy(in_tmp: Path, context: AuditContext) -> None:

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from trustscan.checks.documentation import ConsequenceScanCheck, ModelCardCheck
+from trustscan.checks.documentation.core import ConsequenceScanCheck, ModelCardCheck
 from trustscan.cli import main
 from trustscan.config import read_config_file, split_settings
 from trustscan.context import AuditContext

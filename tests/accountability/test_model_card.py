@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from trustscan.checks.documentation import ModelCardCheck
+from trustscan.checks.documentation.core import ModelCardCheck
 from trustscan.context import AuditContext
 from trustscan.governance.model_card import REQUIRED_FIELDS, parse_model_card
 from trustscan.loading.yaml_docs import is_placeholder

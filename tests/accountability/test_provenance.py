@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from trustscan import __version__
-from trustscan.checks.traceability import ProvenanceCheck
+from trustscan.checks.traceability.core import ProvenanceCheck
 from trustscan.context import AuditContext
 from trustscan.errors import InputError
 from trustscan.governance.provenance import git_state

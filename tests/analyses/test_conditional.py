@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from tests.fairness.conftest import make_context
 from trustscan import stats
-from trustscan.checks.analyses import ConditionalDisparityCheck
+from trustscan.checks.analyses.conditional import ConditionalDisparityCheck
 from trustscan.cli import main
 from trustscan.context import AuditContext
 from trustscan.policy import Policy

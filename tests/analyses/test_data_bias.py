@@ -12,7 +12,7 @@ from scipy.spatial import distance
 
 from tests.fairness.conftest import make_context
 from trustscan import stats
-from trustscan.checks.analyses import DataBiasCheck
+from trustscan.checks.analyses.data_bias import DataBiasCheck
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
 from trustscan.stats.label_bias import amplification, label_distances

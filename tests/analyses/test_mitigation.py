@@ -9,10 +9,9 @@ from fairlearn.metrics import demographic_parity_ratio
 from sklearn.metrics import accuracy_score
 
 from tests.fairness.conftest import make_context
-from trustscan.checks.analyses import MitigationPreviewCheck
 from trustscan.checks.analyses._common import sample_and_split
-from trustscan.checks.analyses.mitigation import group_thresholds
-from trustscan.checks.fairness import FairnessErrorRatesCheck, FairnessSelectionRateCheck
+from trustscan.checks.analyses.mitigation import MitigationPreviewCheck, group_thresholds
+from trustscan.checks.fairness.core import FairnessErrorRatesCheck, FairnessSelectionRateCheck
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
 from trustscan.types import CheckResult, Status

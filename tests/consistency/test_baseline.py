@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from tests.performance.helpers import predictions_context, scored_frame
-from trustscan.checks.consistency import BaselineCheck
-from trustscan.checks.performance import PerformanceGroupGapCheck, PerformanceOverallCheck
+from trustscan.checks.consistency.core import BaselineCheck
+from trustscan.checks.performance.core import PerformanceGroupGapCheck, PerformanceOverallCheck
 from trustscan.cli import main
 from trustscan.engine import run_checks
 from trustscan.errors import InputError
@@ -24,7 +24,7 @@ from trustscan.scoring import verdict
 from trustscan.types import Status
 
 POLICY = Policy(stats=StatsPolicy(bootstrap_resamples=300))
-CHECKS = (PerformanceOverallCheck, PerformanceGroupGapCheck, BaselineCheck)
+CHECKS = tuple(c.spec for c in (PerformanceOverallCheck, PerformanceGroupGapCheck, BaselineCheck))
 
 
 def audit(informative_b: bool, baseline: Path | None = None) -> dict[str, Any]:

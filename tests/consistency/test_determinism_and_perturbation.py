@@ -8,7 +8,7 @@ import pytest
 from tests.consistency.estimators import DeterministicModel, NoisyModel, threshold_frame
 from tests.context_builders import model_context
 from tests.performance.helpers import predictions_context
-from trustscan.checks.consistency import DeterminismCheck, PerturbationCheck, perturb
+from trustscan.checks.consistency.core import DeterminismCheck, PerturbationCheck, perturb
 from trustscan.policy import Policy
 from trustscan.types import Status
 

@@ -9,7 +9,7 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
 from tests.context_builders import model_context
-from trustscan.checks.explain import CounterfactualFlipCheck
+from trustscan.checks.explain.counterfactual import CounterfactualFlipCheck
 from trustscan.context import AuditContext
 from trustscan.policy import ExplainPolicy, Policy
 from trustscan.types import Status

@@ -11,7 +11,7 @@ from fairlearn.metrics import demographic_parity_ratio
 from sklearn.linear_model import LinearRegression
 
 from tests.context_builders import model_context
-from trustscan.checks.explain import DisparityDriversCheck
+from trustscan.checks.explain.drivers import DisparityDriversCheck
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
 from trustscan.types import Status

@@ -12,8 +12,8 @@ from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LinearRegression
 
 from tests.context_builders import model_context
-from trustscan.checks.explain import FeatureImportanceCheck
 from trustscan.checks.explain._common import native_importance
+from trustscan.checks.explain.importance import FeatureImportanceCheck
 from trustscan.context import AuditContext
 from trustscan.errors import InputError
 from trustscan.policy import ExplainPolicy, Policy
@@ -120,11 +120,9 @@ def test_native_importance_of_a_forest_is_summed_back_onto_raw_columns() -> None
 
 
 def test_predictions_only_mode_skips_with_a_reason() -> None:
-    from trustscan.checks.explain import (
-        CounterfactualFlipCheck,
-        DisparityDriversCheck,
-        GroupImportanceCheck,
-    )
+    from trustscan.checks.explain.counterfactual import CounterfactualFlipCheck
+    from trustscan.checks.explain.drivers import DisparityDriversCheck
+    from trustscan.checks.explain.importance import GroupImportanceCheck
 
     from .helpers import predictions_context
 

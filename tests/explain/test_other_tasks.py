@@ -8,12 +8,9 @@ import numpy as np
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from tests.context_builders import model_context
-from trustscan.checks.explain import (
-    CounterfactualFlipCheck,
-    DisparityDriversCheck,
-    FeatureImportanceCheck,
-    GroupImportanceCheck,
-)
+from trustscan.checks.explain.counterfactual import CounterfactualFlipCheck
+from trustscan.checks.explain.drivers import DisparityDriversCheck
+from trustscan.checks.explain.importance import FeatureImportanceCheck, GroupImportanceCheck
 from trustscan.policy import Policy
 from trustscan.types import Status
 

@@ -14,7 +14,7 @@ from fairlearn.metrics import (
 )
 from sklearn.metrics import accuracy_score, precision_score
 
-from trustscan.checks.fairness import FairnessErrorRatesCheck, FairnessSelectionRateCheck
+from trustscan.checks.fairness.core import FairnessErrorRatesCheck, FairnessSelectionRateCheck
 from trustscan.policy import Policy
 
 from .conftest import MakeContext

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from trustscan.checks.fairness import FairnessErrorRatesCheck
+from trustscan.checks.fairness.core import FairnessErrorRatesCheck
 from trustscan.policy import Policy
 from trustscan.types import Status
 

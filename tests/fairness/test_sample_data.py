@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tests.analyses.conftest import demo_config
-from trustscan.checks.fairness import FairnessErrorRatesCheck, FairnessSelectionRateCheck
+from trustscan.checks.fairness.core import FairnessErrorRatesCheck, FairnessSelectionRateCheck
 from trustscan.context import AuditContext, build_context
 from trustscan.policy import Policy
 from trustscan.types import Status

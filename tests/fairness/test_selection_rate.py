@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tests.context_builders import predictions_context
-from trustscan.checks.fairness import FairnessSelectionRateCheck
+from trustscan.checks.fairness.core import FairnessSelectionRateCheck
 from trustscan.policy import Policy, StatsPolicy
 from trustscan.types import Status
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from trustscan.checks.data_quality import DataQualityCheck
+from trustscan.checks.data.quality import DataQualityCheck
 from trustscan.config import make_scan_config
 from trustscan.context import build_context
 from trustscan.policy import Policy

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from trustscan.checks import ALL_CHECKS
-from trustscan.checks.documentation import ConsequenceScanCheck, ModelCardCheck
+from trustscan.checks.documentation.core import ConsequenceScanCheck, ModelCardCheck
 from trustscan.cli import main
 from trustscan.config import make_scan_config
 from trustscan.context import AuditContext

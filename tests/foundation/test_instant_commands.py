@@ -36,6 +36,8 @@ print("imported=" + ",".join(m for m in {heavy!r} if m in sys.modules))
         ["init"],
         ["diff", "--help"],
         ["render", "--help"],
+        ["explain", "fairness.selection_rate"],
+        ["explain", "no.such_check"],
     ],
     ids=" ".join,
 )

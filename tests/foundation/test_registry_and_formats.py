@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -11,10 +12,13 @@ import jsonschema
 import pytest
 
 from trustscan import checks as checks_package
-from trustscan.checks import ALL_CHECKS, Check
+from trustscan.checks import ALL_CHECKS, Check, registry
+from trustscan.checks.spec import ALL_OTHERS, CheckSpec, load_attribute
 from trustscan.errors import InputError
 from trustscan.outputs import write_atomically
+from trustscan.policy import Policy
 from trustscan.report import OutputFormat, render
+from trustscan.report.html.sections import SECTIONS
 from trustscan.resources import resource_dir
 from trustscan.types import (
     AuditInputs,
@@ -29,17 +33,18 @@ from trustscan.types import (
 
 
 def all_check_subclasses() -> set[type[Check]]:
+    """Every ``Check`` subclass trustscan itself defines (tests may define their own)."""
     import importlib
     import pkgutil
 
-    for module in pkgutil.iter_modules(checks_package.__path__):
-        importlib.import_module(f"trustscan.checks.{module.name}")
+    for module in pkgutil.walk_packages(checks_package.__path__, "trustscan.checks."):
+        importlib.import_module(module.name)
     found: set[type[Check]] = set()
     stack = list(Check.__subclasses__())
     while stack:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())
-        if "id" in vars(cls):
+        if "spec" in vars(cls) and cls.__module__.startswith("trustscan."):
             found.add(cls)
     return found
 
@@ -48,6 +53,41 @@ def test_every_check_is_registered_once_with_unique_ids() -> None:
     ids = [c.id for c in ALL_CHECKS]
     assert len(ids) == len(set(ids))
     assert all_check_subclasses() <= set(ALL_CHECKS)
+
+
+@pytest.mark.parametrize("spec", registry.SPECS, ids=lambda s: s.id)
+def test_every_declaration_names_its_check_section_renderer_and_policy_keys(
+    spec: CheckSpec,
+) -> None:
+    assert spec.load().spec is spec
+    assert spec.section in {s.id for s in SECTIONS}
+    if spec.renderer is not None:
+        assert callable(load_attribute(spec.renderer))
+    defaults = Policy().to_dict()
+    for key in spec.policy_keys:
+        section, _, name = key.partition(".")
+        assert name in defaults[section] if name else key in defaults, key
+    for pattern in spec.needs:
+        assert pattern == ALL_OTHERS or any(
+            s.id == pattern or (pattern.endswith(".") and s.id.startswith(pattern))
+            for s in registry.SPECS
+        ), f"{spec.id} needs {pattern}, which matches no registered check"
+
+
+def test_registry_order_already_runs_every_check_after_the_checks_it_needs() -> None:
+    assert registry.run_order(registry.SPECS) == registry.SPECS
+    for index, spec in enumerate(registry.SPECS):
+        later = registry.SPECS[index + 1 :]
+        assert not any(spec.needs_check(other) for other in later), spec.id
+
+
+def test_run_order_moves_a_check_after_what_it_needs_and_refuses_a_cycle() -> None:
+    first, second = registry.SPECS[:2]
+    needy = dataclasses.replace(first, needs=(second.id,))
+    assert registry.run_order((needy, second)) == (second, needy)
+    loop = dataclasses.replace(second, needs=(first.id,))
+    with pytest.raises(ValueError, match="need each other"):
+        registry.run_order((needy, loop))
 
 
 @pytest.mark.parametrize("check", ALL_CHECKS, ids=lambda c: c.id)

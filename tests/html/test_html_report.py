@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from trustscan.checks import registry
 from trustscan.errors import InputError
 from trustscan.report import OutputFormat, charts, presenter, render, renderers
 from trustscan.report.pdf import html_to_pdf
@@ -50,9 +51,15 @@ def test_every_renderer_handles_the_hostile_metrics_without_falling_back() -> No
     ctx = renderers.RenderContext(report.policy)
     for result in report.results:
         extras = renderers.render(result, ctx)  # must not raise
-        if result.check_id in renderers.RENDERERS and result.check_id not in (
-            "trace.provenance",
-            "docs.consequence_scan",
+        spec = registry.spec_by_id(result.check_id)
+        if (
+            spec is not None
+            and spec.renderer is not None
+            and result.check_id
+            not in (
+                "trace.provenance",
+                "docs.consequence_scan",
+            )
         ):
             assert extras.charts or extras.tables, result.check_id
 

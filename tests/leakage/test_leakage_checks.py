@@ -14,7 +14,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import Pipeline
 
 from trustscan.checks import ALL_CHECKS
-from trustscan.checks.leakage import (
+from trustscan.checks.leakage.core import (
     OutputInferenceCheck,
     ProxyFeaturesCheck,
     SensitiveTargetCheck,

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
-from trustscan.checks.leakage import (
+from trustscan.checks.leakage.core import (
     OutputInferenceCheck,
     ProxyFeaturesCheck,
     SensitiveTargetCheck,

@@ -13,7 +13,7 @@ from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from tests.context_builders import model_context
 from tests.performance.helpers import predictions_context, scored_frame
-from trustscan.checks.performance import (
+from trustscan.checks.performance.core import (
     PerformanceCalibrationCheck,
     PerformanceGroupGapCheck,
     PerformanceOverallCheck,

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.scoring.helpers import finding, report, result
-from trustscan.checks.fairness import FairnessSelectionRateCheck
+from trustscan.checks.fairness.core import FairnessSelectionRateCheck
 from trustscan.cli import main
 from trustscan.headline import first_sentence, scope, select
 from trustscan.report import OutputFormat, render

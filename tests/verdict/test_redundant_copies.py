@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from trustscan.checks.leakage import _permutation_influence, redundant_copies
+from trustscan.checks.leakage.core import _permutation_influence, redundant_copies
 
 
 def _frame(n: int = 4000) -> pd.DataFrame:

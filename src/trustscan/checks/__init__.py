@@ -1,69 +1,37 @@
-"""The check registry: an explicit, ordered tuple. Add a check = one module + one line here."""
+"""Checks: one folder per family, each with light declarations and its implementations.
+
+The registry of declarations is ``trustscan.checks.registry.SPECS`` (no numerical imports).
+``ALL_CHECKS`` (the check classes, in registry order) and ``Check`` are loaded on first use,
+because importing them imports pandas, scipy and scikit-learn.
+"""
 
 from __future__ import annotations
 
-from trustscan.checks.analyses import (
-    ConditionalDisparityCheck,
-    DataBiasCheck,
-    MitigationPreviewCheck,
-    SliceSearchCheck,
-)
-from trustscan.checks.base import Check
-from trustscan.checks.consistency import BaselineCheck, DeterminismCheck, PerturbationCheck
-from trustscan.checks.data_quality import DataQualityCheck
-from trustscan.checks.documentation import ConsequenceScanCheck, ModelCardCheck
-from trustscan.checks.explain import (
-    CounterfactualFlipCheck,
-    DisparityDriversCheck,
-    FeatureImportanceCheck,
-    GroupImportanceCheck,
-)
-from trustscan.checks.fairness import FairnessErrorRatesCheck, FairnessSelectionRateCheck
-from trustscan.checks.leakage import (
-    OutputInferenceCheck,
-    ProxyFeaturesCheck,
-    SensitiveTargetCheck,
-)
-from trustscan.checks.performance import (
-    PerformanceCalibrationCheck,
-    PerformanceGroupGapCheck,
-    PerformanceOverallCheck,
-)
-from trustscan.checks.traceability import CompatibilityCheck, ProvenanceCheck
+from typing import TYPE_CHECKING, Any
 
-ALL_CHECKS: tuple[type[Check], ...] = (
-    DataQualityCheck,
-    FairnessSelectionRateCheck,
-    FairnessErrorRatesCheck,
-    DataBiasCheck,
-    ConditionalDisparityCheck,
-    SliceSearchCheck,
-    # Previews a fix for the selection-rate / error-rate failures above.
-    MitigationPreviewCheck,
-    SensitiveTargetCheck,
-    OutputInferenceCheck,
-    ProxyFeaturesCheck,
-    PerformanceOverallCheck,
-    PerformanceGroupGapCheck,
-    PerformanceCalibrationCheck,
-    DeterminismCheck,
-    PerturbationCheck,
-    CounterfactualFlipCheck,
-    FeatureImportanceCheck,
-    GroupImportanceCheck,
-    DisparityDriversCheck,
-    ProvenanceCheck,
-    CompatibilityCheck,
-    ModelCardCheck,
-    # Compares the fairness and performance results above with a previous report.
-    BaselineCheck,
-    # Must stay last: it checks that every failing result above is covered by a consequence.
-    ConsequenceScanCheck,
-)
+if TYPE_CHECKING:
+    from trustscan.checks.base import Check
+
+    ALL_CHECKS: tuple[type[Check], ...]
 
 
 def check_by_id(check_id: str) -> type[Check] | None:
-    return next((c for c in ALL_CHECKS if c.id == check_id), None)
+    from trustscan.checks.registry import spec_by_id
+
+    spec = spec_by_id(check_id)
+    return None if spec is None else spec.load()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ALL_CHECKS":
+        from trustscan.checks import registry
+
+        return tuple(spec.load() for spec in registry.SPECS)
+    if name == "Check":
+        from trustscan.checks.base import Check
+
+        return Check
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["ALL_CHECKS", "Check", "check_by_id"]

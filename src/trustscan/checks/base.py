@@ -5,18 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
 from trustscan.types import CheckResult, Dimension, Finding, Severity, Status
 
 
 class Check:
-    """A check: stable metadata plus ``run``. Never prints, writes files or exits.
+    """A check: its declaration (``spec``) plus ``run``. Never prints, writes files or exits.
 
-    Subclasses set the ClassVars and implement ``run``; ``result`` and ``skip`` build
-    the ``CheckResult`` so every check reports its metadata the same way.
+    Subclasses set ``spec`` and implement ``run``; the metadata ClassVars are copied from
+    the spec, and ``result`` and ``skip`` build the ``CheckResult`` so every check reports
+    its metadata the same way.
     """
 
+    spec: ClassVar[CheckSpec]
     id: ClassVar[str]
     title: ClassVar[str]
     dimension: ClassVar[Dimension]
@@ -24,11 +27,23 @@ class Check:
     description: ClassVar[str]
     """What it measures and how to fix a failure (used by docs and ``trustscan explain``)."""
     counts_only: ClassVar[bool] = False
-    """Runs on per-group counts alone, so an out-of-core audit runs it on every row (the
-    context's cells, weighted); the others read rows, and there get the row sample."""
+    """See ``CheckSpec.counts_only``."""
     reads_rows: ClassVar[bool] = True
-    """False for checks about files and documents (provenance, model card): a row sample
-    changes nothing they report, so their results do not mention it."""
+    """See ``CheckSpec.reads_rows``."""
+    policy_keys: ClassVar[tuple[str, ...]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        spec = vars(cls).get("spec")
+        if spec is not None:
+            cls.id = spec.id
+            cls.title = spec.title
+            cls.dimension = spec.dimension
+            cls.default_severity = spec.default_severity
+            cls.description = spec.description
+            cls.policy_keys = spec.policy_keys
+            cls.counts_only = spec.counts_only
+            cls.reads_rows = spec.reads_rows
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         raise NotImplementedError
@@ -36,8 +51,9 @@ class Check:
     def run_after(
         self, ctx: AuditContext, policy: Policy, earlier: tuple[CheckResult, ...]
     ) -> CheckResult:
-        """What the engine calls. Checks that judge other checks' results (consequence
-        coverage, baseline comparison) override this and are registered after them."""
+        """What the engine calls, with the results of the checks ``spec.needs`` names.
+        Checks that judge other checks' results (consequence coverage, baseline comparison)
+        override this; the engine runs them after the checks they need."""
         return self.run(ctx, policy)
 
     def result(

@@ -14,11 +14,16 @@ from typing import Any
 
 from scipy import stats as sps
 
+from trustscan.checks import registry
 from trustscan.numbers.json_safe import finite as _number
 from trustscan.report_versions import verdict_status
 
-GATED_FAMILIES = ("fairness.", "performance.")
-"""Checks whose metrics gate the comparison: a significant worsening fails it."""
+
+def is_gated(check_id: str) -> bool:
+    """Whether a check's metrics gate the comparison (a significant worsening fails it), as
+    its declaration says (``CheckSpec.gated_in_compare``)."""
+    return check_id in registry.gated_in_compare()
+
 
 IGNORED_CHECKS = ("consistency.baseline",)
 """The comparison itself is not compared."""
@@ -81,8 +86,8 @@ class MetricDelta:
     significant: bool
     """The interval of the change excludes 0."""
     gated: bool
-    """A fairness or performance metric with a known direction that has a policy threshold
-    or is a headline metric (``HEADLINE_METRICS``)."""
+    """A metric of a gated check (``is_gated``) with a known direction that has a policy
+    threshold or is a headline metric (``HEADLINE_METRICS``)."""
 
     @property
     def regression(self) -> bool:
@@ -127,7 +132,7 @@ class Comparison:
             + (f" ({f.subject})" if f.subject else "")
             + f": {f.title}"
             for f in self.new_findings
-            if f.new_status == "fail" and f.check_id.startswith(GATED_FAMILIES)
+            if f.new_status == "fail" and is_gated(f.check_id)
         ]
         return tuple(reasons)
 
@@ -233,7 +238,7 @@ def _delta(
     else:
         significant = low > 0 or high < 0
     gated = (
-        str(check_id).startswith(GATED_FAMILIES)
+        is_gated(str(check_id))
         and better is not None
         and (_number(new.get("threshold")) is not None or metric in HEADLINE_METRICS)
     )

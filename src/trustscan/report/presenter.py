@@ -9,9 +9,9 @@ why. Nothing here does I/O.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from trustscan.checks import registry
 from trustscan.report import charts, renderers
 from trustscan.report.formatting import (
     STATUS_RANK,
@@ -26,6 +26,12 @@ from trustscan.report.formatting import (
     table,
 )
 from trustscan.report.html import summary
+from trustscan.report.html.sections import (
+    OTHER,
+    SECTIONS,
+    registered_checks,
+    section_of,
+)
 from trustscan.report.json_format import to_jsonable
 from trustscan.report.ranking import fold_by_subject
 from trustscan.report.renderers import Extras, RenderContext
@@ -35,97 +41,6 @@ from trustscan.types import CheckResult, Dimension, Finding, Report, Status
 MAX_OPEN_FINDINGS = 6
 """Problem findings shown in full per check; the rest are listed under "more findings"."""
 
-
-@dataclass(frozen=True)
-class SectionSpec:
-    """One report section: which checks it shows and what it is for."""
-
-    id: str
-    title: str
-    intro: str
-    checks: tuple[str, ...]
-    prefixes: tuple[str, ...] = ()
-    """Unknown check ids starting with one of these also land here."""
-
-
-SECTIONS: tuple[SectionSpec, ...] = (
-    SectionSpec(
-        "fairness",
-        "Fairness",
-        "Does the model select or err at different rates for different groups? Rates are shown "
-        "with confidence intervals; the dashed line marks four-fifths of the most-favoured "
-        "group's rate.",
-        ("fairness.selection_rate", "fairness.error_rates"),
-        ("fairness.",),
-    ),
-    SectionSpec(
-        "analyses",
-        "Data bias and deeper fairness analyses",
-        "Was the gap already in the historical labels, and does the model widen it? Does it "
-        "survive within a legitimate stratum? Where is it worst? What would group-specific "
-        "thresholds buy, and cost? Checks beyond the headline rates, each with the same "
-        "evidence rules.",
-        (
-            "fairness.data_bias",
-            "fairness.conditional_disparity",
-            "fairness.slice_search",
-            "fairness.mitigation_preview",
-        ),
-    ),
-    SectionSpec(
-        "sensitive-inference",
-        "Sensitive inference",
-        "Is the model trained to infer a special category, does its output reveal a sensitive "
-        "attribute, and which inputs act as proxies for one?",
-        ("leakage.sensitive_target", "leakage.output_inference", "leakage.proxy_features"),
-        ("leakage.",),
-    ),
-    SectionSpec(
-        "explainability",
-        "Explainability",
-        "Which inputs drive the decisions, would a decision change if only a sensitive attribute "
-        "changed, and which features explain the gaps between groups?",
-        (
-            "explain.feature_importance",
-            "explain.group_importance",
-            "explain.counterfactual_flip",
-            "explain.disparity_drivers",
-        ),
-        ("explain.",),
-    ),
-    SectionSpec(
-        "competence",
-        "Competence & consistency",
-        "Is the model accurate enough, for every group, and does it give the same answer for the "
-        "same (or nearly the same) input? Data quality underpins both.",
-        (
-            "performance.overall",
-            "performance.group_gap",
-            "performance.calibration",
-            "consistency.determinism",
-            "consistency.perturbation",
-            "consistency.baseline",
-            "data.quality",
-        ),
-        ("performance.", "consistency.", "data."),
-    ),
-    SectionSpec(
-        "traceability",
-        "Traceability",
-        "Can anyone verify exactly which model, data and policy this report is about, with "
-        "which software, and who has signed it off?",
-        ("trace.provenance", "trace.compatibility", "docs.model_card"),
-        ("trace.",),
-    ),
-    SectionSpec(
-        "consequences",
-        "Consequence Scan",
-        "What did the team decide to do about the consequences of this model (act, influence, "
-        "monitor), and which failing findings has nobody taken responsibility for yet?",
-        ("docs.consequence_scan",),
-        ("docs.",),
-    ),
-)
 
 DIMENSION_HELP = {
     "ethics": "fairness and sensitive inference",
@@ -217,25 +132,11 @@ def not_run_reason(check_id: str, policy: Mapping[str, Any], registered: set[str
 
 
 def _registered_ids() -> set[str]:
-    from trustscan.checks import ALL_CHECKS  # late: the registry imports every check module
-
-    return {c.id for c in ALL_CHECKS}
+    return {c.id for c in registry.SPECS}
 
 
 def _descriptions() -> dict[str, str]:
-    from trustscan.checks import ALL_CHECKS
-
-    return {c.id: c.description for c in ALL_CHECKS}
-
-
-def section_of(check_id: str) -> str:
-    for spec in SECTIONS:
-        if check_id in spec.checks:
-            return spec.id
-    for spec in SECTIONS:
-        if any(check_id.startswith(p) for p in spec.prefixes):
-            return spec.id
-    return "other"
+    return {c.id: c.description for c in registry.SPECS}
 
 
 def sections_view(report: Report, ctx: RenderContext) -> list[dict[str, Any]]:
@@ -245,8 +146,8 @@ def sections_view(report: Report, ctx: RenderContext) -> list[dict[str, Any]]:
         placed.setdefault(section_of(result.check_id), []).append(result)
     out = []
     specs = list(SECTIONS)
-    if placed.get("other"):
-        specs.append(SectionSpec("other", "Other checks", "Checks outside the sections above.", ()))
+    if placed.get(OTHER.id) or registered_checks(OTHER.id):
+        specs.append(OTHER)
     for spec in specs:
         results = placed.get(spec.id, [])
         present = {r.check_id for r in results}
@@ -256,7 +157,7 @@ def sections_view(report: Report, ctx: RenderContext) -> list[dict[str, Any]]:
                 "reason": not_run_reason(c, report.policy, registered),
                 "badge": badge("skip"),
             }
-            for c in spec.checks
+            for c in registered_checks(spec.id)
             if c not in present
         ]
         ran = [r for r in results if r.status not in (Status.SKIP,)]

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from trustscan.checks import registry
+from trustscan.checks.spec import load_attribute
 from trustscan.numbers.json_safe import finite as _num
 from trustscan.report import charts
 from trustscan.report.formatting import (
@@ -1030,32 +1032,13 @@ def render_consequence_scan(result: CheckResult, ctx: RenderContext) -> Extras:
     return Extras(consumed={"uncovered", "consequences"})
 
 
-RENDERERS: dict[str, Renderer] = {
-    "trace.provenance": render_provenance,
-    "docs.consequence_scan": render_consequence_scan,
-    "fairness.selection_rate": render_fairness,
-    "fairness.error_rates": render_fairness,
-    "leakage.output_inference": render_output_inference,
-    "leakage.proxy_features": render_proxy_features,
-    "explain.feature_importance": render_importance,
-    "explain.group_importance": render_group_importance,
-    "explain.counterfactual_flip": render_counterfactual,
-    "explain.disparity_drivers": render_disparity_drivers,
-    "performance.overall": render_overall,
-    "performance.group_gap": render_group_gap,
-    "performance.calibration": render_calibration,
-    "fairness.data_bias": render_data_bias,
-    "fairness.conditional_disparity": render_conditional_disparity,
-    "fairness.mitigation_preview": render_mitigation_preview,
-    "fairness.slice_search": render_slice_search,
-}
-
-
 def render(result: CheckResult, ctx: RenderContext) -> Extras:
-    renderer = RENDERERS.get(result.check_id)
-    if renderer is None or not result.metrics:
+    """The richer view the check's declaration names (empty for the generic view)."""
+    spec = registry.spec_by_id(result.check_id)
+    if spec is None or spec.renderer is None or not result.metrics:
         return Extras()
+    renderer: Renderer = load_attribute(spec.renderer)
     return renderer(result, ctx)
 
 
-__all__ = ["RENDERERS", "Extras", "RenderContext", "render"]
+__all__ = ["Extras", "RenderContext", "Renderer", "render"]

@@ -16,12 +16,12 @@ from typing import Any, ClassVar
 import numpy as np
 
 from trustscan import stats
+from trustscan.checks.analyses import CONDITIONAL_DISPARITY
 from trustscan.checks.analyses._common import no_evidence_summary, skip_reason
 from trustscan.checks.base import Check, worst_status
-from trustscan.checks.fairness import (
+from trustscan.checks.fairness.core import (
     _JUDGED,
     Comparison,
-    FairnessSelectionRateCheck,
     _capital,
     _Settings,
     _settings,
@@ -29,6 +29,7 @@ from trustscan.checks.fairness import (
     compare_rates,
     format_p,
 )
+from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.json_safe import pair as _pair
 from trustscan.numbers.json_safe import scalar as _json
@@ -43,7 +44,7 @@ from trustscan.stats.conditional import (
     stratified_cells,
 )
 from trustscan.stats.groups import GroupCodes
-from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
 _EFFECT_WORDS = {
     "reversed": "reverses",
@@ -84,30 +85,7 @@ def _dd_with_interval(
 
 
 class ConditionalDisparityCheck(Check):
-    id: ClassVar[str] = "fairness.conditional_disparity"
-    title: ClassVar[str] = "Conditional demographic disparity (gap within strata)"
-    dimension: ClassVar[Dimension] = Dimension.ETHICS
-    default_severity: ClassVar[Severity] = Severity.HIGH
-    policy_keys: ClassVar[tuple[str, ...]] = FairnessSelectionRateCheck.policy_keys
-    description: ClassVar[str] = (
-        "Runs when a legitimate stratum is named with --condition COL (or `condition` in "
-        "trustscan.toml), e.g. the department or job level applied to. For each group of each "
-        "sensitive feature it shows side by side the unconditional selection-rate ratio to "
-        "the most-favoured group and demographic disparity (DD: the group's share of the "
-        "rejected minus its share of the accepted), and the same conditioned on the stratum: "
-        "the Mantel–Haenszel pooled ratio (Greenland–Robins interval) and conditional "
-        "demographic disparity (CDD, the stratum-size-weighted mean of DD within strata, as in "
-        "SageMaker Clarify and Wachter, Mittelstadt and Russell), with bootstrap intervals, "
-        "for the decisions and (with a target) the labels. It says whether conditioning "
-        "removes, reverses (Simpson's paradox), reveals or keeps each gap. Fails when the "
-        "conditional ratio is below fairness.impact_ratio_min and the Cochran–Mantel–Haenszel "
-        "test is significant (Holm-corrected); warns when it is below without significance; "
-        "small groups are reported, not judged. A numeric stratum with many values is cut "
-        "into quartiles. Caveat: conditioning is only as fair as the stratum — if people "
-        "were steered into strata by the sensitive attribute, a vanished gap is not an "
-        "all-clear. Fix: find where within strata the gap arises (explain.disparity_drivers) "
-        "and re-train; if the stratum is not legitimate, judge the unconditional gap."
-    )
+    spec: ClassVar[CheckSpec] = CONDITIONAL_DISPARITY
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         reason = skip_reason(ctx, "conditional disparity", needs_target=False)

@@ -15,12 +15,12 @@ from typing import Any, ClassVar
 import numpy as np
 
 from trustscan import stats
+from trustscan.checks.analyses import DATA_BIAS
 from trustscan.checks.analyses._common import no_evidence_summary, skip_reason
 from trustscan.checks.base import Check, worst_status
-from trustscan.checks.fairness import (
+from trustscan.checks.fairness.core import (
     _JUDGED,
     Comparison,
-    FairnessSelectionRateCheck,
     _capital,
     _row_status,
     _Settings,
@@ -29,13 +29,14 @@ from trustscan.checks.fairness import (
     compare_rates,
     format_p,
 )
+from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.json_safe import pair as _pair
 from trustscan.numbers.json_safe import scalar as _json
 from trustscan.policy import Policy
 from trustscan.stats.groups import GroupCodes
 from trustscan.stats.label_bias import Amplification, amplification, label_distances
-from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
 _DISTANCES = (
     "class_imbalance",
@@ -69,31 +70,7 @@ def _amplification_status(
 
 
 class DataBiasCheck(Check):
-    id: ClassVar[str] = "fairness.data_bias"
-    title: ClassVar[str] = "Bias in the labels, and whether the model amplifies it"
-    dimension: ClassVar[Dimension] = Dimension.ETHICS
-    default_severity: ClassVar[Severity] = Severity.HIGH
-    policy_keys: ClassVar[tuple[str, ...]] = (
-        *FairnessSelectionRateCheck.policy_keys,
-        "fairness.amplification_max",
-    )
-    description: ClassVar[str] = (
-        "Bias in the data before the model. For each sensitive feature, compares each group's "
-        "share of favourable labels with the most-favoured group's (label impact ratio) under "
-        "the selection-rate rules (below fairness.impact_ratio_min, significant with a z-test or "
-        "Fisher's test, Holm-corrected, robust to moving one person); such a gap warns with "
-        "high severity rather than failing, because the data carries it, and a gap without "
-        "that evidence warns with medium severity; small groups are reported, not judged. Also reports SageMaker "
-        "Clarify's pre-training label metrics of each group against the rest (class imbalance, "
-        "difference in positive proportions, KL, Jensen–Shannon, L2, total-variation and KS "
-        "distances). Then compares the model's selection-rate gap with the label gap on the "
-        "same people: fails when the model widens a group's gap by more than "
-        "fairness.amplification_max with a significant Wald test (Holm-corrected), warns "
-        "when the widening is not significant. Binary tasks with a target. Fix: a label gap "
-        "means the history the model learns from is skewed — audit how the labels were made, "
-        "re-weight or re-label; amplification means the model adds to it — look for proxies "
-        "(leakage.proxy_features, explain.disparity_drivers) and re-train."
-    )
+    spec: ClassVar[CheckSpec] = DATA_BIAS
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         reason = skip_reason(ctx, "label bias", needs_target=True)

@@ -19,9 +19,11 @@ from typing import Any, ClassVar
 import numpy as np
 
 from trustscan import stats
+from trustscan.checks.analyses import CAVEAT, MITIGATION_PREVIEW
 from trustscan.checks.analyses._common import sample_and_split, skip_reason
 from trustscan.checks.base import Check
-from trustscan.checks.fairness import _JUDGED, _Settings, _settings, compare_rates
+from trustscan.checks.fairness.core import _JUDGED, _Settings, _settings, compare_rates
+from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.display import number as _fmt
 from trustscan.numbers.json_safe import pair as _pair
@@ -29,17 +31,10 @@ from trustscan.numbers.json_safe import scalar as _json
 from trustscan.policy import Policy
 from trustscan.stats.groups import GroupCodes
 from trustscan.stats.intervals import normal_quantile, wilson_interval
-from trustscan.types import CheckResult, Dimension, Evidence, Severity, Status
+from trustscan.types import CheckResult, Evidence, Status
 
 CONSTRAINTS = ("demographic_parity", "equalized_odds")
 _RATES = ("selection_rate", "true_positive_rate", "false_positive_rate")
-CAVEAT = (
-    "A preview, not a recommendation: different thresholds per group use the protected "
-    "attribute at decision time, which is disparate treatment — unlawful for many uses "
-    "(e.g. US Title VII forbids different cut-off scores by race, sex, religion or national "
-    "origin, 42 U.S.C. § 2000e-2(l); in the EU it is direct discrimination unless a narrow "
-    "exception applies). Use it to size the trade-off, then fix the model or the data."
-)
 
 
 def failing_feature(earlier: tuple[CheckResult, ...]) -> tuple[str, str] | None:
@@ -144,29 +139,7 @@ def _outcome(
 
 
 class MitigationPreviewCheck(Check):
-    id: ClassVar[str] = "fairness.mitigation_preview"
-    title: ClassVar[str] = "What a fix would cost: group-specific thresholds (preview)"
-    dimension: ClassVar[Dimension] = Dimension.ETHICS
-    default_severity: ClassVar[Severity] = Severity.INFO
-    policy_keys: ClassVar[tuple[str, ...]] = (
-        "fairness.impact_ratio_min",
-        "fairness.analysis_sample_size",
-        "stats.confidence",
-        "stats.min_group_size",
-        "stats.min_group_share",
-    )
-    description: ClassVar[str] = (
-        "Runs only when fairness.selection_rate or fairness.error_rates fails (binary task "
-        "with a target and scores). On the sensitive feature of the lowest failing ratio, it "
-        "fits group-specific thresholds on the cached scores with fairlearn's "
-        "ThresholdOptimizer (maximising accuracy under demographic parity, and under "
-        "equalized odds) on half of a sample stratified by group and label (at most "
-        "fairness.analysis_sample_size rows), and reports on the other, held-out half the "
-        "lowest impact ratio, TPR and FPR ratios (Katz intervals) and accuracy (Wilson "
-        "interval; paired change with a Wald interval) before and after. It warns, with "
-        "information severity, to draw attention to the trade-off; it never passes a model. "
-        "" + CAVEAT
-    )
+    spec: ClassVar[CheckSpec] = MITIGATION_PREVIEW
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         return self.run_after(ctx, policy, ())

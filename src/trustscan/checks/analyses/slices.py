@@ -19,9 +19,11 @@ from typing import Any, ClassVar
 import numpy as np
 
 from trustscan import stats
+from trustscan.checks.analyses import MAX_LEVELS, MAX_REGIONS, SLICE_SEARCH
 from trustscan.checks.analyses._common import sample_and_split, skip_reason
 from trustscan.checks.base import Check
-from trustscan.checks.fairness import format_p
+from trustscan.checks.fairness.core import format_p
+from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.json_safe import pair as _pair
 from trustscan.numbers.json_safe import scalar as _json
@@ -30,12 +32,8 @@ from trustscan.sensitive.groups import group_column
 from trustscan.stats.groups import GroupCodes
 from trustscan.stats.intervals import normal_quantile
 from trustscan.stats.slices import difference_interval, region_tests
-from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
-MAX_REGIONS = 5000
-"""Regions searched at most (all single inputs first, then pairs in input order)."""
-MAX_LEVELS = 12
-"""Inputs with more levels than this after binning (e.g. free-text ids) are not searched."""
 MAX_REPORTED = 10
 
 
@@ -98,32 +96,7 @@ def _describe(inputs: list[_Input], chosen: tuple[int, ...], region: int) -> str
 
 
 class SliceSearchCheck(Check):
-    id: ClassVar[str] = "fairness.slice_search"
-    title: ClassVar[str] = "Worst subgroups, found by searching the model's inputs"
-    dimension: ClassVar[Dimension] = Dimension.ETHICS
-    default_severity: ClassVar[Severity] = Severity.HIGH
-    policy_keys: ClassVar[tuple[str, ...]] = (
-        "fairness.impact_ratio_min",
-        "fairness.error_rate_ratio_min",
-        "fairness.analysis_sample_size",
-        "stats.alpha",
-        "stats.confidence",
-        "stats.min_group_size",
-    )
-    description: ClassVar[str] = (
-        "Searches regions of the model's own inputs (each input alone and every pair; "
-        f"numerics binned into quartiles of the sample; inputs with more than {MAX_LEVELS} levels left out; "
-        f"at most {MAX_REGIONS} regions) for the sensitive group that fares worst against the "
-        "other groups in the same region: lower selection rate, or (with a target) higher "
-        "error rate. Tests run on one half of a sample stratified by group and label (at most "
-        "fairness.analysis_sample_size rows); Benjamini–Hochberg controls the false-discovery "
-        "rate at stats.alpha over every test made; each discovery must be significant again "
-        "on the held-out half (Holm-corrected, same direction). Both sides of a comparison "
-        "need stats.min_group_size rows. Fails when a confirmed subgroup's held-out ratio is "
-        "below fairness.impact_ratio_min (selection) or fairness.error_rate_ratio_min "
-        "(error); reports up to 10 subgroups with effect, interval and adjusted p. Fix: look "
-        "at the inputs that define the subgroup (explain.disparity_drivers) and re-train."
-    )
+    spec: ClassVar[CheckSpec] = SLICE_SEARCH
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         reason = skip_reason(ctx, "slice search", needs_target=False)

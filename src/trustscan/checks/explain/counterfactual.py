@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from trustscan.checks.base import Check
+from trustscan.checks.explain import COUNTERFACTUAL_FLIP
 from trustscan.checks.explain._common import (
     binned,
     constant_column,
@@ -16,13 +17,14 @@ from trustscan.checks.explain._common import (
     sample_rows,
     stacked_outputs,
 )
+from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.json_safe import rounded as clean
 from trustscan.policy import Policy
 from trustscan.stats import Eligibility
 from trustscan.stats.groups import GroupCodes
 from trustscan.stats.intervals import wilson_interval
-from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
 NO_SENSITIVE_FLIP = "no sensitive attribute given; pass --sensitive COL (e.g. --sensitive gender)"
 
@@ -76,23 +78,7 @@ def _summary_of(message: str) -> str:
 
 
 class CounterfactualFlipCheck(Check):
-    id: ClassVar[str] = "explain.counterfactual_flip"
-    title: ClassVar[str] = "Counterfactual flip of the sensitive attribute"
-    dimension: ClassVar[Dimension] = Dimension.ETHICS
-    # The headline harms: a failure caps its dimension's score (policy critical_fail_cap).
-    default_severity: ClassVar[Severity] = Severity.CRITICAL
-    description: ClassVar[str] = (
-        "When a sensitive attribute (or a column that encodes it, e.g. one-hot gender_female) is "
-        "a model input, sets it to each other group's value for every sampled person and "
-        "measures the share of decisions that change and the mean score shift, per group. "
-        "Fails when more than explain.flip_rate_max (default 1%) of all decisions flip. The "
-        "most affected group is always named; it warns on its own only when its whole Wilson "
-        "interval is above the limit. Regression: a prediction counts as changed when it moves "
-        "by more than explain.regression_flip_tolerance (5%) of its magnitude (of the "
-        "predictions' SD near zero). Passes with 'the model does not use X as an input' when "
-        "neither the attribute nor an encoding of it is an input. Fix: remove the attribute and its "
-        "encodings from the inputs, or record a legal basis and a waiver."
-    )
+    spec: ClassVar[CheckSpec] = COUNTERFACTUAL_FLIP
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         if ctx.model is None:

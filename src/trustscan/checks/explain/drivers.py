@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from trustscan.checks.base import Check
+from trustscan.checks.explain import DISPARITY_DRIVERS
 from trustscan.checks.explain._common import (
     replaced,
     sample_rows,
@@ -20,6 +21,7 @@ from trustscan.checks.explain._common import (
     stacked_outputs,
     tiled,
 )
+from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.display import number as fmt
 from trustscan.numbers.json_safe import rounded as clean
@@ -28,7 +30,7 @@ from trustscan.policy import Policy
 from trustscan.stats import Eligibility, ImpactRatio, group_counts, impact_ratio
 from trustscan.stats.association import crosstab, normalized_mutual_info, quantile_codes
 from trustscan.stats.groups import GroupCodes
-from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
 _TOP = 5
 _REPORTED = 3
@@ -73,19 +75,7 @@ def _candidates(
 
 
 class DisparityDriversCheck(Check):
-    id: ClassVar[str] = "explain.disparity_drivers"
-    title: ClassVar[str] = "Drivers of selection-rate gaps"
-    dimension: ClassVar[Dimension] = Dimension.OPENNESS
-    default_severity: ClassVar[Severity] = Severity.MEDIUM
-    description: ClassVar[str] = (
-        "For each sensitive attribute with a selection-rate gap (impact ratio below "
-        "fairness.impact_ratio_min or significantly below 1), neutralises one input at a time "
-        "(resampled from the pooled distribution, breaking its link to the attribute) and "
-        "recomputes the impact ratio with a Katz interval, then ranks the inputs by how much of "
-        "the gap they close. Warns when the ratio is below the policy minimum and one input "
-        "explains at least explain.driver_share_warn (25%) of the gap to parity — typically a "
-        "proxy such as a club or college that stands in for gender. Fix: drop or rework the driver, then re-audit."
-    )
+    spec: ClassVar[CheckSpec] = DISPARITY_DRIVERS
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         if ctx.model is None:

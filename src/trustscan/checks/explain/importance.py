@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from trustscan.checks.base import Check
+from trustscan.checks.explain import FEATURE_IMPORTANCE, GROUP_IMPORTANCE
 from trustscan.checks.explain._common import (
     PermutationResult,
     Scoring,
@@ -24,13 +25,14 @@ from trustscan.checks.explain._common import (
     t_interval_text,
     within_group_permutations,
 )
+from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.display import number as fmt
 from trustscan.numbers.json_safe import rounded as clean
 from trustscan.policy import Policy
 from trustscan.stats import Eligibility
 from trustscan.stats.groups import GroupCodes
-from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
 PREDICTIONS_ONLY = (
     "predictions-only mode: permutation importance re-predicts on shuffled inputs and needs "
@@ -67,18 +69,7 @@ def _baseline(ctx: AuditContext, scoring: Scoring, rows: np.ndarray) -> np.ndarr
 
 
 class FeatureImportanceCheck(Check):
-    id: ClassVar[str] = "explain.feature_importance"
-    title: ClassVar[str] = "Feature importance"
-    dimension: ClassVar[Dimension] = Dimension.OPENNESS
-    default_severity: ClassVar[Severity] = Severity.INFO
-    description: ClassVar[str] = (
-        "Permutation importance of every input column (the drop in ROC AUC, accuracy or R² "
-        "when the column is shuffled), on a stratified sample with explain.repeats repeats, "
-        "with a t-interval over repeats; reported under the user's column names even through "
-        "Pipelines and ColumnTransformers, with the model's own importance (coefficients, "
-        "feature_importances_) beside it when it has one. Passes when computed; skipped in "
-        "predictions-only mode. Use it to check that the model relies on what it should."
-    )
+    spec: ClassVar[CheckSpec] = FEATURE_IMPORTANCE
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         if ctx.model is None:
@@ -179,19 +170,7 @@ def _importance_table(
 
 
 class GroupImportanceCheck(Check):
-    id: ClassVar[str] = "explain.group_importance"
-    title: ClassVar[str] = "Feature importance per group"
-    dimension: ClassVar[Dimension] = Dimension.OPENNESS
-    default_severity: ClassVar[Severity] = Severity.LOW
-    description: ClassVar[str] = (
-        "Permutation importance within each sensitive group (the feature is shuffled among the "
-        "group's own rows), and partial-dependence curves of the top features per group. Warns "
-        "when a feature matters strongly for one group and not another (importance at least "
-        "explain.group_importance_ratio times higher, at least explain.importance_min, and "
-        "non-overlapping intervals): the model reasons about those groups differently. Fix: "
-        "find out why the feature means something else per group (a proxy, a data-collection "
-        "difference) before release."
-    )
+    spec: ClassVar[CheckSpec] = GROUP_IMPORTANCE
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         if ctx.model is None:

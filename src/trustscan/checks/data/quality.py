@@ -7,24 +7,15 @@ from typing import ClassVar
 import pandas as pd
 
 from trustscan.checks.base import Check, worst_status
+from trustscan.checks.data import QUALITY
+from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
-from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
 
 class DataQualityCheck(Check):
-    id: ClassVar[str] = "data.quality"
-    counts_only: ClassVar[bool] = True
-    title: ClassVar[str] = "Data quality"
-    dimension: ClassVar[Dimension] = Dimension.INTEGRITY
-    default_severity: ClassVar[Severity] = Severity.MEDIUM
-    description: ClassVar[str] = (
-        "Counts missing values per model feature, exact duplicate rows and constant columns. "
-        "An audit on incomplete or duplicated data over- or under-counts groups. Warns when a "
-        "feature's missing share exceeds data_quality.max_missing_share (default 5%) or duplicates "
-        "exceed data_quality.max_duplicate_share (default 1%); fails when a feature is entirely empty. "
-        "Fix: impute or drop incomplete columns, de-duplicate rows, drop constant columns."
-    )
+    spec: ClassVar[CheckSpec] = QUALITY
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         limits = policy.data_quality

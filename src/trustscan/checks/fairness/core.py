@@ -31,7 +31,9 @@ import pandas as pd
 
 from trustscan import stats
 from trustscan.checks.base import Check, worst_status
+from trustscan.checks.fairness import ERROR_RATES, SELECTION_RATE
 from trustscan.checks.not_judged import groups_not_judged
+from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.display import number as _num
 from trustscan.numbers.display import percent as _pct
@@ -40,7 +42,7 @@ from trustscan.numbers.json_safe import scalar as _json
 from trustscan.outcomes import is_true_word
 from trustscan.policy import Policy
 from trustscan.stats import GroupCodes, GroupCounts
-from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
 # ---------------------------------------------------------------------------------------------
 # Groupings and outcomes
@@ -975,41 +977,7 @@ def _regression(
 
 
 class FairnessSelectionRateCheck(Check):
-    id: ClassVar[str] = "fairness.selection_rate"
-    counts_only: ClassVar[bool] = True
-    title: ClassVar[str] = "Selection-rate parity (four-fifths rule)"
-    dimension: ClassVar[Dimension] = Dimension.ETHICS
-    # The headline harms: a failure caps its dimension's score (policy critical_fail_cap).
-    default_severity: ClassVar[Severity] = Severity.CRITICAL
-    policy_keys: ClassVar[tuple[str, ...]] = (
-        "fairness.impact_ratio_min",
-        "fairness.gate_scoring_rate",
-        "fairness.prediction_gap_max",
-        "fairness.regression_compare",
-        "stats.alpha",
-        "stats.confidence",
-        "stats.bootstrap_resamples",
-        "stats.min_group_size",
-        "stats.min_group_share",
-    )
-    description: ClassVar[str] = (
-        "Compares each group's selection rate with the most-favoured group's (impact ratio, "
-        "EEOC four-fifths rule, 29 CFR 1607.4(D)) for every sensitive feature and their "
-        "intersections; with scores, also the NYC Local Law 144 scoring rate (share above the "
-        "median score). Fails only when the ratio is below fairness.impact_ratio_min (0.8), the "
-        "difference is significant (z-test or Fisher's exact test, Holm-corrected) and moving "
-        "one person does not reverse it; below the ratio without that evidence it warns "
-        "(insufficient evidence, with the people per group needed to decide). Groups under "
-        "stats.min_group_size or stats.min_group_share, and missing values, are reported but not "
-        "judged; intersectional gaps that are not significant are listed in one note rather "
-        "than warned one by one. Beside the model's decisions the LL144 scoring rate is "
-        "reported, not gated (fairness.gate_scoring_rate gates it). Regression: differences of "
-        "mean predictions to the highest group, in SDs of the predictions (fails beyond "
-        "fairness.prediction_gap_max and significant, Welch t-test; ratios only with "
-        "fairness.regression_compare = 'ratio'), and KS distance; multiclass: each class "
-        "one-vs-rest. Fix: find and remove proxies for the sensitive attribute, re-train, "
-        "re-audit."
-    )
+    spec: ClassVar[CheckSpec] = SELECTION_RATE
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         if ctx.sensitive.shape[1] == 0:
@@ -1055,7 +1023,7 @@ def _prediction_differences(
 ) -> CheckResult:
     """Regression: group mean predictions compared by difference, in SDs of the predictions
     (ratios of means mean nothing on a log scale or for values that can be negative)."""
-    from trustscan.checks import regression_gaps as gaps
+    from trustscan.checks.fairness import regression_gaps as gaps
 
     values = np.asarray(ctx.predictions, dtype=float)
     rule = gaps.GapRule(
@@ -1098,32 +1066,7 @@ def _has_decisions(ctx: AuditContext) -> bool:
 
 
 class FairnessErrorRatesCheck(Check):
-    id: ClassVar[str] = "fairness.error_rates"
-    counts_only: ClassVar[bool] = True
-    title: ClassVar[str] = "Error-rate parity (equal opportunity / equalized odds)"
-    dimension: ClassVar[Dimension] = Dimension.ETHICS
-    default_severity: ClassVar[Severity] = Severity.HIGH
-    policy_keys: ClassVar[tuple[str, ...]] = (
-        "fairness.error_rate_ratio_min",
-        "fairness.signed_error_gap_max",
-        "stats.alpha",
-        "stats.confidence",
-        "stats.bootstrap_resamples",
-        "stats.min_group_size",
-        "stats.min_group_share",
-    )
-    description: ClassVar[str] = (
-        "Compares true-positive rates (equal opportunity) and false-positive rates (equalized "
-        "odds) of each group with the best-treated group's, with the same evidence rules as "
-        "the selection-rate check (ratio below fairness.error_rate_ratio_min, significant after "
-        "Holm correction, robust to one person). Also reports FNR, precision and accuracy per "
-        "group. Regression: each group's mean signed error (prediction minus truth: over- or "
-        "under-prediction) against the group closest to zero, with its interval and a Welch "
-        "t-test, failing beyond fairness.signed_error_gap_max target SDs when significant; and "
-        "mean absolute error (and RMSE) per group. Needs a target. Fix: "
-        "check label quality per group, re-weight or re-train, consider group-aware thresholds "
-        "where the law allows."
-    )
+    spec: ClassVar[CheckSpec] = ERROR_RATES
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         if ctx.sensitive.shape[1] == 0:
@@ -1162,7 +1105,7 @@ def _with_signed_errors(
 ) -> CheckResult:  # fmt: skip
     """Add the per-group signed error (over/under-prediction) to the regression error check:
     its findings lead, its columns join the group rows, the worse status and score win."""
-    from trustscan.checks import regression_gaps as gaps
+    from trustscan.checks.fairness import regression_gaps as gaps
     from trustscan.scoring import interpolate
 
     residual = np.asarray(ctx.predictions, dtype=float) - y

@@ -15,14 +15,16 @@ import pandas as pd
 
 from trustscan import stats
 from trustscan.checks.base import Check, worst_status
+from trustscan.checks.consistency import BASELINE, DETERMINISM, PERTURBATION
 from trustscan.checks.not_judged import groups_not_judged
+from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.errors import InputError
-from trustscan.governance.compare import compare_reports, results_as_report
+from trustscan.governance.compare import compare_reports, is_gated, results_as_report
 from trustscan.policy import Policy
 from trustscan.scoring import verdict
 from trustscan.stats.intervals import wilson_interval
-from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
 PROBA_TOLERANCE = 1e-9
 """Probabilities may differ by floating-point noise (BLAS summation order) and still count as
@@ -56,19 +58,7 @@ def _differs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 class DeterminismCheck(Check):
-    id: ClassVar[str] = "consistency.determinism"
-    title: ClassVar[str] = "Same input, same answer"
-    dimension: ClassVar[Dimension] = Dimension.CONSISTENCY
-    default_severity: ClassVar[Severity] = Severity.HIGH
-    description: ClassVar[str] = (
-        "Predicts a random sample of rows (consistency.sample_size, default 5,000) a second time "
-        "and compares decisions and probabilities with the audit's own predictions. Any "
-        "different decision, or a probability that differs by more than 1e-9, fails: the model "
-        "has hidden randomness (unseeded sampling, dropout left on, thread-order effects) and "
-        "two people with identical data can get different outcomes. Skipped in "
-        "predictions-only mode. Fix: fix random seeds, disable stochastic inference, make "
-        "parallel reductions deterministic."
-    )
+    spec: ClassVar[CheckSpec] = DETERMINISM
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         if ctx.model is None:
@@ -188,23 +178,7 @@ def perturb(
 
 
 class PerturbationCheck(Check):
-    id: ClassVar[str] = "consistency.perturbation"
-    title: ClassVar[str] = "Stable under tiny changes"
-    dimension: ClassVar[Dimension] = Dimension.CONSISTENCY
-    default_severity: ClassVar[Severity] = Severity.MEDIUM
-    description: ClassVar[str] = (
-        "Moves every numeric feature of a random sample of rows by ± consistency.noise_scale "
-        "(default 1%) of the standard deviation of its non-zero values, inside its support: "
-        "exact zeros and missing values stay as they are, integer columns stay integers "
-        "(stochastic rounding of the step), values stay within the observed range; categorical "
-        "and 0/1 columns are unchanged. Counts decisions that flip, overall and per group. Warns at "
-        "consistency.perturbation_warn (1%), fails at consistency.perturbation_fail (5%); warns "
-        "when a group flips significantly more often than everyone else (Holm-corrected). A "
-        "high share means the decision threshold sits on a dense cluster of scores: measurement "
-        "noise decides outcomes. Skipped in predictions-only mode and for regression. Fix: "
-        "move the threshold away from the cluster, add a review band around it, or smooth the "
-        "model."
-    )
+    spec: ClassVar[CheckSpec] = PERTURBATION
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         if ctx.model is None:
@@ -373,21 +347,7 @@ class PerturbationCheck(Check):
 
 
 class BaselineCheck(Check):
-    id: ClassVar[str] = "consistency.baseline"
-    reads_rows: ClassVar[bool] = False
-    title: ClassVar[str] = "Compared with the previous audit"
-    dimension: ClassVar[Dimension] = Dimension.CONSISTENCY
-    default_severity: ClassVar[Severity] = Severity.HIGH
-    description: ClassVar[str] = (
-        "With --baseline PREVIOUS.json, compares this audit with a previous one: every metric "
-        "both report (with the interval of the change, from both reports' intervals), findings "
-        "that are new or resolved, checks whose status changed and the verdict. Fails when a "
-        "fairness or performance metric got significantly worse (the change's interval excludes "
-        "0 and it exceeds consistency.baseline_min_change) or a fairness/performance check has "
-        "a new failing finding; warns on other new problems or a worse verdict. Skipped without "
-        "--baseline. `trustscan diff OLD.json NEW.json` shows the same without re-running. "
-        "Fix: find what changed (model, data, threshold) between the two audits."
-    )
+    spec: ClassVar[CheckSpec] = BASELINE
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         return self.run_after(ctx, policy, ())
@@ -441,9 +401,7 @@ class BaselineCheck(Check):
                 )
             )
         for change in comparison.new_findings:
-            gated = change.new_status == "fail" and change.check_id.startswith(
-                ("fairness.", "performance.")
-            )
+            gated = change.new_status == "fail" and is_gated(change.check_id)
             findings.append(
                 self.finding(
                     Status.FAIL if gated else Status.WARN,

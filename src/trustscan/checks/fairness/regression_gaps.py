@@ -27,7 +27,7 @@ import numpy as np
 
 from trustscan import stats
 from trustscan.checks.base import Check
-from trustscan.checks.fairness import (
+from trustscan.checks.fairness.core import (
     _capital,
     _exclusions,
     _row_base,

@@ -19,6 +19,8 @@ import pandas as pd
 from trustscan import stats
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.not_judged import groups_not_judged
+from trustscan.checks.performance import CALIBRATION, GROUP_GAP, OVERALL
+from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.json_safe import finite as jsonable
 from trustscan.policy import Policy
@@ -30,7 +32,7 @@ from trustscan.stats.performance import (
     evaluate,
     reliability_table,
 )
-from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
 NO_TARGET = "no target column (--target): performance needs the true outcome"
 
@@ -127,24 +129,7 @@ def method_text(metric_set: MetricSet, resamples: int) -> str:
 
 
 class PerformanceOverallCheck(Check):
-    id: ClassVar[str] = "performance.overall"
-    counts_only: ClassVar[bool] = True
-    title: ClassVar[str] = "Overall performance"
-    dimension: ClassVar[Dimension] = Dimension.COMPETENCE
-    default_severity: ClassVar[Severity] = Severity.HIGH
-    description: ClassVar[str] = (
-        "Measures how good the model is on the audited rows: accuracy, balanced accuracy, "
-        "precision, recall, F1, ROC AUC, Brier score and expected calibration error for binary "
-        "classifiers; accuracy, balanced accuracy and macro F1 for multiclass; MAE, RMSE and R² "
-        "for regression — each with a bootstrap confidence interval. Optional targets "
-        "(performance.min_auc, performance.min_accuracy) fail when the interval's lower bound "
-        "is below the target. Floors against a model little better than chance warn when the "
-        "lower bound is below them: performance.roc_auc_floor (0.6), "
-        "performance.balanced_accuracy_floor (0.55, binary), performance.r2_floor (0, "
-        "regression: worse than predicting the mean); set one to null to turn it off. Needs "
-        "--target; skipped otherwise. Fix: improve the model or "
-        "its training data, or revisit whether it is fit for the decision it supports."
-    )
+    spec: ClassVar[CheckSpec] = OVERALL
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         prepared = prepare(ctx)
@@ -445,24 +430,7 @@ def worst_gap(
 
 
 class PerformanceGroupGapCheck(Check):
-    id: ClassVar[str] = "performance.group_gap"
-    counts_only: ClassVar[bool] = True
-    title: ClassVar[str] = "Performance gap between groups"
-    dimension: ClassVar[Dimension] = Dimension.COMPETENCE
-    default_severity: ClassVar[Severity] = Severity.HIGH
-    description: ClassVar[str] = (
-        "Computes the performance metrics for every group of each sensitive column and of their "
-        "intersections, and the gap between the best and the worst judged group with a bootstrap "
-        "interval (groups are resampled independently; the interval is Bonferroni-adjusted for every pair of groups, since the pair is chosen for being furthest apart). Gated metrics (performance.gap_metrics): "
-        "by default balanced accuracy and ROC AUC (classification; plain accuracy differs with "
-        "base rates, so it is reported, not gated) and MAE in units of the target's standard "
-        "deviation (regression). Fails when a gap exceeds performance.group_gap_max (default 0.05) and "
-        "its interval excludes 0; a gap whose interval includes 0 is no evidence of a gap and "
-        "passes; it warns only when no interval can be computed. "
-        "Groups below stats.min_group_size / stats.min_group_share are reported as "
-        "insufficient evidence. Fix: collect more or better data for the worse-served group, "
-        "check its feature quality, or train with group-aware evaluation."
-    )
+    spec: ClassVar[CheckSpec] = GROUP_GAP
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         prepared = prepare(ctx)
@@ -636,20 +604,7 @@ def _scale(metric: str, prepared: Prepared) -> float:
 
 
 class PerformanceCalibrationCheck(Check):
-    id: ClassVar[str] = "performance.calibration"
-    counts_only: ClassVar[bool] = True
-    title: ClassVar[str] = "Calibration per group"
-    dimension: ClassVar[Dimension] = Dimension.COMPETENCE
-    default_severity: ClassVar[Severity] = Severity.MEDIUM
-    description: ClassVar[str] = (
-        "Reliability data — the observed positive rate against the mean predicted probability in "
-        "10 equal-width bins — overall and for every group, and the expected calibration error "
-        "(ECE) of each with a bootstrap interval, for the report's charts. A score of 0.7 should "
-        "mean 70% for every group. Warns when the ECE's lower bound exceeds performance.max_ece "
-        "(default 0.1) overall or for a judged group. Needs a target and probability scores of "
-        "a binary classifier. Fix: recalibrate (Platt scaling, isotonic regression), per group "
-        "if needed, or stop presenting scores as probabilities."
-    )
+    spec: ClassVar[CheckSpec] = CALIBRATION
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         prepared = prepare(ctx)

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from trustscan.checks.base import Check, worst_status
+from trustscan.checks.leakage import OUTPUT_INFERENCE, PROXY_FEATURES, SENSITIVE_TARGET
+from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.display import interval as _interval
 from trustscan.numbers.display import number as _fmt
@@ -27,7 +29,7 @@ from trustscan.sensitive.groups import is_numeric
 from trustscan.sensitive.lexicon import SensitiveMatch, match_column
 from trustscan.stats import association as assoc
 from trustscan.stats.groups import GroupCodes
-from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
 NO_SENSITIVE = (
     "No sensitive attribute to test: none was given with --sensitive and no column name was "
@@ -98,19 +100,7 @@ def justification_for(policy: Policy, column: str | None) -> str | None:
 
 
 class SensitiveTargetCheck(Check):
-    id: ClassVar[str] = "leakage.sensitive_target"
-    title: ClassVar[str] = "Target is not a special category"
-    dimension: ClassVar[Dimension] = Dimension.ETHICS
-    # The headline harms: a failure caps its dimension's score (policy critical_fail_cap).
-    default_severity: ClassVar[Severity] = Severity.CRITICAL
-    description: ClassVar[str] = (
-        "Fails when the target, prediction or score column — or the model's class labels — name "
-        "a GDPR Art. 9/10 special category or a US protected basis (e.g. is_pregnant, "
-        "health_risk, religion): the model's job is then to infer sensitive data, which needs a "
-        "legal basis. With a [[justification]] for the column in the policy the result is a "
-        "warning that quotes the basis. Fix: predict the business outcome instead, or record "
-        "the legal basis (column, basis) in the policy."
-    )
+    spec: ClassVar[CheckSpec] = SENSITIVE_TARGET
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         named = [
@@ -210,21 +200,7 @@ def _model_output(ctx: AuditContext) -> _Output | None:
 
 
 class OutputInferenceCheck(Check):
-    id: ClassVar[str] = "leakage.output_inference"
-    title: ClassVar[str] = "Output does not reveal sensitive attributes"
-    dimension: ClassVar[Dimension] = Dimension.ETHICS
-    # The headline harms: a failure caps its dimension's score (policy critical_fail_cap).
-    default_severity: ClassVar[Severity] = Severity.CRITICAL
-    description: ClassVar[str] = (
-        "Measures how well the model's score (or decision, in predictions-only mode) predicts "
-        "each sensitive attribute: ROC AUC (one-vs-rest macro for multi-valued attributes; "
-        "oriented, so a score that is lower for a group counts too) with a stratified bootstrap "
-        "confidence interval, and the KS advantage max(TPR - FPR). Warns when the AUC reaches "
-        "leakage.auc_warn (0.65); fails when the interval's lower bound reaches "
-        "leakage.auc_fail (0.75). A score that identifies pregnant customers lets anyone who "
-        "acts on it act on pregnancy. Fix: remove the proxies that carry the attribute "
-        "(see leakage.proxy_features), or record a legal basis for the attribute."
-    )
+    spec: ClassVar[CheckSpec] = OUTPUT_INFERENCE
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         if not ctx.sensitive_names:
@@ -476,24 +452,7 @@ def _feature_codes(
 
 
 class ProxyFeaturesCheck(Check):
-    id: ClassVar[str] = "leakage.proxy_features"
-    title: ClassVar[str] = "No proxies for sensitive attributes drive the model"
-    dimension: ClassVar[Dimension] = Dimension.ETHICS
-    default_severity: ClassVar[Severity] = Severity.HIGH
-    description: ClassVar[str] = (
-        "For every model input and sensitive attribute: normalised mutual information and the "
-        "feature's own AUC for the attribute (association), and how many decisions change when "
-        "the feature is permuted (influence; its redundant copies among the inputs, one-to-one "
-        "recodings or numeric columns with |r| >= 0.98, are permuted with it so a copy cannot "
-        "hide its use). Following Datta et al. (2017), a feature is a used "
-        "proxy only when it is both associated (AUC >= leakage.auc_warn or NMI >= "
-        "leakage.proxy_nmi) and influential (>= leakage.influence_min of decisions change); a "
-        "proxy the model ignores is reported, not failed. Fails when a used proxy's AUC lower "
-        "bound reaches leakage.auc_fail; warns for other used proxies and when a cross-validated "
-        "HistGradientBoosting probe recovers the attribute from all inputs together (redundant "
-        "encoding). Predictions-only mode measures influence on a surrogate model of the logged "
-        "decisions. Fix: drop or transform the proxy, or record a legal basis for the attribute."
-    )
+    spec: ClassVar[CheckSpec] = PROXY_FEATURES
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         if not ctx.sensitive_names:

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from trustscan.checks.base import Check, worst_status
+from trustscan.checks.documentation import CONSEQUENCE_SCAN, MODEL_CARD
+from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.governance.consequences import (
     ConsequenceScan,
@@ -22,27 +24,13 @@ from trustscan.governance.consequences import (
 )
 from trustscan.governance.model_card import REQUIRED_FIELDS, read_model_card
 from trustscan.policy import Policy
-from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
 INIT_HINT = "run `trustscan init` to write a commented starter, then fill it in"
 
 
 class ModelCardCheck(Check):
-    id: ClassVar[str] = "docs.model_card"
-    reads_rows: ClassVar[bool] = False
-    title: ClassVar[str] = "Model card"
-    dimension: ClassVar[Dimension] = Dimension.OPENNESS
-    default_severity: ClassVar[Severity] = Severity.MEDIUM
-    description: ClassVar[str] = (
-        "Reads the model card (docs.model_card, default model_card.yaml) with the sections of "
-        "Mitchell et al., 'Model Cards for Model Reporting': model details (owner, authors, "
-        "contact, version, licence), intended and out-of-scope uses, factors, metrics, "
-        "evaluation and training data, quantitative analyses, ethical considerations, caveats. "
-        "Reports completeness and lists missing fields; 'TBD', empty values and 'N/A' without "
-        "a reason count as missing. Warns when fields are missing or the card is absent (fails "
-        "when docs.require_model_card is true); fails on a card that is not valid YAML. "
-        "Fix: `trustscan init`, then fill in every field."
-    )
+    spec: ClassVar[CheckSpec] = MODEL_CARD
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         path = Path(policy.docs.model_card)
@@ -132,22 +120,7 @@ class ModelCardCheck(Check):
 
 
 class ConsequenceScanCheck(Check):
-    id: ClassVar[str] = "docs.consequence_scan"
-    reads_rows: ClassVar[bool] = False
-    title: ClassVar[str] = "Consequence scan"
-    dimension: ClassVar[Dimension] = Dimension.ACCOUNTABILITY
-    default_severity: ClassVar[Severity] = Severity.MEDIUM
-    description: ClassVar[str] = (
-        "Reads the team's Consequence Scanning record (docs.consequences, default "
-        "consequences.yaml; Doteveryone's method: intended and unintended consequences, which "
-        "positive ones to focus on, which negative ones to mitigate). Each rule is its own "
-        "finding: the schema is valid (errors name the line); at least one intended and one "
-        "unintended consequence; every negative consequence has a disposition (act, influence, "
-        "monitor); every 'act' has an owner and a due date not in the past; every 'monitor' "
-        "links a check id; and every failing check of this run is covered by a consequence "
-        "linked to its id (warns, listing the uncovered findings). Fix: `trustscan consequences "
-        "suggest --report report.json` drafts entries to edit."
-    )
+    spec: ClassVar[CheckSpec] = CONSEQUENCE_SCAN
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         return self.run_after(ctx, policy, ())
@@ -231,7 +204,7 @@ class ConsequenceScanCheck(Check):
         return self.result(status, summary, tuple(findings), metrics)
 
     def _rule_findings(self, scan: ConsequenceScan, today: dt.date, path: Path) -> list[Finding]:
-        from trustscan.checks import ALL_CHECKS  # late: the registry imports this module
+        from trustscan.checks import registry  # late: the registry imports this package
 
         source = str(path)
         out: list[Finding] = [
@@ -290,7 +263,7 @@ class ConsequenceScanCheck(Check):
                     title="Monitored consequence without a check",
                 )
             )
-        for c, pattern in unknown_check_links(scan, [k.id for k in ALL_CHECKS]):
+        for c, pattern in unknown_check_links(scan, [k.id for k in registry.SPECS]):
             out.append(
                 self.finding(
                     Status.WARN,

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 
 from trustscan.checks.base import Check, worst_status
+from trustscan.checks.spec import CheckSpec
+from trustscan.checks.traceability import COMPATIBILITY, PROVENANCE
 from trustscan.context import AuditContext
 from trustscan.governance.provenance import (
     git_state,
@@ -23,24 +25,11 @@ from trustscan.governance.provenance import (
     versions_from_load_warnings,
 )
 from trustscan.policy import Policy
-from trustscan.types import CheckResult, Dimension, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
 
 class ProvenanceCheck(Check):
-    id: ClassVar[str] = "trace.provenance"
-    reads_rows: ClassVar[bool] = False
-    title: ClassVar[str] = "Provenance of the audited artifacts"
-    dimension: ClassVar[Dimension] = Dimension.ACCOUNTABILITY
-    default_severity: ClassVar[Severity] = Severity.HIGH
-    description: ClassVar[str] = (
-        "Records what exactly was audited so a reviewer can verify it later: the SHA-256 of the "
-        "model file, the data file and the config file, the hash of the effective policy, the "
-        "versions of trustscan, Python, scikit-learn, pandas, numpy, fairlearn and skops, the "
-        "platform, the git commit and dirty flag of the repository holding the model, the UTC "
-        "start time, the seed and the command line. Fails when an artifact's hash differs from "
-        "provenance.expected_sha256 in the policy. Fix: audit the artifact named in the "
-        "manifest, or update the manifest after reviewing why the file changed."
-    )
+    spec: ClassVar[CheckSpec] = PROVENANCE
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         paths: dict[str, Path | None] = {
@@ -132,20 +121,7 @@ _NUMERIC_MARKERS = ("mean_", "scale_", "data_min_", "center_", "bin_edges_", "st
 
 
 class CompatibilityCheck(Check):
-    id: ClassVar[str] = "trace.compatibility"
-    reads_rows: ClassVar[bool] = False
-    title: ClassVar[str] = "Model / software / data compatibility"
-    dimension: ClassVar[Dimension] = Dimension.INTEGRITY
-    default_severity: ClassVar[Severity] = Severity.MEDIUM
-    description: ClassVar[str] = (
-        "Compares the scikit-learn version the model was saved with (from the skops file's "
-        "schema and scikit-learn's InconsistentVersionWarning at load time) with the installed "
-        "one, and the model's expected input columns and types with the data's: missing "
-        "feature names (columns matched by position), numbers stored as text, and category "
-        "values the encoders never saw in training. Warns on each. Fix: audit in an environment "
-        "pinned to the training versions or re-validate and re-save the model; align the data's "
-        "columns and types with the training data."
-    )
+    spec: ClassVar[CheckSpec] = COMPATIBILITY
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         if ctx.model is None:
