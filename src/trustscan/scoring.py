@@ -2,8 +2,8 @@
 
 How a score is made (this text is also the reference in ``docs/checks.md``):
 
-1. **Check score (0-100).** A check that measured a number puts
-   ``metrics["score_input"] = {"value": x, "green": g, "red": r}`` in its result: ``x`` at or
+1. **Check score (0-100).** A check that measured a number reports it in its result's
+   ``scoring.score_input`` (``value`` x, ``green`` g, ``red`` r): ``x`` at or
    beyond the green threshold scores 100, at or beyond the red threshold 0, linearly in
    between (``green > red`` means higher is better, ``green < red`` lower is better). The
    check's status then bounds the score to its band (pass 75-100, warn 40-75, fail 0-40), so
@@ -11,11 +11,11 @@ How a score is made (this text is also the reference in ``docs/checks.md``):
    worse than a confidence interval allows a check to conclude). A check without a measured
    value scores by status: pass 100, warn 60, fail 20.
 2. **Coverage.** Skipped and errored checks, checks the policy deselected, and checks that
-   report ``metrics["insufficient_evidence"] = True`` are not judgements: they score nothing
+   report ``scoring.insufficient_evidence`` are not judgements: they score nothing
    and count 0 towards their dimension's coverage, never as passes. An *errored* check is
    worse than a skipped one (it should have run): it stays in its dimension's weights with
    0 points ("not judged"), so a dimension never scores above the share that was judged. A check that could judge
-   only part of its subjects reports ``metrics["evidence_coverage"]`` (0-1). Dimension coverage
+   only part of its subjects reports ``scoring.evidence_coverage`` (0-1). Dimension coverage
    is the mean over its checks.
 3. **Dimension score** is the weighted mean (``policy.weights``, default 1) of its judged
    checks (and its errored ones, at 0); each check's ``contribution`` is its share of that
@@ -36,12 +36,12 @@ check warned, and passes otherwise.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from trustscan.policy import Policy
-from trustscan.types import CheckResult, Dimension, DimensionScore, Severity, Status
+from trustscan.types import CheckResult, Dimension, DimensionScore, Scoring, Severity, Status
 
 STATUS_SCORE = {Status.PASS: 100.0, Status.WARN: 60.0, Status.FAIL: 20.0}
 """Score of a judged check without a measured value, by status."""
@@ -85,25 +85,22 @@ def interpolate(value: float, green: float, red: float) -> float:
     return 100.0 * min(1.0, max(0.0, share))
 
 
-def _score_input(metrics: Mapping[str, Any]) -> tuple[float, float, float] | None:
-    raw = metrics.get("score_input")
-    if not isinstance(raw, Mapping):
+def _score_input(scoring: Scoring) -> tuple[float, float, float] | None:
+    raw = scoring.score_input
+    if raw is None:
         return None
-    try:
-        value, green, red = (float(raw[k]) for k in ("value", "green", "red"))
-    except (KeyError, TypeError, ValueError):
-        return None
+    value, green, red = raw.value, raw.green, raw.red
     # Equal thresholds give no direction; such a check scores by its status instead.
     if not all(math.isfinite(x) for x in (value, green, red)) or green == red:
         return None
     return value, green, red
 
 
-def _evidence_coverage(metrics: Mapping[str, Any]) -> float:
-    if metrics.get("insufficient_evidence") is True:
+def _evidence_coverage(scoring: Scoring) -> float:
+    if scoring.insufficient_evidence:
         return 0.0
-    raw = metrics.get("evidence_coverage")
-    if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
+    raw = scoring.evidence_coverage
+    if raw is not None and math.isfinite(raw):
         return min(1.0, max(0.0, float(raw)))
     return 1.0
 
@@ -115,10 +112,10 @@ def check_score(result: CheckResult) -> CheckScore:
         return CheckScore(None, "skipped", 0.0)
     if status is Status.ERROR:
         return CheckScore(None, "error: not judged (counts 0 points)", 0.0)
-    coverage = _evidence_coverage(result.metrics)
+    coverage = _evidence_coverage(result.scoring)
     if coverage == 0.0:
         return CheckScore(None, "insufficient evidence", 0.0)
-    measured = _score_input(result.metrics)
+    measured = _score_input(result.scoring)
     if measured is None:
         return CheckScore(STATUS_SCORE[status], "status", coverage)
     value, green, red = measured

@@ -98,6 +98,28 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class ScoreInput:
+    """The measured number a check is scored by: ``value`` at or beyond ``green`` scores 100,
+    at or beyond ``red`` 0, linearly in between (``green > red``: higher is better)."""
+
+    value: float
+    green: float
+    red: float
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """What a check tells ``scoring`` beyond its status (see ``trustscan.scoring``)."""
+
+    score_input: ScoreInput | None = None
+    """The measured value it is scored by; None: it scores by its status."""
+    insufficient_evidence: bool = False
+    """It could not judge: it scores nothing and counts 0 towards coverage."""
+    evidence_coverage: float | None = None
+    """Share (0-1) of its subjects it could judge; None: all of them."""
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """Everything one check reports."""
 
@@ -111,6 +133,8 @@ class CheckResult:
     findings: tuple[Finding, ...] = ()
     metrics: Mapping[str, Any] = field(default_factory=dict)
     """JSON-serialisable numbers and tables (lists of dicts) for reports and charts."""
+    scoring: Scoring = field(default_factory=Scoring)
+    """What the check's score is computed from, beside its status."""
     duration_s: float = 0.0
     error: str | None = None
     """For ``Status.ERROR``: the exception, as text."""

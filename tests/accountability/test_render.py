@@ -110,3 +110,27 @@ def test_render_prints_a_saved_report_to_pdf(scanned: Path) -> None:
     result = CliRunner().invoke(main, ["render", "report.json", "--pdf", "again.pdf"])
     assert result.exit_code == 0, result.output
     assert Path("again.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def as_schema_2(report: dict[str, object]) -> dict[str, object]:
+    """The same report in the 2.x layout: the scoring keys inside each result's metrics."""
+    results = []
+    for result in report["results"]:  # type: ignore[attr-defined]
+        scoring = result["scoring"]
+        kept = {k: v for k, v in scoring.items() if k != "score_input" or v is not None}
+        others = {k: v for k, v in result.items() if k != "scoring"}
+        results.append({**others, "metrics": {**result["metrics"], **kept}})
+    return {**report, "schema_version": "2.0", "results": results}
+
+
+def test_a_2x_report_reads_as_the_same_report_in_the_3x_layout(scanned: Path) -> None:
+    text = scanned.read_text()
+    current = json.loads(text)
+    assert current["schema_version"] == "3.0"
+    scored = [r for r in current["results"] if r["scoring"]["score_input"] is not None]
+    assert scored, "the fairness check is scored by a measured value"
+    assert all("score_input" not in r["metrics"] for r in current["results"])
+    old = as_schema_2(current)
+    assert any("score_input" in r["metrics"] for r in old["results"])  # type: ignore[attr-defined]
+    assert report_from_dict(old).results == report_from_dict(current).results
+    assert render(OutputFormat.JSON, report_from_dict(old)) == text

@@ -127,7 +127,7 @@ def test_small_groups_are_insufficient_evidence_not_a_pass() -> None:
     )
     result = DataBiasCheck().run(ctx, Policy())
     assert result.status is Status.WARN
-    assert result.metrics["insufficient_evidence"] is True
+    assert result.scoring.insufficient_evidence is True
     assert "Insufficient evidence" in result.summary
 
 

@@ -31,7 +31,16 @@ from trustscan.report import OutputFormat, render
 from trustscan.report.formatting import table
 from trustscan.report.json_format import report_to_dict
 from trustscan.report.renderers import Extras, RenderContext
-from trustscan.types import CheckResult, Dimension, Evidence, Report, Severity, Status
+from trustscan.types import (
+    CheckResult,
+    Dimension,
+    Evidence,
+    Report,
+    ScoreInput,
+    Scoring,
+    Severity,
+    Status,
+)
 
 THROWAWAY = CheckSpec(
     id="fairness.share_ratio",
@@ -86,9 +95,9 @@ class ShareRatioCheck(Check):
                 {"group": label, "share": share}
                 for label, share in zip(grouping.labels, shares, strict=True)
             ],
-            "score_input": {"value": ratio, "green": 1.0, "red": 0.5},
         }
-        return self.result(status, f"share ratio {ratio:.2f}", (finding,), metrics)
+        scoring = Scoring(ScoreInput(ratio, 1.0, 0.5))
+        return self.result(status, f"share ratio {ratio:.2f}", (finding,), metrics, scoring=scoring)
 
 
 def render_share_ratio(result: CheckResult, ctx: RenderContext) -> Extras:

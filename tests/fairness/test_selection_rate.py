@@ -51,8 +51,8 @@ def test_planted_half_ratio_on_10k_rows_fails(context_from_arrays: MakeContext) 
     assert evidence.estimate == 0.5 and evidence.threshold == 0.8
     assert evidence.ci_low is not None and evidence.p_value is not None and evidence.n == 5000
     assert evidence.method and "Katz" in evidence.method
-    assert result.metrics["score_input"]["value"] == 0.5
-    assert result.metrics["evidence_coverage"] == 1.0
+    assert result.scoring.score_input is not None and result.scoring.score_input.value == 0.5
+    assert result.scoring.evidence_coverage == 1.0
 
 
 def test_ten_of_25_vs_15_of_25_warns_as_not_significant(context_from_arrays: MakeContext) -> None:
@@ -73,7 +73,7 @@ def test_ten_of_25_vs_15_of_25_warns_as_not_significant(context_from_arrays: Mak
     default = CHECK.run(ctx, Policy())
     assert default.status is Status.WARN
     assert _row(default, "gender", "female")["gated"] is False
-    assert default.metrics["insufficient_evidence"] is True
+    assert default.scoring.insufficient_evidence is True
 
 
 def test_ratio_of_097_on_100k_rows_passes(context_from_arrays: MakeContext) -> None:

@@ -14,6 +14,7 @@ from trustscan.types import (
     Evidence,
     Finding,
     Report,
+    Scoring,
     Severity,
     Status,
 )
@@ -28,6 +29,7 @@ def result(
     metrics: Mapping[str, Any] | None = None,
     findings: tuple[Finding, ...] = (),
     summary: str | None = None,
+    scoring: Scoring | None = None,
 ) -> CheckResult:
     return CheckResult(
         check_id=check_id,
@@ -38,6 +40,7 @@ def result(
         summary=summary or f"{check_id} {status.value}",
         findings=findings,
         metrics=dict(metrics or {}),
+        scoring=scoring or Scoring(),
     )
 
 

@@ -3,6 +3,8 @@ coverage and the overall grade, each with a hand-computed answer."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from tests.scoring.helpers import finding, result
@@ -16,7 +18,7 @@ from trustscan.scoring import (
     score_dimensions,
     verdict,
 )
-from trustscan.types import Dimension, Severity, Status
+from trustscan.types import Dimension, ScoreInput, Scoring, Severity, Status
 
 
 def by_dimension(scores, dimension):  # type: ignore[no-untyped-def]
@@ -41,14 +43,14 @@ def test_measured_value_maps_linearly_between_green_and_red(
 
 
 def test_measured_score_is_bounded_by_the_status_band() -> None:
-    inputs = {"score_input": {"value": 0.65, "green": 0.8, "red": 0.5}}  # raw 50
-    assert check_score(result("a.x", Status.WARN, metrics=inputs)).score == 50.0
+    inputs = Scoring(ScoreInput(0.65, 0.8, 0.5))  # raw 50
+    assert check_score(result("a.x", Status.WARN, scoring=inputs)).score == 50.0
     # A pass whose point estimate looks worse is still a pass: at least 75.
-    assert check_score(result("a.x", Status.PASS, metrics=inputs)).score == 75.0
+    assert check_score(result("a.x", Status.PASS, scoring=inputs)).score == 75.0
     # A fail never scores above the fail band, even if the point estimate looks fine.
-    good = {"score_input": {"value": 0.9, "green": 0.8, "red": 0.5}}
-    assert check_score(result("a.x", Status.FAIL, metrics=good)).score == 40.0
-    measured = check_score(result("a.x", Status.WARN, metrics=inputs))
+    good = Scoring(ScoreInput(0.9, 0.8, 0.5))
+    assert check_score(result("a.x", Status.FAIL, scoring=good)).score == 40.0
+    measured = check_score(result("a.x", Status.WARN, scoring=inputs))
     assert (measured.basis, measured.value, measured.green, measured.red) == (
         "measured",
         0.65,
@@ -61,10 +63,13 @@ def test_without_a_measured_value_the_status_decides() -> None:
     assert check_score(result("a.x", Status.PASS)).score == 100.0
     assert check_score(result("a.x", Status.WARN)).score == 60.0
     assert check_score(result("a.x", Status.FAIL)).score == 20.0
-    broken = {"score_input": {"value": "n/a", "green": 1, "red": 0}}
-    assert check_score(result("a.x", Status.PASS, metrics=broken)).basis == "status"
-    same = {"score_input": {"value": 1, "green": 1, "red": 1}}
-    assert check_score(result("a.x", Status.PASS, metrics=same)).basis == "status"
+    broken = Scoring(ScoreInput(math.nan, 1.0, 0.0))
+    assert check_score(result("a.x", Status.PASS, scoring=broken)).basis == "status"
+    same = Scoring(ScoreInput(1.0, 1.0, 1.0))
+    assert check_score(result("a.x", Status.PASS, scoring=same)).basis == "status"
+    # Keys in the free-form metrics are not read: only the typed fields score.
+    untyped = {"score_input": {"value": 0.0, "green": 1, "red": 0.5}}
+    assert check_score(result("a.x", Status.PASS, metrics=untyped)).score == 100.0
 
 
 def test_weighted_mean_and_contributions_add_up() -> None:
@@ -113,8 +118,8 @@ def test_skips_errors_and_insufficient_evidence_lower_coverage_never_count_as_pa
         result("a.pass", Status.PASS),
         result("a.skip", Status.SKIP),
         result("a.error", Status.ERROR),
-        result("a.thin", Status.WARN, metrics={"insufficient_evidence": True}),
-        result("a.half", Status.PASS, metrics={"evidence_coverage": 0.5}),
+        result("a.thin", Status.WARN, scoring=Scoring(insufficient_evidence=True)),
+        result("a.half", Status.PASS, scoring=Scoring(evidence_coverage=0.5)),
     )
     ethics = by_dimension(score_dimensions(results, Policy()), Dimension.ETHICS)
     # The judged checks make the score, and the errored one keeps its weight at 0 points:

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
-from trustscan.types import CheckResult, Dimension, Finding, Severity, Status
+from trustscan.types import CheckResult, Dimension, Finding, Scoring, Severity, Status
 
 
 class Check:
@@ -63,6 +63,7 @@ class Check:
         findings: tuple[Finding, ...] = (),
         metrics: Mapping[str, Any] | None = None,
         severity: Severity | None = None,
+        scoring: Scoring | None = None,
     ) -> CheckResult:
         return CheckResult(
             check_id=self.id,
@@ -73,6 +74,7 @@ class Check:
             summary=summary,
             findings=findings,
             metrics=dict(metrics or {}),
+            scoring=scoring or Scoring(),
         )
 
     def skip(self, reason: str) -> CheckResult:

@@ -38,7 +38,7 @@ def read_report(path: Path, *, what: str = "report") -> dict[str, Any]:
     version = str(data.get("schema_version", ""))
     if not version.startswith(READABLE_SCHEMAS):
         raise InputError(
-            f"{what} {path} has report schema {version!r}; this trustscan reads 1.x and 2.x",
+            f"{what} {path} has report schema {version!r}; this trustscan reads 1.x, 2.x and 3.x",
             "re-run the old audit with this version, or compare with the version that wrote it",
         )
     if not isinstance(data["results"], list):

@@ -11,14 +11,16 @@ from typing import Any
 
 import numpy as np
 
-from trustscan.report_versions import verdict_status
+from trustscan.report_versions import upgrade_result, verdict_status
 from trustscan.scoring import gate_fails, overall
 from trustscan.typed_mapping import dataclass_from_mapping
 from trustscan.types import Report, Severity
 
-SCHEMA_VERSION = "2.0"
-"""Version of the JSON report this trustscan writes. 2.0: ``verdict`` is an object (status,
-gate, incomplete, headline) instead of the status alone."""
+SCHEMA_VERSION = "3.0"
+"""Version of the JSON report this trustscan writes. 3.0: each result's ``scoring`` object
+(``score_input``, ``insufficient_evidence``, ``evidence_coverage``) replaces those keys in
+its ``metrics``. 2.0: ``verdict`` is an object (status, gate, incomplete, headline) instead
+of the status alone."""
 
 
 def to_jsonable(value: Any) -> Any:
@@ -61,6 +63,10 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
     verdict's headline are recomputed, not read), so any format can be rendered again later."""
     stored = {key: value for key, value in data.items() if key != "overall"}
     stored["verdict"] = verdict_status(data)
+    if isinstance(data.get("results"), list):
+        stored["results"] = [
+            upgrade_result(r) if isinstance(r, Mapping) else r for r in data["results"]
+        ]
     return dataclass_from_mapping(Report, stored, "report")
 
 

@@ -44,7 +44,7 @@ from trustscan.stats.conditional import (
     stratified_cells,
 )
 from trustscan.stats.groups import GroupCodes
-from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, ScoreInput, Scoring, Severity, Status
 
 _EFFECT_WORDS = {
     "reversed": "reverses",
@@ -291,9 +291,10 @@ class ConditionalDisparityCheck(Check):
                 "rest); cdd: stratum-size-weighted mean of DD within strata; percentile "
                 "bootstrap of the group × stratum × decision counts",
             },
-            "insufficient_evidence": not judged,
         }
-        if ratios:
-            red = (cfg.threshold - 0.4) / 0.6  # the threshold scores 40, as in fairness.*
-            metrics["score_input"] = {"value": min(ratios), "green": 1.0, "red": red}
-        return self.result(status, summary, tuple(findings), metrics)
+        red = (cfg.threshold - 0.4) / 0.6  # the threshold scores 40, as in fairness.*
+        scoring = Scoring(
+            score_input=ScoreInput(min(ratios), 1.0, red) if ratios else None,
+            insufficient_evidence=not judged,
+        )
+        return self.result(status, summary, tuple(findings), metrics, scoring=scoring)

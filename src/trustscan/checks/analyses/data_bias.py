@@ -36,7 +36,7 @@ from trustscan.numbers.json_safe import scalar as _json
 from trustscan.policy import Policy
 from trustscan.stats.groups import GroupCodes
 from trustscan.stats.label_bias import Amplification, amplification, label_distances
-from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, ScoreInput, Scoring, Severity, Status
 
 _DISTANCES = (
     "class_imbalance",
@@ -348,9 +348,10 @@ class DataBiasCheck(Check):
                 "amplification": "selection-rate gap minus label gap to the same reference "
                 "group, on the same rows; Wald interval and test from the confusion counts",
             },
-            "insufficient_evidence": status is Status.WARN and not label_ratios,
         }
-        if label_ratios:
-            red = (cfg.threshold - 0.4) / 0.6  # the threshold scores 40, as in fairness.*
-            metrics["score_input"] = {"value": min(label_ratios), "green": 1.0, "red": red}
-        return self.result(status, summary, tuple(findings), metrics)
+        red = (cfg.threshold - 0.4) / 0.6  # the threshold scores 40, as in fairness.*
+        scoring = Scoring(
+            score_input=ScoreInput(min(label_ratios), 1.0, red) if label_ratios else None,
+            insufficient_evidence=status is Status.WARN and not label_ratios,
+        )
+        return self.result(status, summary, tuple(findings), metrics, scoring=scoring)

@@ -32,7 +32,7 @@ from trustscan.sensitive.groups import group_column
 from trustscan.stats.groups import GroupCodes
 from trustscan.stats.intervals import normal_quantile
 from trustscan.stats.slices import difference_interval, region_tests
-from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, Scoring, Severity, Status
 
 MAX_REPORTED = 10
 
@@ -255,9 +255,9 @@ class SliceSearchCheck(Check):
             "confirmed": len(confirmed),
             "alpha": policy.stats.alpha,
             "slices": rows[: 4 * MAX_REPORTED],
-            "insufficient_evidence": tests == 0,
         }
-        return self.result(status, summary, tuple(findings), metrics)
+        scoring = Scoring(insufficient_evidence=tests == 0)
+        return self.result(status, summary, tuple(findings), metrics, scoring=scoring)
 
     def _finding(self, row: dict[str, Any], policy: Policy) -> Finding:
         selection = row["metric"] == "selection_rate"

@@ -24,7 +24,7 @@ from trustscan.policy import Policy
 from trustscan.stats import Eligibility
 from trustscan.stats.groups import GroupCodes
 from trustscan.stats.intervals import wilson_interval
-from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, ScoreInput, Scoring, Severity, Status
 
 NO_SENSITIVE_FLIP = "no sensitive attribute given; pass --sensitive COL (e.g. --sensitive gender)"
 
@@ -122,11 +122,10 @@ class CounterfactualFlipCheck(Check):
             for d in metrics["attributes"].values()
             if d["input"]
         ]
-        if worst:
-            # Lower is better: no flips scores 100, five times the limit scores 0.
-            limit = policy.explain.flip_rate_max
-            metrics["score_input"] = {"value": max(worst), "green": 0.0, "red": 5 * limit}
-        return self.result(status, summary, tuple(findings), metrics)
+        # Lower is better: no flips scores 100, five times the limit scores 0.
+        limit = policy.explain.flip_rate_max
+        scoring = Scoring(ScoreInput(max(worst), 0.0, 5 * limit) if worst else None)
+        return self.result(status, summary, tuple(findings), metrics, scoring=scoring)
 
     def _attribute(
         self, ctx: AuditContext, policy: Policy, attribute: GroupCodes

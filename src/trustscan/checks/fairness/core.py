@@ -42,7 +42,7 @@ from trustscan.numbers.json_safe import scalar as _json
 from trustscan.outcomes import is_true_word
 from trustscan.policy import Policy
 from trustscan.stats import GroupCodes, GroupCounts
-from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, ScoreInput, Scoring, Severity, Status
 
 # ---------------------------------------------------------------------------------------------
 # Groupings and outcomes
@@ -1055,8 +1055,9 @@ def _prediction_differences(
         "Welch standard error; Welch t-test, Holm-corrected; judged in SDs of the predictions",
         "ks": "two-sample Kolmogorov-Smirnov distance of each group against the rest",
     }
-    metrics.update(gaps.gap_scoring(section, rule, status))
-    return check.result(status, summary, tuple(findings), metrics)
+    return check.result(
+        status, summary, tuple(findings), metrics, scoring=gaps.gap_scoring(section, rule, status)
+    )
 
 
 def _has_decisions(ctx: AuditContext) -> bool:
@@ -1129,17 +1130,19 @@ def _with_signed_errors(
     metrics["compared"] = [rule.metric, *metrics["compared"]]
     metrics["signed_error_gap_max_sd"] = rule.gap_max
     metrics["target_sd"] = _json(rule.scale)
-    scoring = gaps.gap_scoring(signed, rule, status)
+    signed_scoring = gaps.gap_scoring(signed, rule, status)
 
-    def score(inputs: Any) -> float:
-        if not isinstance(inputs, dict):
+    def score(inputs: ScoreInput | None) -> float:
+        if inputs is None:
             return 101.0
-        return interpolate(inputs["value"], inputs["green"], inputs["red"])
+        return interpolate(inputs.value, inputs.green, inputs.red)
 
-    if score(scoring.get("score_input")) < score(metrics.get("score_input")):
-        metrics["score_input"] = scoring["score_input"]
-    if not scoring["insufficient_evidence"]:
-        metrics["insufficient_evidence"] = False
+    # The worse of the two measured values scores the check; it judged if either part did.
+    scoring = mae.scoring
+    if score(signed_scoring.score_input) < score(scoring.score_input):
+        scoring = dataclasses.replace(scoring, score_input=signed_scoring.score_input)
+    if not signed_scoring.insufficient_evidence:
+        scoring = dataclasses.replace(scoring, insufficient_evidence=False)
     findings = [*signed.findings, *mae.findings]
     if signed.quiet:
         listed = "; ".join(f.subject or "" for f in signed.quiet[:10])
@@ -1161,6 +1164,7 @@ def _with_signed_errors(
         summary=f"Signed error: {summary} Absolute error: {mae.summary}",
         findings=tuple(findings),
         metrics=metrics,
+        scoring=scoring,
     )
 
 
@@ -1191,14 +1195,12 @@ def _finish(
     if small is not None:
         findings.append(small)
     metrics = _summary_metrics(ctx, cfg, spec, section.tables)
-    metrics.update(_scoring_inputs(section, spec, cfg, status))
-    return check.result(status, summary, tuple(findings), metrics)
+    scoring = _scoring_inputs(section, spec, cfg, status)
+    return check.result(status, summary, tuple(findings), metrics, scoring=scoring)
 
 
-def _scoring_inputs(
-    section: _Section, spec: _Spec, cfg: _Settings, status: Status
-) -> dict[str, Any]:
-    """``score_input``, ``evidence_coverage`` and ``insufficient_evidence`` for scoring.py.
+def _scoring_inputs(section: _Section, spec: _Spec, cfg: _Settings, status: Status) -> Scoring:
+    """The score input, evidence coverage and insufficient evidence for scoring.py.
 
     The measured value is the lowest judged ratio (single features, plus intersections that
     fail); green is parity (1.0) and red is placed so the threshold scores 40, the edge of
@@ -1218,13 +1220,11 @@ def _scoring_inputs(
         if row["status"] in (*_JUDGED, "reference") and row["share"] is not None:
             shares[row["feature"]] = shares.get(row["feature"], 0.0) + row["share"]
     features = {row["feature"] for row in section.tables["groups"]}
-    out: dict[str, Any] = {
-        "evidence_coverage": (
+    red = (cfg.threshold - 0.4) / 0.6  # (threshold - red) / (1 - red) = 0.4
+    return Scoring(
+        score_input=ScoreInput(min(ratios), 1.0, red) if ratios else None,
+        insufficient_evidence=status is Status.WARN and not ratios,
+        evidence_coverage=(
             sum(min(v, 1.0) for v in shares.values()) / len(features) if features else 0.0
         ),
-        "insufficient_evidence": status is Status.WARN and not ratios,
-    }
-    if ratios:
-        red = (cfg.threshold - 0.4) / 0.6  # (threshold - red) / (1 - red) = 0.4
-        out["score_input"] = {"value": min(ratios), "green": 1.0, "red": red}
-    return out
+    )

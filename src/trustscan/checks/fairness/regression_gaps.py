@@ -39,7 +39,7 @@ from trustscan.checks.fairness.core import (
 from trustscan.context import AuditContext
 from trustscan.numbers.json_safe import pair as _pair
 from trustscan.numbers.json_safe import scalar as _json
-from trustscan.types import Evidence, Severity, Status
+from trustscan.types import Evidence, ScoreInput, Scoring, Severity, Status
 
 
 @dataclass(frozen=True)
@@ -250,15 +250,17 @@ def gap_summary(section: _Section, rule: GapRule) -> tuple[Status, str]:
     return Status.PASS, f"No significant {what} gap beyond {rule.gap_max:g} SD; {largest}."
 
 
-def gap_scoring(section: _Section, rule: GapRule, status: Status) -> dict[str, Any]:
-    """``score_input``: the largest judged gap in SDs; the policy gap scores 40."""
+def gap_scoring(section: _Section, rule: GapRule, status: Status) -> Scoring:
+    """Scored by the largest judged gap in SDs; the policy gap scores 40."""
     gaps = [
         abs(float(r[f"{rule.metric}_difference_in_sd"]))
         for r in section.tables["groups"]
         if r.get(f"{rule.metric}_status") in ("pass", "warn", "fail")
         and r.get(f"{rule.metric}_difference_in_sd") is not None
     ]
-    out: dict[str, Any] = {"insufficient_evidence": status is Status.WARN and not gaps}
-    if gaps and rule.gap_max > 0:
-        out["score_input"] = {"value": max(gaps), "green": 0.0, "red": rule.gap_max / 0.6}
-    return out
+    return Scoring(
+        score_input=ScoreInput(max(gaps), 0.0, rule.gap_max / 0.6)
+        if gaps and rule.gap_max > 0
+        else None,
+        insufficient_evidence=status is Status.WARN and not gaps,
+    )
