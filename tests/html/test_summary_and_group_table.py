@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tests.scoring.helpers import finding, report, result
+from trustscan.checks.fairness.measured import GroupRates
 from trustscan.report.html.group_table import exclusion_label, group_tables
 from trustscan.report.html.summary import top_findings
 from trustscan.report.ranking import ranked_findings
@@ -97,7 +98,8 @@ def _texts(view: dict) -> list[list[str]]:
 
 
 def test_one_table_per_attribute_with_every_metric_as_a_column() -> None:
-    tables = group_tables(ROWS, gated=["selection_rate"], described=["accuracy"])
+    rows = [GroupRates.from_row(r, ["selection_rate", "accuracy"]) for r in ROWS]
+    tables = group_tables(rows, gated=["selection_rate"], described=["accuracy"])
     assert [t["caption"].split(" (")[0] for t in tables] == ["By gender", "By race"]
     gender, race = tables
     assert [c["label"] for c in gender["columns"]] == [

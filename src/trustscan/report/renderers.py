@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trustscan.checks import registry
+from trustscan.checks.fairness.measured import FairnessRates, GroupRates
 from trustscan.checks.spec import load_attribute
 from trustscan.numbers.json_safe import finite as _num
 from trustscan.report import charts
@@ -114,44 +115,38 @@ def _domain_top(values: Sequence[float | None], floor: float = 0.0) -> float:
 
 
 def render_fairness(result: CheckResult, ctx: RenderContext) -> Extras:
-    """Per-group rates with intervals, the four-fifths line, and intersections.
-
-    Reads ``compared`` (the gated metrics), ``described``, ``groups`` and ``intersections``:
-    rows carrying ``<metric>``, ``<metric>_ci``, ``<metric>_ratio(_ci)``, ``<metric>_status``,
-    ``<metric>_p_value_adjusted`` and ``<metric>_reference``.
-    """
-    m = result.metrics
+    """Per-group rates with intervals, the four-fifths line, and intersections, read from
+    the typed rows (``FairnessRates``)."""
+    measured = FairnessRates.from_metrics(result.metrics)
     extras = Extras()
-    compared = [k for k in m.get("compared") or () if isinstance(k, str)]
-    described = [k for k in m.get("described") or () if isinstance(k, str)]
-    singles, inters = rows_of(m.get("groups")), rows_of(m.get("intersections"))
-    if not compared or not (singles or inters):
+    singles, inters = list(measured.groups), list(measured.intersections)
+    if not measured.compared or not (singles or inters):
         return extras
-    threshold = _num(m.get("threshold")) or ctx.threshold("fairness", "impact_ratio_min", 0.8)
-    confidence = _num(m.get("confidence")) or 0.95
-    reported = [k for k in m.get("reported") or () if isinstance(k, str)]
+    threshold = measured.threshold or ctx.threshold("fairness", "impact_ratio_min", 0.8)
     # Charts for the gated rates only (intersections under the first); every metric, gated,
     # reported or described, is a column of one compact table per attribute.
-    for index, metric in enumerate(compared):
-        rows = singles + (inters if index == 0 else [])
-        for grouping, members in _by_grouping(rows).items():
+    for index, metric in enumerate(measured.compared):
+        by_grouping: dict[str, list[GroupRates]] = {}
+        for row in singles + (inters if index == 0 else []):
+            by_grouping.setdefault(row.grouping or "all rows", []).append(row)
+        for grouping, members in by_grouping.items():
             chart = _rate_chart(metric, grouping, members, threshold, ctx)
             if chart is not None:
                 extras.charts.append(chart)
     extras.tables.extend(
         group_tables(
             singles + inters,
-            gated=compared,
-            reported=reported,
-            described=described,
-            confidence=confidence,
+            gated=measured.compared,
+            reported=measured.reported,
+            described=measured.described,
+            confidence=measured.confidence or 0.95,
         )
     )
-    methods = m.get("methods")
-    if isinstance(methods, Mapping) and methods:
+    if measured.methods:
         extras.tables.append(
             key_value_table(
-                "How these numbers were computed", [(humanize(k), v) for k, v in methods.items()]
+                "How these numbers were computed",
+                [(humanize(k), v) for k, v in measured.methods.items()],
             )
         )
     extras.consumed |= {"groups", "intersections", "compared", "described", "reported", "methods"}
@@ -161,7 +156,7 @@ def render_fairness(result: CheckResult, ctx: RenderContext) -> Extras:
 def _rate_chart(
     metric: str,
     grouping: str,
-    members: Sequence[Mapping[str, Any]],
+    members: Sequence[GroupRates],
     threshold: float,
     ctx: RenderContext,
 ) -> charts.Chart | None:
@@ -169,15 +164,16 @@ def _rate_chart(
     reference_rate: float | None = None
     reference_group = ""
     for row in members:
-        rate = _num(row.get(metric))
+        estimate = row.rate(metric)
+        rate = estimate.value
         if rate is None:
             continue
-        low, high = interval_of(row, metric)
-        status = row.get(f"{metric}_status") or row.get("status")
-        judged = row.get("gated", True) is not False and not row.get(f"{metric}_excluded_reason")
+        low, high = estimate.ci or (None, None)
+        status = estimate.status or row.status
+        judged = row.gated and not estimate.excluded_reason
         if status == "reference":
-            reference_rate, reference_group = rate, str(row.get("group"))
-        ratio = _num(row.get(f"{metric}_ratio"))
+            reference_rate, reference_group = rate, row.group
+        ratio = estimate.ratio
         words = []
         if status == "reference":
             words.append("reference")
@@ -186,14 +182,14 @@ def _rate_chart(
         if status in STATUS_LABEL:
             words.append(badge(str(status))["word"].lower())
         if not judged:
-            reason = row.get(f"{metric}_excluded_reason") or row.get("excluded_reason")
-            words.append(exclusion_label(str(reason)) if reason else "not judged")
-        note = f"{pct(rate)} [{pct(low, 0)}–{pct(high, 0)}] n={fmt(row.get('n'))}"
+            reason = estimate.excluded_reason or row.excluded_reason
+            words.append(exclusion_label(reason) if reason else "not judged")
+        note = f"{pct(rate)} [{pct(low, 0)}–{pct(high, 0)}] n={fmt(row.n)}"
         if words:
             note += " · " + ", ".join(words)
         bars.append(
             charts.Bar(
-                str(row.get("group")),
+                row.group,
                 rate,
                 low,
                 high,

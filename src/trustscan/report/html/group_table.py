@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from trustscan.report.formatting import STATUS_LABEL, badge, fmt, humanize, interval_of, pct
+from trustscan.checks.fairness.measured import GroupRates
+from trustscan.report.formatting import STATUS_LABEL, badge, fmt, humanize, pct
 
 _SHARE = re.compile(r"minimum share of (\d+(?:\.\d+)?%)")
 _SIZE = re.compile(r"minimum group size of (\d+)")
@@ -59,40 +60,39 @@ def _number(value: Any) -> float | None:
     return float(value) if math.isfinite(float(value)) else None
 
 
-def _rate(row: Mapping[str, Any], metric: str) -> str:
-    value = _number(row.get(metric))
-    if value is None:
+def _rate(row: GroupRates, metric: str) -> str:
+    estimate = row.rate(metric)
+    if estimate.value is None:
         return "—"
-    low, high = interval_of(row, metric)
+    low, high = estimate.ci or (None, None)
     if low is None or high is None:
-        return pct(value)
-    return f"{pct(value)} [{low * 100:.1f}{_DASH}{high * 100:.1f}]"
+        return pct(estimate.value)
+    return f"{pct(estimate.value)} [{low * 100:.1f}{_DASH}{high * 100:.1f}]"
 
 
-def _ratio_line(row: Mapping[str, Any], metric: str) -> str:
-    status = row.get(f"{metric}_status")
-    if status == "reference":
+def _ratio_line(row: GroupRates, metric: str) -> str:
+    estimate = row.rate(metric)
+    if estimate.status == "reference":
         return "reference group"
-    ratio = _number(row.get(f"{metric}_ratio"))
-    if ratio is None:
+    if estimate.ratio is None:
         return ""
-    low, high = interval_of(row, f"{metric}_ratio")
-    text = f"ratio {ratio:.2f}"
+    low, high = estimate.ratio_ci or (None, None)
+    text = f"ratio {estimate.ratio:.2f}"
     if low is not None and high is not None:
         text += f" [{low:.2f}{_DASH}{high:.2f}]"
-    if status in ("pass", "warn", "fail"):
-        text += f" {STATUS_LABEL[str(status)][0]}"
+    if estimate.status in ("pass", "warn", "fail"):
+        text += f" {STATUS_LABEL[estimate.status][0]}"
     return text
 
 
-def _row_status(row: Mapping[str, Any], gated: Sequence[str]) -> dict[str, Any]:
+def _row_status(row: GroupRates, gated: Sequence[str]) -> dict[str, Any]:
     """The row's status cell: the worst gated status as a badge, else what the group is."""
-    reason = row.get("excluded_reason") or next(
-        (row.get(f"{m}_excluded_reason") for m in gated if row.get(f"{m}_excluded_reason")), None
+    reason = row.excluded_reason or next(
+        (row.rate(m).excluded_reason for m in gated if row.rate(m).excluded_reason), None
     )
     if reason:
-        return _plain(exclusion_label(str(reason)))
-    statuses = [row.get(f"{m}_status") for m in gated]
+        return _plain(exclusion_label(reason))
+    statuses = [row.rate(m).status for m in gated]
     for status in ("fail", "warn", "pass"):
         if status in statuses:
             return {**_plain(""), "badge": badge(status)}
@@ -103,11 +103,6 @@ def _row_status(row: Mapping[str, Any], gated: Sequence[str]) -> dict[str, Any]:
 
 def _plain(text: str, *, num: bool = False) -> dict[str, Any]:
     return {"text": text, "num": num, "mono": False, "badge": None}
-
-
-def _grouping(row: Mapping[str, Any]) -> str:
-    value = row.get("feature", row.get("grouping", row.get("attribute")))
-    return "all rows" if value is None else str(value)
 
 
 def _cell(text: str, second: str = "", *, detail: bool = False) -> dict[str, Any]:
@@ -123,7 +118,7 @@ def _cell(text: str, second: str = "", *, detail: bool = False) -> dict[str, Any
 
 
 def group_tables(
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[GroupRates],
     *,
     gated: Sequence[str],
     reported: Sequence[str] = (),
@@ -133,9 +128,9 @@ def group_tables(
     """One table view per grouping (attribute or intersection) of ``rows``, in first-seen
     order. ``gated`` metrics get rate, ratio and status; ``reported`` ones rate and ratio;
     ``described`` ones the rate only, marked as print-optional detail."""
-    by_grouping: dict[str, list[Mapping[str, Any]]] = {}
+    by_grouping: dict[str, list[GroupRates]] = {}
     for row in rows:
-        by_grouping.setdefault(_grouping(row), []).append(row)
+        by_grouping.setdefault(row.grouping or "all rows", []).append(row)
     with_ratio = [*gated, *reported]
     metrics = [*with_ratio, *(m for m in described if m not in with_ratio)]
     names = [SHORT_NAMES.get(m, humanize(m)) for m in metrics]
@@ -164,8 +159,8 @@ def group_tables(
         body = []
         for row in members:
             cells: list[dict[str, Any]] = [
-                _plain(str(row.get("group"))),
-                _plain(fmt(row.get("n")), num=True),
+                _plain(row.group),
+                _plain(fmt(row.n), num=True),
             ]
             for metric in metrics:
                 second = _ratio_line(row, metric) if metric in with_ratio else ""
