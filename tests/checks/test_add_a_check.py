@@ -29,8 +29,8 @@ from trustscan.governance.compare import compare_reports
 from trustscan.policy import Policy
 from trustscan.report import OutputFormat, render
 from trustscan.report.formatting import table
+from trustscan.report.html.renderers import Extras, RenderContext
 from trustscan.report.json_format import report_to_dict
-from trustscan.report.renderers import Extras, RenderContext
 from trustscan.types import (
     CheckResult,
     Dimension,

@@ -10,7 +10,8 @@ import pytest
 
 from trustscan.checks import registry
 from trustscan.errors import InputError
-from trustscan.report import OutputFormat, charts, presenter, render, renderers
+from trustscan.report import OutputFormat, charts, render
+from trustscan.report.html import presenter, renderers
 from trustscan.report.pdf import html_to_pdf
 from trustscan.types import AuditInputs, CheckResult, Dimension, Report, Severity, Status
 

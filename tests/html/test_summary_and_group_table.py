@@ -121,8 +121,8 @@ def test_one_table_per_attribute_with_every_metric_as_a_column() -> None:
 
 
 def test_a_check_shows_one_card_per_group_and_keeps_the_folded_text_collapsed() -> None:
-    from trustscan.report import presenter
-    from trustscan.report.renderers import RenderContext
+    from trustscan.report.html import presenter
+    from trustscan.report.html.renderers import RenderContext
 
     tpr = _titled("fairness.error_rates", Status.FAIL, "gender = female", "TPR gap", Severity.HIGH)
     fpr = _titled("fairness.error_rates", Status.FAIL, "gender = female", "FPR gap", Severity.HIGH)

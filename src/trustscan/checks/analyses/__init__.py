@@ -48,7 +48,7 @@ CONDITIONAL_DISPARITY = CheckSpec(
     "and re-train; if the stratum is not legitimate, judge the unconditional gap.",
     implementation="trustscan.checks.analyses.conditional:ConditionalDisparityCheck",
     section="analyses",
-    renderer="trustscan.report.renderers:render_conditional_disparity",
+    renderer="trustscan.report.html.analyses:render_conditional_disparity",
     policy_keys=SELECTION_RATE.policy_keys,
     gated_in_compare=True,
 )
@@ -75,7 +75,7 @@ DATA_BIAS = CheckSpec(
     "(leakage.proxy_features, explain.disparity_drivers) and re-train.",
     implementation="trustscan.checks.analyses.data_bias:DataBiasCheck",
     section="analyses",
-    renderer="trustscan.report.renderers:render_data_bias",
+    renderer="trustscan.report.html.analyses:render_data_bias",
     policy_keys=(
         *SELECTION_RATE.policy_keys,
         "fairness.amplification_max",
@@ -100,7 +100,7 @@ MITIGATION_PREVIEW = CheckSpec(
     "" + CAVEAT,
     implementation="trustscan.checks.analyses.mitigation:MitigationPreviewCheck",
     section="analyses",
-    renderer="trustscan.report.renderers:render_mitigation_preview",
+    renderer="trustscan.report.html.analyses:render_mitigation_preview",
     policy_keys=(
         "fairness.impact_ratio_min",
         "fairness.analysis_sample_size",
@@ -131,7 +131,7 @@ SLICE_SEARCH = CheckSpec(
     "at the inputs that define the subgroup (explain.disparity_drivers) and re-train.",
     implementation="trustscan.checks.analyses.slices:SliceSearchCheck",
     section="analyses",
-    renderer="trustscan.report.renderers:render_slice_search",
+    renderer="trustscan.report.html.analyses:render_slice_search",
     policy_keys=(
         "fairness.impact_ratio_min",
         "fairness.error_rate_ratio_min",

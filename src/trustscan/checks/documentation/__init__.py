@@ -47,7 +47,7 @@ CONSEQUENCE_SCAN = CheckSpec(
     "suggest --report report.json` drafts entries to edit.",
     implementation="trustscan.checks.documentation.core:ConsequenceScanCheck",
     section="consequences",
-    renderer="trustscan.report.renderers:render_consequence_scan",
+    renderer="trustscan.report.html.governance:render_consequence_scan",
     policy_keys=(
         "docs.model_card",
         "docs.consequences",

@@ -25,7 +25,7 @@ COUNTERFACTUAL_FLIP = CheckSpec(
     "encodings from the inputs, or record a legal basis and a waiver.",
     implementation="trustscan.checks.explain.counterfactual:CounterfactualFlipCheck",
     section="explainability",
-    renderer="trustscan.report.renderers:render_counterfactual",
+    renderer="trustscan.report.html.explain:render_counterfactual",
     policy_keys=(
         "explain.flip_rate_max",
         "explain.regression_flip_tolerance",
@@ -53,7 +53,7 @@ DISPARITY_DRIVERS = CheckSpec(
     "proxy such as a club or college that stands in for gender. Fix: drop or rework the driver, then re-audit.",
     implementation="trustscan.checks.explain.drivers:DisparityDriversCheck",
     section="explainability",
-    renderer="trustscan.report.renderers:render_disparity_drivers",
+    renderer="trustscan.report.html.explain:render_disparity_drivers",
     policy_keys=(
         "explain.flip_rate_max",
         "explain.regression_flip_tolerance",
@@ -80,7 +80,7 @@ FEATURE_IMPORTANCE = CheckSpec(
     "predictions-only mode. Use it to check that the model relies on what it should.",
     implementation="trustscan.checks.explain.importance:FeatureImportanceCheck",
     section="explainability",
-    renderer="trustscan.report.renderers:render_importance",
+    renderer="trustscan.report.html.explain:render_importance",
     policy_keys=(
         "explain.flip_rate_max",
         "explain.regression_flip_tolerance",
@@ -108,7 +108,7 @@ GROUP_IMPORTANCE = CheckSpec(
     "difference) before release.",
     implementation="trustscan.checks.explain.importance:GroupImportanceCheck",
     section="explainability",
-    renderer="trustscan.report.renderers:render_group_importance",
+    renderer="trustscan.report.html.explain:render_group_importance",
     policy_keys=(
         "explain.flip_rate_max",
         "explain.regression_flip_tolerance",

@@ -31,7 +31,7 @@ SELECTION_RATE = CheckSpec(
     "re-audit.",
     implementation="trustscan.checks.fairness.core:FairnessSelectionRateCheck",
     section="fairness",
-    renderer="trustscan.report.renderers:render_fairness",
+    renderer="trustscan.report.html.fairness:render_fairness",
     policy_keys=(
         "fairness.impact_ratio_min",
         "fairness.gate_scoring_rate",
@@ -64,7 +64,7 @@ ERROR_RATES = CheckSpec(
     "where the law allows.",
     implementation="trustscan.checks.fairness.core:FairnessErrorRatesCheck",
     section="fairness",
-    renderer="trustscan.report.renderers:render_fairness",
+    renderer="trustscan.report.html.fairness:render_fairness",
     policy_keys=(
         "fairness.error_rate_ratio_min",
         "fairness.signed_error_gap_max",

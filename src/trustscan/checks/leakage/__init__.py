@@ -45,7 +45,7 @@ OUTPUT_INFERENCE = CheckSpec(
     "(see leakage.proxy_features), or record a legal basis for the attribute.",
     implementation="trustscan.checks.leakage.core:OutputInferenceCheck",
     section="sensitive-inference",
-    renderer="trustscan.report.renderers:render_output_inference",
+    renderer="trustscan.report.html.leakage:render_output_inference",
     policy_keys=(
         "leakage.auc_warn",
         "leakage.auc_fail",
@@ -74,7 +74,7 @@ PROXY_FEATURES = CheckSpec(
     "decisions. Fix: drop or transform the proxy, or record a legal basis for the attribute.",
     implementation="trustscan.checks.leakage.core:ProxyFeaturesCheck",
     section="sensitive-inference",
-    renderer="trustscan.report.renderers:render_proxy_features",
+    renderer="trustscan.report.html.leakage:render_proxy_features",
     policy_keys=(
         "leakage.auc_warn",
         "leakage.auc_fail",

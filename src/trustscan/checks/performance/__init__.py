@@ -26,7 +26,7 @@ OVERALL = CheckSpec(
     "its training data, or revisit whether it is fit for the decision it supports.",
     implementation="trustscan.checks.performance.core:PerformanceOverallCheck",
     section="competence",
-    renderer="trustscan.report.renderers:render_overall",
+    renderer="trustscan.report.html.performance:render_overall",
     policy_keys=(
         "performance.group_gap_max",
         "performance.min_auc",
@@ -59,7 +59,7 @@ GROUP_GAP = CheckSpec(
     "check its feature quality, or train with group-aware evaluation.",
     implementation="trustscan.checks.performance.core:PerformanceGroupGapCheck",
     section="competence",
-    renderer="trustscan.report.renderers:render_group_gap",
+    renderer="trustscan.report.html.performance:render_group_gap",
     policy_keys=(
         "performance.group_gap_max",
         "performance.min_auc",
@@ -88,7 +88,7 @@ CALIBRATION = CheckSpec(
     "if needed, or stop presenting scores as probabilities.",
     implementation="trustscan.checks.performance.core:PerformanceCalibrationCheck",
     section="competence",
-    renderer="trustscan.report.renderers:render_calibration",
+    renderer="trustscan.report.html.performance:render_calibration",
     policy_keys=(
         "performance.group_gap_max",
         "performance.min_auc",

@@ -22,7 +22,7 @@ PROVENANCE = CheckSpec(
     "manifest, or update the manifest after reviewing why the file changed.",
     implementation="trustscan.checks.traceability.core:ProvenanceCheck",
     section="traceability",
-    renderer="trustscan.report.renderers:render_provenance",
+    renderer="trustscan.report.html.governance:render_provenance",
     policy_keys=("provenance.expected_sha256",),
     reads_rows=False,
 )

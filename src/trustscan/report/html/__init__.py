@@ -8,7 +8,7 @@ from typing import Any
 
 import jinja2
 
-from trustscan.report import presenter
+from trustscan.report.html import presenter
 from trustscan.resources import resource_dir
 from trustscan.types import Report
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from trustscan.checks import registry
-from trustscan.report import charts, renderers
+from trustscan.report import charts
 from trustscan.report.formatting import (
     STATUS_RANK,
     badge,
@@ -25,7 +25,8 @@ from trustscan.report.formatting import (
     key_value_table,
     table,
 )
-from trustscan.report.html import summary
+from trustscan.report.html import renderers, summary
+from trustscan.report.html.renderers import Extras, RenderContext
 from trustscan.report.html.sections import (
     OTHER,
     SECTIONS,
@@ -34,7 +35,6 @@ from trustscan.report.html.sections import (
 )
 from trustscan.report.json_format import to_jsonable
 from trustscan.report.ranking import fold_by_subject
-from trustscan.report.renderers import Extras, RenderContext
 from trustscan.report.text import headline_line, incomplete_line
 from trustscan.types import CheckResult, Dimension, Finding, Report, Status
 
