@@ -41,7 +41,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from trustscan.policy import Policy
-from trustscan.types import CheckResult, Dimension, DimensionScore, Scoring, Severity, Status
+from trustscan.types import (
+    CheckResult,
+    Dimension,
+    DimensionScore,
+    ScoreInput,
+    Scoring,
+    Severity,
+    Status,
+)
+from trustscan.types import verdict as verdict  # the gate's rule lives with Status
 
 STATUS_SCORE = {Status.PASS: 100.0, Status.WARN: 60.0, Status.FAIL: 20.0}
 """Score of a judged check without a measured value, by status."""
@@ -81,8 +90,7 @@ def measured_status(result: CheckResult) -> Status:
 def interpolate(value: float, green: float, red: float) -> float:
     """0-100: 100 at (or beyond) ``green``, 0 at (or beyond) ``red``, linear in between.
     ``green`` and ``red`` must differ; their order says which direction is better."""
-    share = (value - red) / (green - red)
-    return 100.0 * min(1.0, max(0.0, share))
+    return ScoreInput(value, green, red).points()
 
 
 def _score_input(scoring: Scoring) -> tuple[float, float, float] | None:
@@ -236,17 +244,6 @@ def overall(scores: Sequence[DimensionScore]) -> dict[str, Any]:
     if low is None:
         return {"score": None, "grade": None, "dimension": None}
     return {"score": low.score, "grade": grade(low.score), "dimension": low.dimension.value}
-
-
-def verdict(results: Sequence[CheckResult]) -> Status:
-    """The gate outcome after waivers: FAIL when any check failed or crashed (an incomplete
-    audit cannot vouch), WARN when any warned, else PASS."""
-    statuses = {r.status for r in results}
-    if Status.FAIL in statuses or Status.ERROR in statuses:
-        return Status.FAIL
-    if Status.WARN in statuses:
-        return Status.WARN
-    return Status.PASS
 
 
 def gate_fails(outcome: Status, fail_on: str) -> bool:

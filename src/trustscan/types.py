@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -106,6 +106,11 @@ class ScoreInput:
     green: float
     red: float
 
+    def points(self) -> float:
+        """0-100 on the line from ``red`` (0) to ``green`` (100); they must differ."""
+        share = (self.value - self.red) / (self.green - self.red)
+        return 100.0 * min(1.0, max(0.0, share))
+
 
 @dataclass(frozen=True)
 class Scoring:
@@ -138,6 +143,17 @@ class CheckResult:
     duration_s: float = 0.0
     error: str | None = None
     """For ``Status.ERROR``: the exception, as text."""
+
+
+def verdict(results: Sequence[CheckResult]) -> Status:
+    """The gate outcome after waivers: FAIL when any check failed or crashed (an incomplete
+    audit cannot vouch), WARN when any warned, else PASS."""
+    statuses = {r.status for r in results}
+    if Status.FAIL in statuses or Status.ERROR in statuses:
+        return Status.FAIL
+    if Status.WARN in statuses:
+        return Status.WARN
+    return Status.PASS
 
 
 @dataclass(frozen=True)

@@ -362,7 +362,7 @@ def results_as_report(
     policy_sha256: str | None = None,
 ) -> dict[str, Any]:
     """The JSON form of an audit in progress (for the baseline check)."""
-    from trustscan.report.json_format import to_jsonable
+    from trustscan.serialize import to_jsonable
 
     return {
         "results": to_jsonable(list(results)),

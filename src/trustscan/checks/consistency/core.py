@@ -22,9 +22,8 @@ from trustscan.context import AuditContext
 from trustscan.errors import InputError
 from trustscan.governance.compare import compare_reports, is_gated, results_as_report
 from trustscan.policy import Policy
-from trustscan.scoring import verdict
 from trustscan.stats.intervals import wilson_interval
-from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
+from trustscan.types import CheckResult, Evidence, Finding, Severity, Status, verdict
 
 PROBA_TOLERANCE = 1e-9
 """Probabilities may differ by floating-point noise (BLAS summation order) and still count as

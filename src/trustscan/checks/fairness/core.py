@@ -1107,7 +1107,6 @@ def _with_signed_errors(
     """Add the per-group signed error (over/under-prediction) to the regression error check:
     its findings lead, its columns join the group rows, the worse status and score win."""
     from trustscan.checks.fairness import regression_gaps as gaps
-    from trustscan.scoring import interpolate
 
     residual = np.asarray(ctx.predictions, dtype=float) - y
     rule = gaps.GapRule(
@@ -1133,9 +1132,7 @@ def _with_signed_errors(
     signed_scoring = gaps.gap_scoring(signed, rule, status)
 
     def score(inputs: ScoreInput | None) -> float:
-        if inputs is None:
-            return 101.0
-        return interpolate(inputs.value, inputs.green, inputs.red)
+        return 101.0 if inputs is None else inputs.points()
 
     # The worse of the two measured values scores the check; it judged if either part did.
     scoring = mae.scoring
