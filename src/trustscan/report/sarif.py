@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from trustscan.report.json_format import to_jsonable
+from trustscan.serialize import to_jsonable
 from trustscan.types import CheckResult, Finding, Report, Status
 
 SARIF_VERSION = "2.1.0"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from trustscan.numbers.json_safe import finite as _num
+from trustscan.checks.performance.measured import Calibration, GroupGaps, Overall
 from trustscan.report import charts
 from trustscan.report.formatting import (
     fmt,
     humanize,
-    interval_of,
     table,
 )
 from trustscan.report.html.extras import (
@@ -16,29 +15,27 @@ from trustscan.report.html.extras import (
     RenderContext,
     _describe,
     _domain_top,
-    _grouping,
     _tone,
     _with_interval,
-    rows_of,
 )
 from trustscan.types import CheckResult
 
 
 def render_overall(result: CheckResult, ctx: RenderContext) -> Extras:
     extras = Extras()
-    rows = rows_of(result.metrics.get("metrics"))
-    if not rows:
+    measured = Overall.from_metrics(result.metrics)
+    if not measured.estimates:
         return extras
     extras.tables.append(
         table(
-            f"Performance on {fmt(result.metrics.get('n'))} labelled rows",
+            f"Performance on {fmt(measured.n)} labelled rows",
             [
                 {
-                    "metric": r.get("label") or humanize(str(r.get("metric"))),
-                    "estimate": _with_interval(r.get("estimate"), *interval_of(r)),
-                    "higher_is_better": r.get("higher_is_better"),
+                    "metric": e.label or humanize(e.metric),
+                    "estimate": _with_interval(e.estimate, e.ci_low, e.ci_high),
+                    "higher_is_better": e.higher_is_better,
                 }
-                for r in rows
+                for e in measured.estimates
             ],
             headers={"estimate": "Estimate [CI]"},
         )
@@ -49,20 +46,21 @@ def render_overall(result: CheckResult, ctx: RenderContext) -> Extras:
 
 def render_group_gap(result: CheckResult, ctx: RenderContext) -> Extras:
     extras = Extras()
-    m = result.metrics
-    limit = _num(m.get("group_gap_max")) or ctx.threshold("performance", "group_gap_max", 0.05)
-    gaps = [g for g in rows_of(m.get("gaps")) if _num(g.get("gap")) is not None]
+    measured = GroupGaps.from_metrics(result.metrics)
+    limit = measured.group_gap_max or ctx.threshold("performance", "group_gap_max", 0.05)
+    gaps = [g for g in measured.gaps if g.gap is not None]
     if gaps:
         bars = [
             charts.Bar(
-                f"{humanize(str(g.get('metric')))} · {g.get('grouping')}",
-                _num(g.get("gap")),
-                *interval_of(g),
-                tone=_tone(g.get("status")),
-                note=f"{_with_interval(g.get('gap'), *interval_of(g))} · {g.get('worst_group')} vs "
-                f"{g.get('best_group')}",
+                f"{humanize(g.metric)} · {g.grouping}",
+                g.gap,
+                g.ci_low,
+                g.ci_high,
+                tone=_tone(g.status),
+                note=f"{_with_interval(g.gap, g.ci_low, g.ci_high)} · {g.worst_group} vs "
+                f"{g.best_group}",
             )
-            for g in sorted(gaps, key=lambda g: -(_num(g.get("gap")) or 0.0))[:MAX_BARS]
+            for g in sorted(gaps, key=lambda g: -(g.gap or 0.0))[:MAX_BARS]
         ]
         extras.charts.append(
             charts.bar_chart(
@@ -77,21 +75,25 @@ def render_group_gap(result: CheckResult, ctx: RenderContext) -> Extras:
             )
         )
         extras.consumed.add("gaps")
-    groups = rows_of(m.get("groups"))
-    metrics = [k for k in m.get("gated_metrics") or () if isinstance(k, str)]
-    if groups and metrics:
+    metrics = measured.gated_metrics
+    if measured.groups and metrics:
         extras.tables.append(
             table(
                 "Performance by group [CI]",
                 [
                     {
-                        "grouping": _grouping(g),
-                        "group": g.get("group"),
-                        "n": g.get("n"),
-                        **{k: _with_interval(g.get(k), *interval_of(g, k)) for k in metrics},
-                        "judged": g.get("judged"),
+                        "grouping": g.grouping or "all rows",
+                        "group": g.group,
+                        "n": g.n,
+                        **{
+                            k: _with_interval(
+                                g.values.get(k), *(g.intervals.get(k) or (None, None))
+                            )
+                            for k in metrics
+                        },
+                        "judged": g.judged,
                     }
-                    for g in groups
+                    for g in measured.groups
                 ],
                 ["grouping", "group", "n", *metrics, "judged"],
                 limit=60,
@@ -103,20 +105,19 @@ def render_group_gap(result: CheckResult, ctx: RenderContext) -> Extras:
 
 def render_calibration(result: CheckResult, ctx: RenderContext) -> Extras:
     extras = Extras()
-    curves = rows_of(result.metrics.get("reliability"))
+    measured = Calibration.from_metrics(result.metrics)
     series = []
-    first_grouping = next((c.get("grouping") for c in curves if c.get("grouping")), None)
-    for curve in curves:
-        if curve.get("grouping") not in (None, first_grouping):
+    first_grouping = next((c.grouping for c in measured.reliability if c.grouping), None)
+    for curve in measured.reliability:
+        if curve.grouping not in (None, first_grouping):
             continue
         points = tuple(
-            (x, y)
-            for b in rows_of(curve.get("bins"))
-            if (x := _num(b.get("mean_predicted"))) is not None
-            and (y := _num(b.get("observed_rate"))) is not None
+            (b.mean_predicted, b.observed_rate)
+            for b in curve.bins
+            if b.mean_predicted is not None and b.observed_rate is not None
         )
         if points:
-            series.append(charts.Series(str(curve.get("group")), points))
+            series.append(charts.Series(curve.group, points))
     if series:
         series.append(charts.Series("perfect calibration", ((0.0, 0.0), (1.0, 1.0)), charts.MUTED))
         extras.charts.append(
@@ -136,21 +137,20 @@ def render_calibration(result: CheckResult, ctx: RenderContext) -> Extras:
             )
         )
         extras.consumed.add("reliability")
-    ece = rows_of(result.metrics.get("ece"))
-    if ece:
+    if measured.ece:
         extras.tables.append(
             table(
                 "Expected calibration error by group",
                 [
                     {
-                        "grouping": _grouping(r),
-                        "group": r.get("group"),
-                        "n": r.get("n"),
-                        "ece": _with_interval(r.get("ece"), *interval_of(r, "ece")),
-                        "brier": r.get("brier"),
-                        "judged": r.get("judged"),
+                        "grouping": r.grouping or "all rows",
+                        "group": r.group,
+                        "n": r.n,
+                        "ece": _with_interval(r.ece, *(r.ece_ci or (None, None))),
+                        "brier": r.brier,
+                        "judged": r.judged,
                     }
-                    for r in ece
+                    for r in measured.ece
                 ],
                 headers={"ece": "ECE [CI]", "brier": "Brier score"},
             )

@@ -33,9 +33,9 @@ from trustscan.report.html.sections import (
     registered_checks,
     section_of,
 )
-from trustscan.report.json_format import to_jsonable
 from trustscan.report.ranking import fold_by_subject
 from trustscan.report.text import headline_line, incomplete_line
+from trustscan.serialize import to_jsonable
 from trustscan.types import CheckResult, Dimension, Finding, Report, Status
 
 MAX_OPEN_FINDINGS = 6
