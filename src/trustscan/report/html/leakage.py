@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from trustscan.numbers.json_safe import finite as _num
+from trustscan.checks.leakage.measured import OutputInference, ProxyFeatures
 from trustscan.report import charts
 from trustscan.report.formatting import (
     STATUS_LABEL,
     badge,
     fmt,
-    interval_of,
     table,
 )
 from trustscan.report.html.extras import (
@@ -18,34 +17,34 @@ from trustscan.report.html.extras import (
     _describe,
     _tone,
     _with_interval,
-    rows_of,
 )
 from trustscan.types import CheckResult
 
 
 def render_output_inference(result: CheckResult, ctx: RenderContext) -> Extras:
     extras = Extras()
-    rows = rows_of(result.metrics.get("attributes"))
+    measured = OutputInference.from_metrics(result.metrics)
+    rows = measured.attributes
     if not rows:
         return extras
     warn = ctx.threshold("leakage", "auc_warn", 0.65)
     fail = ctx.threshold("leakage", "auc_fail", 0.75)
     bars = []
     for r in rows:
-        low, high = interval_of(r)
-        status = r.get("status")
+        low, high = r.interval
+        status = r.status
         word = f" · {badge(status)['word'].lower()}" if status in STATUS_LABEL else ""
         bars.append(
             charts.Bar(
-                str(r.get("attribute")),
-                _num(r.get("auc")),
+                str(r.attribute),
+                r.auc,
                 low,
                 high,
                 _tone(status),
-                f"AUC {_with_interval(r.get('auc'), low, high)} · n={fmt(r.get('n'))}{word}",
+                f"AUC {_with_interval(r.auc, low, high)} · n={fmt(r.n)}{word}",
             )
         )
-    output = result.metrics.get("output") or "output"
+    output = measured.output or "output"
     extras.charts.append(
         charts.bar_chart(
             bars,
@@ -69,33 +68,33 @@ def render_output_inference(result: CheckResult, ctx: RenderContext) -> Extras:
             "Output leakage by attribute",
             [
                 {
-                    "attribute": r.get("attribute"),
-                    "category": r.get("category"),
-                    "auc": _with_interval(r.get("auc"), *interval_of(r)),
-                    "ks_advantage": r.get("ks_advantage"),
-                    "n": r.get("n"),
-                    "legal_basis": r.get("justification"),
-                    "status": r.get("status"),
+                    "attribute": r.attribute,
+                    "category": r.category,
+                    "auc": _with_interval(r.auc, *r.interval),
+                    "ks_advantage": r.ks_advantage,
+                    "n": r.n,
+                    "legal_basis": r.justification,
+                    "status": r.status,
                 }
                 for r in rows
             ],
             headers={"auc": "AUC [CI]", "ks_advantage": "KS advantage"},
         )
     )
-    groups = rows_of(result.metrics.get("groups"))
+    groups = measured.groups
     if groups:
         extras.tables.append(
             table(
                 "Per group: how well the output singles out each group",
                 [
                     {
-                        "attribute": g.get("attribute"),
-                        "group": g.get("group"),
-                        "n": g.get("n"),
-                        "auc": _with_interval(g.get("auc"), *interval_of(g)),
-                        "ks_advantage": g.get("ks_advantage"),
-                        "higher_output": g.get("higher_output"),
-                        "enough_rows": not g.get("insufficient_evidence"),
+                        "attribute": g.attribute,
+                        "group": g.group,
+                        "n": g.n,
+                        "auc": _with_interval(g.auc, *g.interval),
+                        "ks_advantage": g.ks_advantage,
+                        "higher_output": g.higher_output,
+                        "enough_rows": not g.insufficient_evidence,
                     }
                     for g in groups
                 ],
@@ -112,19 +111,20 @@ def render_output_inference(result: CheckResult, ctx: RenderContext) -> Extras:
 
 def render_proxy_features(result: CheckResult, ctx: RenderContext) -> Extras:
     extras = Extras()
-    rows = rows_of(result.metrics.get("features"))
+    measured = ProxyFeatures.from_metrics(result.metrics)
+    rows = measured.features
     if not rows:
         return extras
-    used = [r for r in rows if r.get("used_proxy") or r.get("associated")][:MAX_BARS]
+    used = [r for r in rows if r.used_proxy or r.associated][:MAX_BARS]
     if used:
         bars = [
             charts.Bar(
-                f"{r.get('feature')} → {r.get('attribute')}",
-                _num(r.get("auc")),
-                *interval_of(r),
-                tone="fail" if r.get("used_proxy") else "warn",
-                note=f"AUC {_with_interval(r.get('auc'), *interval_of(r))} · NMI {fmt(r.get('nmi'))} · "
-                + ("used proxy" if r.get("used_proxy") else "associated, little influence"),
+                f"{r.feature} → {r.attribute}",
+                r.auc,
+                *r.interval,
+                tone="fail" if r.used_proxy else "warn",
+                note=f"AUC {_with_interval(r.auc, *r.interval)} · NMI {fmt(r.nmi)} · "
+                + ("used proxy" if r.used_proxy else "associated, little influence"),
             )
             for r in used
         ]
@@ -149,14 +149,14 @@ def render_proxy_features(result: CheckResult, ctx: RenderContext) -> Extras:
             "Every input against every sensitive attribute (used proxies first)",
             [
                 {
-                    "feature": r.get("feature"),
-                    "attribute": r.get("attribute"),
-                    "auc": _with_interval(r.get("auc"), *interval_of(r)),
-                    "nmi": r.get("nmi"),
-                    "influence": r.get("influence"),
-                    "associated": r.get("associated"),
-                    "influential": r.get("influential"),
-                    "used_proxy": r.get("used_proxy"),
+                    "feature": r.feature,
+                    "attribute": r.attribute,
+                    "auc": _with_interval(r.auc, *r.interval),
+                    "nmi": r.nmi,
+                    "influence": r.influence,
+                    "associated": r.associated,
+                    "influential": r.influential,
+                    "used_proxy": r.used_proxy,
                 }
                 for r in rows
             ],
@@ -168,19 +168,19 @@ def render_proxy_features(result: CheckResult, ctx: RenderContext) -> Extras:
             limit=60,
         )
     )
-    probes = rows_of(result.metrics.get("probes"))
+    probes = measured.probes
     if probes:
         extras.tables.append(
             table(
                 "Can all inputs together recover the attribute? (probe model)",
                 [
                     {
-                        "attribute": p.get("attribute"),
-                        "auc": _with_interval(p.get("auc"), *interval_of(p)),
-                        "n": p.get("n"),
-                        "features": p.get("features"),
-                        "status": p.get("status"),
-                        "method": p.get("method"),
+                        "attribute": p.attribute,
+                        "auc": _with_interval(p.auc, *p.interval),
+                        "n": p.n,
+                        "features": p.features,
+                        "status": p.status,
+                        "method": p.method,
                     }
                     for p in probes
                 ],

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from trustscan.checks import registry
+from trustscan.checks.leakage.measured import ProxyFeatures
 from trustscan.report import charts
 from trustscan.report.formatting import (
     STATUS_RANK,
@@ -552,11 +553,12 @@ def build(report: Report) -> dict[str, Any]:
 def used_proxies(report: Report) -> dict[str, str]:
     """Inputs leakage.proxy_features found standing in for a sensitive attribute."""
     result = report.result("leakage.proxy_features")
-    rows = renderers.rows_of(result.metrics.get("features")) if result is not None else []
+    if result is None:
+        return {}
     found: dict[str, str] = {}
-    for row in rows:
-        if row.get("used_proxy") and row.get("feature") is not None:
-            found.setdefault(str(row["feature"]), str(row.get("attribute")))
+    for row in ProxyFeatures.from_metrics(result.metrics).features:
+        if row.used_proxy and row.feature is not None:
+            found.setdefault(row.feature, str(row.attribute))
     return found
 
 
