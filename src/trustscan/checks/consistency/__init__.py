@@ -8,6 +8,15 @@ from __future__ import annotations
 from trustscan.checks.spec import ALL_OTHERS, CheckSpec
 from trustscan.types import Dimension, Severity
 
+POLICY_KEYS = (
+    "consistency.perturbation_warn",
+    "consistency.perturbation_fail",
+    "consistency.noise_scale",
+    "consistency.sample_size",
+    "consistency.baseline_min_change",
+)
+"""The policy keys every check of this family reads."""
+
 DETERMINISM = CheckSpec(
     id="consistency.determinism",
     title="Same input, same answer",
@@ -22,13 +31,7 @@ DETERMINISM = CheckSpec(
     "parallel reductions deterministic.",
     implementation="trustscan.checks.consistency.core:DeterminismCheck",
     section="competence",
-    policy_keys=(
-        "consistency.perturbation_warn",
-        "consistency.perturbation_fail",
-        "consistency.noise_scale",
-        "consistency.sample_size",
-        "consistency.baseline_min_change",
-    ),
+    policy_keys=POLICY_KEYS,
 )
 
 PERTURBATION = CheckSpec(
@@ -49,13 +52,7 @@ PERTURBATION = CheckSpec(
     "model.",
     implementation="trustscan.checks.consistency.core:PerturbationCheck",
     section="competence",
-    policy_keys=(
-        "consistency.perturbation_warn",
-        "consistency.perturbation_fail",
-        "consistency.noise_scale",
-        "consistency.sample_size",
-        "consistency.baseline_min_change",
-    ),
+    policy_keys=POLICY_KEYS,
 )
 
 BASELINE = CheckSpec(
@@ -73,13 +70,7 @@ BASELINE = CheckSpec(
     "Fix: find what changed (model, data, threshold) between the two audits.",
     implementation="trustscan.checks.consistency.core:BaselineCheck",
     section="competence",
-    policy_keys=(
-        "consistency.perturbation_warn",
-        "consistency.perturbation_fail",
-        "consistency.noise_scale",
-        "consistency.sample_size",
-        "consistency.baseline_min_change",
-    ),
+    policy_keys=POLICY_KEYS,
     needs=(ALL_OTHERS,),
     reads_rows=False,
 )

@@ -8,6 +8,13 @@ from __future__ import annotations
 from trustscan.checks.spec import ALL_OTHERS, CheckSpec
 from trustscan.types import Dimension, Severity
 
+POLICY_KEYS = (
+    "docs.model_card",
+    "docs.consequences",
+    "docs.require_model_card",
+)
+"""The policy keys every check of this family reads."""
+
 MODEL_CARD = CheckSpec(
     id="docs.model_card",
     title="Model card",
@@ -23,11 +30,7 @@ MODEL_CARD = CheckSpec(
     "Fix: `trustscan init`, then fill in every field.",
     implementation="trustscan.checks.documentation.core:ModelCardCheck",
     section="traceability",
-    policy_keys=(
-        "docs.model_card",
-        "docs.consequences",
-        "docs.require_model_card",
-    ),
+    policy_keys=POLICY_KEYS,
     reads_rows=False,
 )
 
@@ -48,11 +51,7 @@ CONSEQUENCE_SCAN = CheckSpec(
     implementation="trustscan.checks.documentation.core:ConsequenceScanCheck",
     section="consequences",
     renderer="trustscan.report.html.governance:render_consequence_scan",
-    policy_keys=(
-        "docs.model_card",
-        "docs.consequences",
-        "docs.require_model_card",
-    ),
+    policy_keys=POLICY_KEYS,
     needs=(ALL_OTHERS, "consistency.baseline"),
     reads_rows=False,
 )

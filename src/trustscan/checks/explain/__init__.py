@@ -8,6 +8,19 @@ from __future__ import annotations
 from trustscan.checks.spec import CheckSpec
 from trustscan.types import Dimension, Severity
 
+POLICY_KEYS = (
+    "explain.flip_rate_max",
+    "explain.regression_flip_tolerance",
+    "explain.sample_size",
+    "explain.repeats",
+    "explain.importance_min",
+    "explain.group_importance_ratio",
+    "explain.max_predictions",
+    "explain.driver_share_warn",
+    "explain.driver_candidates",
+)
+"""The policy keys every check of this family reads."""
+
 COUNTERFACTUAL_FLIP = CheckSpec(
     id="explain.counterfactual_flip",
     title="Counterfactual flip of the sensitive attribute",
@@ -26,17 +39,7 @@ COUNTERFACTUAL_FLIP = CheckSpec(
     implementation="trustscan.checks.explain.counterfactual:CounterfactualFlipCheck",
     section="explainability",
     renderer="trustscan.report.html.explain:render_counterfactual",
-    policy_keys=(
-        "explain.flip_rate_max",
-        "explain.regression_flip_tolerance",
-        "explain.sample_size",
-        "explain.repeats",
-        "explain.importance_min",
-        "explain.group_importance_ratio",
-        "explain.max_predictions",
-        "explain.driver_share_warn",
-        "explain.driver_candidates",
-    ),
+    policy_keys=POLICY_KEYS,
 )
 
 DISPARITY_DRIVERS = CheckSpec(
@@ -54,17 +57,7 @@ DISPARITY_DRIVERS = CheckSpec(
     implementation="trustscan.checks.explain.drivers:DisparityDriversCheck",
     section="explainability",
     renderer="trustscan.report.html.explain:render_disparity_drivers",
-    policy_keys=(
-        "explain.flip_rate_max",
-        "explain.regression_flip_tolerance",
-        "explain.sample_size",
-        "explain.repeats",
-        "explain.importance_min",
-        "explain.group_importance_ratio",
-        "explain.max_predictions",
-        "explain.driver_share_warn",
-        "explain.driver_candidates",
-    ),
+    policy_keys=POLICY_KEYS,
 )
 
 FEATURE_IMPORTANCE = CheckSpec(
@@ -81,17 +74,7 @@ FEATURE_IMPORTANCE = CheckSpec(
     implementation="trustscan.checks.explain.importance:FeatureImportanceCheck",
     section="explainability",
     renderer="trustscan.report.html.explain:render_importance",
-    policy_keys=(
-        "explain.flip_rate_max",
-        "explain.regression_flip_tolerance",
-        "explain.sample_size",
-        "explain.repeats",
-        "explain.importance_min",
-        "explain.group_importance_ratio",
-        "explain.max_predictions",
-        "explain.driver_share_warn",
-        "explain.driver_candidates",
-    ),
+    policy_keys=POLICY_KEYS,
 )
 
 GROUP_IMPORTANCE = CheckSpec(
@@ -109,15 +92,5 @@ GROUP_IMPORTANCE = CheckSpec(
     implementation="trustscan.checks.explain.importance:GroupImportanceCheck",
     section="explainability",
     renderer="trustscan.report.html.explain:render_group_importance",
-    policy_keys=(
-        "explain.flip_rate_max",
-        "explain.regression_flip_tolerance",
-        "explain.sample_size",
-        "explain.repeats",
-        "explain.importance_min",
-        "explain.group_importance_ratio",
-        "explain.max_predictions",
-        "explain.driver_share_warn",
-        "explain.driver_candidates",
-    ),
+    policy_keys=POLICY_KEYS,
 )

@@ -10,12 +10,11 @@ output, not silently in the report. Light to import (no numpy).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-Interval = tuple[float | None, float | None]
+from trustscan.checks.measured import Interval, interval, number, text
 
 RATE_FIELDS = (
     "numerator",
@@ -38,22 +37,6 @@ RATE_FIELDS = (
 ``<metric>_ci``)."""
 
 ROW_FIELDS = ("feature", "group", "class", "n", "share", "gated", "status", "excluded_reason")
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if math.isfinite(float(value)) else None
-
-
-def _interval(value: Any) -> Interval | None:
-    if isinstance(value, list | tuple) and len(value) == 2:
-        return (_number(value[0]), _number(value[1]))
-    return None
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
 
 
 @dataclass(frozen=True)
@@ -98,11 +81,11 @@ class RateEstimate:
         for name in stored:
             raw = row[key(name)]
             if name.endswith("ci") or name.endswith("_katz"):
-                values[name] = _interval(raw)
+                values[name] = interval(raw)
             elif name in ("test", "reference", "status", "excluded_reason"):
-                values[name] = _text(raw)
+                values[name] = text(raw)
             else:
-                values[name] = _number(raw)
+                values[name] = number(raw)
         return cls(metric=metric, stored=stored, **{"value": None, **values})
 
     def to_row(self) -> dict[str, Any]:
@@ -142,14 +125,14 @@ class GroupRates:
         rates = {m: RateEstimate.from_row(row, m) for m in metrics if m in row}
         modelled = {*ROW_FIELDS, *(k for r in rates.values() for k in r.to_row())}
         return cls(
-            grouping=_text(row.get("feature")),
+            grouping=text(row.get("feature")),
             group=str(row.get("group")),
-            class_label=_text(row.get("class")),
+            class_label=text(row.get("class")),
             n=int(n) if isinstance(n, int | float) and not isinstance(n, bool) else None,
-            share=_number(row.get("share")),
+            share=number(row.get("share")),
             gated=row.get("gated", True) is not False,
-            status=_text(row.get("status")),
-            excluded_reason=_text(row.get("excluded_reason")),
+            status=text(row.get("status")),
+            excluded_reason=text(row.get("excluded_reason")),
             rates=rates,
             extra={k: v for k, v in row.items() if k not in modelled},
         )
@@ -218,8 +201,8 @@ class FairnessRates:
             described=described,
             groups=rows("groups"),
             intersections=rows("intersections"),
-            threshold=_number(metrics.get("threshold")),
-            confidence=_number(metrics.get("confidence")),
+            threshold=number(metrics.get("threshold")),
+            confidence=number(metrics.get("confidence")),
             methods={str(k): str(v) for k, v in methods.items()}
             if isinstance(methods, Mapping)
             else {},

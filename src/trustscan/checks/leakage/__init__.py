@@ -8,6 +8,15 @@ from __future__ import annotations
 from trustscan.checks.spec import CheckSpec
 from trustscan.types import Dimension, Severity
 
+POLICY_KEYS = (
+    "leakage.auc_warn",
+    "leakage.auc_fail",
+    "leakage.sample_size",
+    "leakage.proxy_nmi",
+    "leakage.influence_min",
+)
+"""The policy keys every check of this family reads."""
+
 SENSITIVE_TARGET = CheckSpec(
     id="leakage.sensitive_target",
     title="Target is not a special category",
@@ -21,13 +30,7 @@ SENSITIVE_TARGET = CheckSpec(
     "the legal basis (column, basis) in the policy.",
     implementation="trustscan.checks.leakage.core:SensitiveTargetCheck",
     section="sensitive-inference",
-    policy_keys=(
-        "leakage.auc_warn",
-        "leakage.auc_fail",
-        "leakage.sample_size",
-        "leakage.proxy_nmi",
-        "leakage.influence_min",
-    ),
+    policy_keys=POLICY_KEYS,
 )
 
 OUTPUT_INFERENCE = CheckSpec(
@@ -46,13 +49,7 @@ OUTPUT_INFERENCE = CheckSpec(
     implementation="trustscan.checks.leakage.core:OutputInferenceCheck",
     section="sensitive-inference",
     renderer="trustscan.report.html.leakage:render_output_inference",
-    policy_keys=(
-        "leakage.auc_warn",
-        "leakage.auc_fail",
-        "leakage.sample_size",
-        "leakage.proxy_nmi",
-        "leakage.influence_min",
-    ),
+    policy_keys=POLICY_KEYS,
 )
 
 PROXY_FEATURES = CheckSpec(
@@ -75,11 +72,5 @@ PROXY_FEATURES = CheckSpec(
     implementation="trustscan.checks.leakage.core:ProxyFeaturesCheck",
     section="sensitive-inference",
     renderer="trustscan.report.html.leakage:render_proxy_features",
-    policy_keys=(
-        "leakage.auc_warn",
-        "leakage.auc_fail",
-        "leakage.sample_size",
-        "leakage.proxy_nmi",
-        "leakage.influence_min",
-    ),
+    policy_keys=POLICY_KEYS,
 )

@@ -9,70 +9,15 @@ Light to import (no numpy).
 
 from __future__ import annotations
 
-import dataclasses
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
-Row = TypeVar("Row", bound="_Row")
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if math.isfinite(float(value)) else None
+from trustscan.checks.measured import R, StoredRow, rows
 
 
 @dataclass(frozen=True)
-class _Row:
-    """A stored row: the fields a subclass names are typed, the rest kept as stored."""
-
-    present: frozenset[str] = field(default=frozenset(), repr=False)
-    """Which typed fields the row stored (absent and null differ in the JSON)."""
-    extra: Mapping[str, Any] = field(default_factory=dict)
-    """Keys the type does not model, as stored."""
-
-    @classmethod
-    def from_row(cls: type[Row], row: Mapping[str, Any]) -> Row:
-        typed = [f for f in dataclasses.fields(cls) if f.name not in ("present", "extra")]
-        values: dict[str, Any] = {}
-        for f in typed:
-            raw = row.get(f.name)
-            kind = str(f.type)
-            if "float" in kind:
-                values[f.name] = _number(raw)
-            elif kind.startswith("bool"):
-                values[f.name] = raw if isinstance(raw, bool) else None
-            elif kind.startswith("int"):
-                values[f.name] = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
-            elif kind.startswith("str"):
-                values[f.name] = None if raw is None else str(raw)
-            else:
-                values[f.name] = raw
-        names = {f.name for f in typed}
-        return cls(
-            present=frozenset(n for n in names if n in row),
-            extra={k: v for k, v in row.items() if k not in names},
-            **values,
-        )
-
-    def to_row(self) -> dict[str, Any]:
-        out = {
-            f.name: getattr(self, f.name)
-            for f in dataclasses.fields(self)
-            if f.name in self.present
-        }
-        out.update(self.extra)
-        return out
-
-    @property
-    def interval(self) -> tuple[float | None, float | None]:
-        return (getattr(self, "ci_low", None), getattr(self, "ci_high", None))
-
-
-@dataclass(frozen=True)
-class AttributeLeakage(_Row):
+class AttributeLeakage(StoredRow):
     """How well the model's output predicts one sensitive attribute (AUC with its interval)."""
 
     attribute: str | None = None
@@ -89,7 +34,7 @@ class AttributeLeakage(_Row):
 
 
 @dataclass(frozen=True)
-class GroupLeakage(_Row):
+class GroupLeakage(StoredRow):
     """How well the output singles out one group of an attribute (one against the rest)."""
 
     attribute: str | None = None
@@ -104,7 +49,7 @@ class GroupLeakage(_Row):
 
 
 @dataclass(frozen=True)
-class ProxyRow(_Row):
+class ProxyRow(StoredRow):
     """One input against one sensitive attribute: association, influence, proxy."""
 
     feature: str | None = None
@@ -121,7 +66,7 @@ class ProxyRow(_Row):
 
 
 @dataclass(frozen=True)
-class ProbeRow(_Row):
+class ProbeRow(StoredRow):
     """Whether all inputs together recover an attribute (a probe model's AUC)."""
 
     attribute: str | None = None
@@ -135,11 +80,8 @@ class ProbeRow(_Row):
     """The inputs the probe used (as stored: a count or their names)."""
 
 
-def _rows(metrics: Mapping[str, Any], key: str, kind: type[Row]) -> tuple[Row, ...]:
-    value = metrics.get(key)
-    if not isinstance(value, list | tuple):
-        return ()
-    return tuple(kind.from_row(r) for r in value if isinstance(r, Mapping))
+def _rows(metrics: Mapping[str, Any], key: str, kind: type[R]) -> tuple[R, ...]:
+    return tuple(kind.from_row(r) for r in rows(metrics, key))
 
 
 @dataclass(frozen=True)

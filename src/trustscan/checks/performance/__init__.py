@@ -8,6 +8,18 @@ from __future__ import annotations
 from trustscan.checks.spec import CheckSpec
 from trustscan.types import Dimension, Severity
 
+POLICY_KEYS = (
+    "performance.group_gap_max",
+    "performance.min_auc",
+    "performance.min_accuracy",
+    "performance.roc_auc_floor",
+    "performance.balanced_accuracy_floor",
+    "performance.r2_floor",
+    "performance.max_ece",
+    "performance.gap_metrics",
+)
+"""The policy keys every check of this family reads."""
+
 OVERALL = CheckSpec(
     id="performance.overall",
     title="Overall performance",
@@ -27,16 +39,7 @@ OVERALL = CheckSpec(
     implementation="trustscan.checks.performance.core:PerformanceOverallCheck",
     section="competence",
     renderer="trustscan.report.html.performance:render_overall",
-    policy_keys=(
-        "performance.group_gap_max",
-        "performance.min_auc",
-        "performance.min_accuracy",
-        "performance.roc_auc_floor",
-        "performance.balanced_accuracy_floor",
-        "performance.r2_floor",
-        "performance.max_ece",
-        "performance.gap_metrics",
-    ),
+    policy_keys=POLICY_KEYS,
     gated_in_compare=True,
     counts_only=True,
 )
@@ -60,16 +63,7 @@ GROUP_GAP = CheckSpec(
     implementation="trustscan.checks.performance.core:PerformanceGroupGapCheck",
     section="competence",
     renderer="trustscan.report.html.performance:render_group_gap",
-    policy_keys=(
-        "performance.group_gap_max",
-        "performance.min_auc",
-        "performance.min_accuracy",
-        "performance.roc_auc_floor",
-        "performance.balanced_accuracy_floor",
-        "performance.r2_floor",
-        "performance.max_ece",
-        "performance.gap_metrics",
-    ),
+    policy_keys=POLICY_KEYS,
     gated_in_compare=True,
     counts_only=True,
 )
@@ -89,16 +83,7 @@ CALIBRATION = CheckSpec(
     implementation="trustscan.checks.performance.core:PerformanceCalibrationCheck",
     section="competence",
     renderer="trustscan.report.html.performance:render_calibration",
-    policy_keys=(
-        "performance.group_gap_max",
-        "performance.min_auc",
-        "performance.min_accuracy",
-        "performance.roc_auc_floor",
-        "performance.balanced_accuracy_floor",
-        "performance.r2_floor",
-        "performance.max_ece",
-        "performance.gap_metrics",
-    ),
+    policy_keys=POLICY_KEYS,
     gated_in_compare=True,
     counts_only=True,
 )

@@ -31,7 +31,7 @@ def render_output_inference(result: CheckResult, ctx: RenderContext) -> Extras:
     fail = ctx.threshold("leakage", "auc_fail", 0.75)
     bars = []
     for r in rows:
-        low, high = r.interval
+        low, high = r.ci
         status = r.status
         word = f" · {badge(status)['word'].lower()}" if status in STATUS_LABEL else ""
         bars.append(
@@ -70,7 +70,7 @@ def render_output_inference(result: CheckResult, ctx: RenderContext) -> Extras:
                 {
                     "attribute": r.attribute,
                     "category": r.category,
-                    "auc": _with_interval(r.auc, *r.interval),
+                    "auc": _with_interval(r.auc, *r.ci),
                     "ks_advantage": r.ks_advantage,
                     "n": r.n,
                     "legal_basis": r.justification,
@@ -91,7 +91,7 @@ def render_output_inference(result: CheckResult, ctx: RenderContext) -> Extras:
                         "attribute": g.attribute,
                         "group": g.group,
                         "n": g.n,
-                        "auc": _with_interval(g.auc, *g.interval),
+                        "auc": _with_interval(g.auc, *g.ci),
                         "ks_advantage": g.ks_advantage,
                         "higher_output": g.higher_output,
                         "enough_rows": not g.insufficient_evidence,
@@ -121,9 +121,9 @@ def render_proxy_features(result: CheckResult, ctx: RenderContext) -> Extras:
             charts.Bar(
                 f"{r.feature} → {r.attribute}",
                 r.auc,
-                *r.interval,
+                *r.ci,
                 tone="fail" if r.used_proxy else "warn",
-                note=f"AUC {_with_interval(r.auc, *r.interval)} · NMI {fmt(r.nmi)} · "
+                note=f"AUC {_with_interval(r.auc, *r.ci)} · NMI {fmt(r.nmi)} · "
                 + ("used proxy" if r.used_proxy else "associated, little influence"),
             )
             for r in used
@@ -151,7 +151,7 @@ def render_proxy_features(result: CheckResult, ctx: RenderContext) -> Extras:
                 {
                     "feature": r.feature,
                     "attribute": r.attribute,
-                    "auc": _with_interval(r.auc, *r.interval),
+                    "auc": _with_interval(r.auc, *r.ci),
                     "nmi": r.nmi,
                     "influence": r.influence,
                     "associated": r.associated,
@@ -176,7 +176,7 @@ def render_proxy_features(result: CheckResult, ctx: RenderContext) -> Extras:
                 [
                     {
                         "attribute": p.attribute,
-                        "auc": _with_interval(p.auc, *p.interval),
+                        "auc": _with_interval(p.auc, *p.ci),
                         "n": p.n,
                         "features": p.features,
                         "status": p.status,

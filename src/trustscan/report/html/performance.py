@@ -31,7 +31,7 @@ def render_overall(result: CheckResult, ctx: RenderContext) -> Extras:
             f"Performance on {fmt(measured.n)} labelled rows",
             [
                 {
-                    "metric": e.label or humanize(e.metric),
+                    "metric": e.label or humanize(str(e.metric)),
                     "estimate": _with_interval(e.estimate, e.ci_low, e.ci_high),
                     "higher_is_better": e.higher_is_better,
                 }
@@ -52,7 +52,7 @@ def render_group_gap(result: CheckResult, ctx: RenderContext) -> Extras:
     if gaps:
         bars = [
             charts.Bar(
-                f"{humanize(g.metric)} · {g.grouping}",
+                f"{humanize(str(g.metric))} · {g.grouping}",
                 g.gap,
                 g.ci_low,
                 g.ci_high,
