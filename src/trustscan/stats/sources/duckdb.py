@@ -76,6 +76,8 @@ class DuckDBSource:
         if threads is not None:
             config["threads"] = threads
         self._con = duckdb.connect(":memory:", config=config)
+        # trustscan reports its own progress; DuckDB's bar would break the calm terminal.
+        self._con.execute("SET enable_progress_bar = false")
         self._duckdb_error = duckdb.Error
         paths = "[" + ", ".join(_literal(str(p)) for p in files.paths) + "]"
         if files.format == "parquet":
