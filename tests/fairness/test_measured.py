@@ -80,3 +80,14 @@ def test_a_renamed_key_is_not_silently_read() -> None:
     typed = FairnessRates.from_metrics({"compared": ["selection_rate"], "groups": [row]})
     assert typed.groups[0].rate("selection_rate").ratio is None
     assert typed.groups[0].extra == {"selection_rate_ratio_": 1}
+
+
+def test_a_group_without_error_has_a_root_mean_squared_error_of_zero(
+    context_from_arrays: MakeContext,
+) -> None:
+    # Men's predictions equal the truth; women's are 1.0 too high. The mean of squares comes
+    # from centred sums and can land a hair below 0 for men: the root must be 0, not missing.
+    rows = dict(results(context_from_arrays))["regression fairness.error_rates"].metrics["groups"]
+    rmse = {row["group"]: row["root_mean_squared_error"] for row in rows}
+    assert rmse["male"] is not None and abs(rmse["male"]) < 1e-6
+    assert abs(rmse["female"] - 1.0) < 1e-6

@@ -942,7 +942,11 @@ def _regression(
                 row["ks_distance"] = _json(float(ks[i]))
                 row["ks_p_value"] = _json(float(ks_p[i]))
             if squares is not None:
-                row["root_mean_squared_error"] = _json(float(np.sqrt(squares.mean[i])))
+                # The mean of squares comes from centred sums: a group with no error can land a
+                # hair below 0, whose root would be NaN (reported as missing).
+                row["root_mean_squared_error"] = _json(
+                    float(np.sqrt(np.maximum(squares.mean[i], 0.0)))
+                )
             out.tables["intersections" if grouping.is_intersection else "groups"].append(row)
             if status[i] in ("warn", "fail") and reference is not None:
                 word = "mean prediction" if higher_is_favoured else "mean absolute error"
