@@ -355,8 +355,12 @@ def context_from_frames(
     prediction_seconds = time.perf_counter() - started
 
     task = _infer_task(classes, predictions, y_true)
-    if model is None and config.predictions_column is None and task == "multiclass":
-        task = "binary"  # scores only: decisions are score >= threshold, a yes/no outcome
+    scores_only = model is None and config.predictions_column is None
+    if scores_only and (task == "multiclass" or y_true is None):
+        # Scores only: decisions are score >= threshold, a yes/no outcome. Without a target
+        # nothing says otherwise, whatever the score's scale (a 300-850 credit score included:
+        # read as a regression, its --threshold would be silently ignored).
+        task = "binary"
     outcome: Outcome | None = None
     scores: np.ndarray | None = None
     if task == "binary":

@@ -122,6 +122,43 @@ def test_a_one_to_ten_score_with_threshold_audits_the_same_way(in_tmp: Path) -> 
     assert _auc(overall) > 0.65, overall
 
 
+def credit_scores(n: int = 4000, seed: int = 0) -> pd.DataFrame:
+    """A 300-850 credit score, 20 points lower for women; no outcome column."""
+    rng = np.random.default_rng(seed)
+    sex = rng.choice(np.array(["female", "male"], dtype=object), n)
+    score = np.clip(rng.normal(650, 60, n) - 20 * (sex == "female"), 300, 850).round()
+    return pd.DataFrame({"sex": sex, "credit_score": score})
+
+
+def test_a_credit_score_without_target_is_decided_at_the_given_threshold(in_tmp: Path) -> None:
+    credit_scores().to_csv("scores.csv", index=False)
+    code, output, report = scan(
+        ["--data", "scores.csv", "--scores", "credit_score", "--threshold", "650",
+         "--favourable-label", "1", "--sensitive", "sex"]
+    )  # fmt: skip
+    assert code == 1, output
+    assert report is not None
+    assert report["inputs"]["task"] == "binary"
+    women = group_row(report, "fairness.selection_rate", "female")
+    men = group_row(report, "fairness.selection_rate", "male")
+    frame = credit_scores()
+    for row, who in ((women, "female"), (men, "male")):
+        expected = float((frame.loc[frame["sex"] == who, "credit_score"] >= 650).mean())
+        assert row["selection_rate"] == pytest.approx(expected)
+    assert "sex = female" in failing_subjects(report, "fairness.selection_rate")
+
+
+def test_a_credit_score_without_target_or_threshold_is_refused(in_tmp: Path) -> None:
+    credit_scores().to_csv("scores.csv", index=False)
+    code, output, report = scan(
+        ["--data", "scores.csv", "--scores", "credit_score", "--favourable-label", "1",
+         "--sensitive", "sex"]
+    )  # fmt: skip
+    assert code == 2, output
+    assert "no decision threshold was given" in " ".join(output.split())
+    assert report is None
+
+
 def test_decisions_and_scores_together_point_the_same_way(in_tmp: Path) -> None:
     recidivism_log().to_csv("log.csv", index=False)
     code, output, report = scan(
