@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from trustscan.config import RUN_KEYS, ScanConfig, make_scan_config, read_config_file
-from trustscan.context import context_from_frames
+from trustscan.context import context_from_frames, require_columns
 from trustscan.errors import InputError
 from trustscan.loading.adapter import adapter_for_estimator
 from trustscan.pipeline import audit_context
@@ -117,7 +117,9 @@ def audit(
         ("predictions", [predictions] if predictions is not None else []),
         ("scores", [scores] if scores is not None else []),
     ):
-        _require_columns(frame, columns, name)
+        if not all(isinstance(c, str) for c in columns):
+            raise InputError(f"{name} must name a column of data, got {columns!r}")
+        require_columns(frame, columns, f"{name} column", "data", f"{name}=")
 
     table, source, fixed_policy = _settings(policy)
     table.update({k: v for k, v in options.items() if v is not None})
@@ -245,19 +247,6 @@ def _column_list(value: str | Sequence[str] | None, name: str) -> tuple[str, ...
             f'e.g. {name}=["gender", "age_band"]',
         )
     return tuple(dict.fromkeys(items))
-
-
-def _require_columns(frame: pd.DataFrame, columns: list[str], name: str) -> None:
-    if not all(isinstance(c, str) for c in columns):
-        raise InputError(f"{name} must name a column of data, got {columns!r}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        shown = ", ".join(map(str, list(frame.columns)[:12]))
-        more = " ..." if frame.shape[1] > 12 else ""
-        raise InputError(
-            f"{name} column {', '.join(map(repr, missing))} not found in data",
-            f"data has columns: {shown}{more}",
-        )
 
 
 def _settings(

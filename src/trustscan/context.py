@@ -307,12 +307,12 @@ def context_from_frames(
         config = replace(config, sensitive=detected)
         notes.extend(detection_notes)
 
-    _require_columns(
+    require_columns(
         data, [config.target] if config.target else [], "target column", where, "--target"
     )
-    _require_columns(data, config.sensitive, "sensitive column", where, "--sensitive")
+    require_columns(data, config.sensitive, "sensitive column", where, "--sensitive")
     if config.condition is not None:
-        _require_columns(data, [config.condition], "condition column", where, "--condition")
+        require_columns(data, [config.condition], "condition column", where, "--condition")
         if config.condition in config.sensitive:
             raise InputError(
                 f"--condition {config.condition!r} is also a sensitive column",
@@ -321,7 +321,7 @@ def context_from_frames(
     for column in (config.predictions_column, config.scores_column):
         if column:
             flag = "--predictions" if column == config.predictions_column else "--scores"
-            _require_columns(data, [column], f"{flag[2:]} column", where, flag)
+            require_columns(data, [column], f"{flag[2:]} column", where, flag)
     for column in config.sensitive:
         if data[column].isna().all():
             raise InputError(
@@ -448,7 +448,8 @@ def _rebuild_adapter(model: ModelAdapter) -> ModelAdapter:
     )
 
 
-def _require_columns(data: pd.DataFrame, columns: Any, what: str, where: str, flag: str) -> None:
+def require_columns(data: pd.DataFrame, columns: Any, what: str, where: str, flag: str) -> None:
+    """Exit-2 error naming the ``columns`` missing from ``data`` and the option that named them."""
     missing = [c for c in columns if c not in data.columns]
     if missing:
         available = ", ".join(map(str, list(data.columns)[:12]))
@@ -464,7 +465,7 @@ def _choose_features(
 ) -> tuple[str, ...]:
     where = config.data_path.name
     if config.features is not None:
-        _require_columns(data, config.features, "feature column", where, "--features")
+        require_columns(data, config.features, "feature column", where, "--features")
         return config.features
     if model is not None and model.feature_names is not None:
         missing = [c for c in model.feature_names if c not in data.columns]
