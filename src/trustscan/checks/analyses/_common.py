@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from trustscan.checks.fairness.core import _Settings
+from trustscan.checks.fairness.comparison import _Settings
 from trustscan.context import AuditContext
 from trustscan.stats.association import stratified_indices
 

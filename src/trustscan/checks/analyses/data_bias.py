@@ -18,17 +18,15 @@ from trustscan import stats
 from trustscan.checks.analyses import DATA_BIAS
 from trustscan.checks.analyses._common import no_evidence_summary, skip_reason
 from trustscan.checks.base import Check, worst_status
-from trustscan.checks.fairness.core import (
+from trustscan.checks.fairness.comparison import (
     _JUDGED,
     Comparison,
-    _capital,
-    _row_status,
     _Settings,
     _settings,
-    _who,
     compare_rates,
-    format_p,
 )
+from trustscan.checks.fairness.phrasing import _capital, _who, format_p
+from trustscan.checks.fairness.rows import _row_status
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.json_safe import pair as _pair

@@ -22,7 +22,7 @@ from trustscan import stats
 from trustscan.checks.analyses import CAVEAT, MITIGATION_PREVIEW
 from trustscan.checks.analyses._common import sample_and_split, skip_reason
 from trustscan.checks.base import Check
-from trustscan.checks.fairness.core import _JUDGED, _Settings, _settings, compare_rates
+from trustscan.checks.fairness.comparison import _JUDGED, _Settings, _settings, compare_rates
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.display import number as _fmt

@@ -22,7 +22,7 @@ from trustscan import stats
 from trustscan.checks.analyses import MAX_LEVELS, MAX_REGIONS, SLICE_SEARCH
 from trustscan.checks.analyses._common import sample_and_split, skip_reason
 from trustscan.checks.base import Check
-from trustscan.checks.fairness.core import format_p
+from trustscan.checks.fairness.phrasing import format_p
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.json_safe import pair as _pair

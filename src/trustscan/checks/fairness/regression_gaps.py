@@ -27,15 +27,10 @@ import numpy as np
 
 from trustscan import stats
 from trustscan.checks.base import Check
-from trustscan.checks.fairness.core import (
-    _capital,
-    _exclusions,
-    _row_base,
-    _Section,
-    _Settings,
-    _who,
-    format_p,
-)
+from trustscan.checks.fairness.comparison import _exclusions, _Settings
+from trustscan.checks.fairness.phrasing import _capital, _who, format_p
+from trustscan.checks.fairness.rows import _row_base
+from trustscan.checks.fairness.section import _Section
 from trustscan.context import AuditContext
 from trustscan.numbers.json_safe import pair as _pair
 from trustscan.numbers.json_safe import scalar as _json
