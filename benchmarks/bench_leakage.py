@@ -32,11 +32,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from trustscan.checks.leakage.core import (
-    OutputInferenceCheck,
-    ProxyFeaturesCheck,
-    SensitiveTargetCheck,
-)
+from trustscan.checks.leakage.output_inference import OutputInferenceCheck
+from trustscan.checks.leakage.proxies import ProxyFeaturesCheck
+from trustscan.checks.leakage.target import SensitiveTargetCheck
 from trustscan.context import AuditContext
 from trustscan.loading.adapter import adapter_for_estimator
 from trustscan.policy import Policy

@@ -47,7 +47,7 @@ def test_a_bootstrap_beyond_the_budget_draws_fewer_replicates() -> None:
 def test_the_copy_map_equals_the_pairwise_search() -> None:
     import pandas as pd
 
-    from trustscan.checks.leakage.core import redundant_copies, redundant_copy_map
+    from trustscan.checks.leakage.influence import redundant_copies, redundant_copy_map
 
     rng = np.random.default_rng(0)
     n = 300
@@ -78,7 +78,7 @@ def test_five_thousand_inputs_on_120_rows_finish_quickly(tmp_path: Path) -> None
     import pandas as pd
     from click.testing import CliRunner
 
-    from trustscan.checks.leakage.core import MAX_PROBED_FEATURES
+    from trustscan.checks.leakage.proxies import MAX_PROBED_FEATURES
     from trustscan.cli import main
 
     rng = np.random.default_rng(0)

@@ -14,11 +14,9 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import Pipeline
 
 from trustscan.checks import ALL_CHECKS
-from trustscan.checks.leakage.core import (
-    OutputInferenceCheck,
-    ProxyFeaturesCheck,
-    SensitiveTargetCheck,
-)
+from trustscan.checks.leakage.output_inference import OutputInferenceCheck
+from trustscan.checks.leakage.proxies import ProxyFeaturesCheck
+from trustscan.checks.leakage.target import SensitiveTargetCheck
 from trustscan.context import AuditContext
 from trustscan.policy import Justification, Policy
 from trustscan.types import Dimension, Status

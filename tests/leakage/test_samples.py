@@ -8,11 +8,9 @@ from typing import Any
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
-from trustscan.checks.leakage.core import (
-    OutputInferenceCheck,
-    ProxyFeaturesCheck,
-    SensitiveTargetCheck,
-)
+from trustscan.checks.leakage.output_inference import OutputInferenceCheck
+from trustscan.checks.leakage.proxies import ProxyFeaturesCheck
+from trustscan.checks.leakage.target import SensitiveTargetCheck
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
 from trustscan.types import Status

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from trustscan.checks.leakage.core import _permutation_influence, redundant_copies
+from trustscan.checks.leakage.influence import permutation_influence, redundant_copies
 
 
 def _frame(n: int = 4000) -> pd.DataFrame:
@@ -41,8 +41,8 @@ def test_a_feature_whose_copy_drives_the_model_is_not_read_as_unused() -> None:
 
     ctx = SimpleNamespace(task="binary")
     rng = np.random.default_rng(1)
-    alone = _permutation_influence(ctx, predict, frame, ["club"], rng)
+    alone = permutation_influence(ctx, predict, frame, ["club"], rng)
     assert alone["club"] == 0.0  # the old reading: "barely used (0.0%)"
     together = {"club": redundant_copies(frame, "club")}
-    grouped = _permutation_influence(ctx, predict, frame, ["club"], rng, together)
+    grouped = permutation_influence(ctx, predict, frame, ["club"], rng, together)
     assert grouped["club"] > 0.4  # about half the decisions change when both move

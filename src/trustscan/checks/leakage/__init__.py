@@ -28,7 +28,7 @@ SENSITIVE_TARGET = CheckSpec(
     "legal basis. With a [[justification]] for the column in the policy the result is a "
     "warning that quotes the basis. Fix: predict the business outcome instead, or record "
     "the legal basis (column, basis) in the policy.",
-    implementation="trustscan.checks.leakage.core:SensitiveTargetCheck",
+    implementation="trustscan.checks.leakage.target:SensitiveTargetCheck",
     section="sensitive-inference",
     policy_keys=POLICY_KEYS,
 )
@@ -46,7 +46,7 @@ OUTPUT_INFERENCE = CheckSpec(
     "leakage.auc_fail (0.75). A score that identifies pregnant customers lets anyone who "
     "acts on it act on pregnancy. Fix: remove the proxies that carry the attribute "
     "(see leakage.proxy_features), or record a legal basis for the attribute.",
-    implementation="trustscan.checks.leakage.core:OutputInferenceCheck",
+    implementation="trustscan.checks.leakage.output_inference:OutputInferenceCheck",
     section="sensitive-inference",
     renderer="trustscan.report.html.leakage:render_output_inference",
     policy_keys=POLICY_KEYS,
@@ -69,7 +69,7 @@ PROXY_FEATURES = CheckSpec(
     "HistGradientBoosting probe recovers the attribute from all inputs together (redundant "
     "encoding). Predictions-only mode measures influence on a surrogate model of the logged "
     "decisions. Fix: drop or transform the proxy, or record a legal basis for the attribute.",
-    implementation="trustscan.checks.leakage.core:ProxyFeaturesCheck",
+    implementation="trustscan.checks.leakage.proxies:ProxyFeaturesCheck",
     section="sensitive-inference",
     renderer="trustscan.report.html.leakage:render_proxy_features",
     policy_keys=POLICY_KEYS,
