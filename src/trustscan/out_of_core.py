@@ -63,6 +63,11 @@ def build_out_of_core_context(config: ScanConfig, files: DataFiles | None) -> Au
     )
     present = set(source.columns())
     strata = [c for c in config.sensitive if c in present]
+    # The cells first, grouped by the named sensitive columns: the sample then takes its
+    # strata counts from them instead of another pass. Regrouped below only when the
+    # audited attributes come from other columns (detected, or built from several).
+    guess = Roles(tuple(strata), config.predictions_column, config.target, config.scores_column)
+    cells = source.cells(guess)
     sample = source.sample(SAMPLE_ROWS, strata=strata, seed=config.seed)
     n_rows = source.n_rows()
     if n_rows == 0:
@@ -77,7 +82,8 @@ def build_out_of_core_context(config: ScanConfig, files: DataFiles | None) -> Au
         )
     )
     roles = Roles(raw, config.predictions_column, config.target, config.scores_column)
-    cells = source.cells(roles)
+    if roles != guess:
+        cells = source.cells(roles)
     counted = replace(config, sensitive=raw)
     ctx = context_from_frames(
         counted, data=cells.frame, model=None, baseline=baseline, weights=cells.weights

@@ -11,9 +11,11 @@ code (see ``spark.py``) with the same results checked by the engine tests.
 
 from __future__ import annotations
 
+import logging
 import math
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,6 +32,9 @@ from trustscan.stats.sources.base import (
     ScoreBinning,
     score_bins,
 )
+
+LOG = logging.getLogger(__name__)
+"""Each query's seconds at DEBUG level (``TRUSTSCAN_LOG=debug``-style profiling)."""
 
 SAMPLE_FLOOR = 2_000
 """Each group combination keeps at least this many rows (or all of its rows) in the sample."""
@@ -93,6 +98,12 @@ class DuckDBSource:
         described = self._execute("DESCRIBE data").fetchall()
         self._types = {str(row[0]): str(row[1]) for row in described}
         self._rows: int | None = None
+        self._measured: dict[str | None, tuple[int, Any, Any]] = {}
+        """Per score column (None: none), its distinct values and range, once measured."""
+        self._profile: dict[str, tuple[int, bool]] | None = None
+        """Per column: missing values and whether min equals max (from the cells' pass)."""
+        self._cell_keys: tuple[str, ...] = ()
+        """The raw columns the ``cells`` table is grouped by (its score excluded)."""
 
     def close(self) -> None:
         self._con.close()
@@ -101,8 +112,11 @@ class DuckDBSource:
     # ------------------------------------------------------------------------- queries
 
     def _execute(self, sql: str, parameters: Sequence[Any] | None = None) -> Any:
+        started = time.perf_counter()
         try:
-            return self._con.execute(sql, parameters or [])
+            result = self._con.execute(sql, parameters or [])
+            LOG.debug("%.2f s  %s", time.perf_counter() - started, sql)
+            return result
         except self._duckdb_error as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             hint = (
@@ -122,16 +136,28 @@ class DuckDBSource:
         return self._rows
 
     def cells(self, roles: Roles) -> Cells:
-        """``GROUP BY`` the raw role values; the score exactly or in fine bins."""
-        keys = [quote(c) for c in roles.columns if c != roles.score]
+        """``GROUP BY`` the raw role values; the score exactly or in fine bins.
+
+        Three passes in all, each streaming the files once: one aggregate measures the score
+        (distinct values, range) together with every column's statistics for data quality;
+        one ``GROUP BY`` writes the cells to a temporary table, counted and read from there;
+        the row sample then takes its strata counts from that table (see ``sample``)."""
+        keys = [c for c in roles.columns if c != roles.score]
         binning = None
-        select = list(keys)
+        select = [quote(c) for c in keys]
         if roles.score is not None:
-            binning, expression = self._score_expression(roles.score)
+            binning, expression = self._score_expression(roles.score, skip=roles.columns)
             select.append(f"{expression} AS {quote(roles.score)}")
-        group = "GROUP BY ALL" if select else ""
-        sql = f"SELECT {', '.join(select)}{', ' if select else ''}count(*) AS __rows FROM data {group}"
-        n_cells = int(self._execute(f"SELECT count(*) FROM ({sql})").fetchone()[0])
+        else:
+            self._measure(None, skip=roles.columns)
+        group = " GROUP BY ALL" if select else ""
+        columns = ", ".join(select) + (", " if select else "")
+        self._execute(
+            f"CREATE OR REPLACE TEMP TABLE __cells AS SELECT {columns}count(*) AS __rows "
+            f"FROM data{group}"
+        )
+        self._cell_keys = tuple(keys)
+        n_cells = int(self._execute("SELECT count(*) FROM __cells").fetchone()[0])
         if n_cells > MAX_CELLS:
             raise InputError(
                 f"{self.files.name} has {n_cells:,} distinct combinations of the sensitive, "
@@ -140,20 +166,47 @@ class DuckDBSource:
                 "group the sensitive columns into fewer categories, or audit a regression "
                 "target in memory on a sample",
             )
-        frame = self._execute(f"{sql} ORDER BY ALL").df()
+        order = " ORDER BY ALL" if select else ""
+        frame = self._execute(f"SELECT * FROM __cells{order}").df()
         weights = frame.pop("__rows").to_numpy(dtype=np.int64)
         return Cells(frame.reset_index(drop=True), weights, binning)
 
-    def _score_expression(self, score: str) -> tuple[ScoreBinning, str]:
+    def _measure(self, score: str | None, *, skip: Sequence[str] = ()) -> tuple[int, Any, Any]:
+        """One pass: the missing values and min = max of every column but ``skip`` (the
+        roles, which data quality does not ask about; kept for ``column_stats``) and the
+        score's distinct values and finite range."""
+        if score in self._measured or (score is None and self._profile is not None):
+            return self._measured.get(score, (0, None, None))
+        parts = ["count(*)"]
+        names = [c for c in self.columns() if c not in skip]
+        for name in names:
+            column = quote(name)
+            missing = f"{column} IS NULL"
+            if self._types.get(name, "") in ("DOUBLE", "FLOAT", "REAL"):
+                missing += f" OR isnan({column})"  # pandas counts NaN as missing too
+            parts.append(f"count(*) FILTER (WHERE {missing})")
+            parts.append(f"min({column}) IS NOT DISTINCT FROM max({column})")
+        if score is not None:
+            column = quote(score)
+            finite = f"FILTER (WHERE isfinite({column}::DOUBLE))"
+            parts.extend(f"{f}({column}) {finite}" for f in ("approx_count_distinct", "min", "max"))
+        row = self._execute(f"SELECT {', '.join(parts)} FROM data").fetchone()
+        self._rows = int(row[0])
+        self._profile = {
+            **(self._profile or {}),
+            **{name: (int(row[1 + 2 * i]), bool(row[2 + 2 * i])) for i, name in enumerate(names)},
+        }
+        distinct, low, high = row[-3:] if score is not None else (0, None, None)
+        self._measured[score] = (int(distinct or 0), low, high)
+        return self._measured[score]
+
+    def _score_expression(self, score: str, *, skip: Sequence[str]) -> tuple[ScoreBinning, str]:
         column = quote(score)
         kind = self._types.get(score, "")
         if not _is_numeric_type(kind):
+            self._measure(None, skip=skip)
             return ScoreBinning(0), column  # the context refuses a non-numeric score
-        distinct, low, high = self._execute(
-            f"SELECT approx_count_distinct({column}), min({column}), max({column}) "
-            f"FROM data WHERE isfinite({column}::DOUBLE)"
-        ).fetchone()
-        distinct = int(distinct or 0)
+        distinct, low, high = self._measure(score, skip=skip)
         if distinct <= EXACT_SCORE_LEVELS or low is None or high is None or high <= low:
             return ScoreBinning(distinct), column
         width, start = score_bins(float(low), float(high))
@@ -165,64 +218,73 @@ class DuckDBSource:
         return ScoreBinning(distinct, width, start), expression
 
     def column_stats(self, columns: Sequence[str]) -> ColumnStats:
-        parts = ["count(*)"]
-        for name in columns:
-            column = quote(name)
-            missing = f"{column} IS NULL"
-            if self._types.get(name, "") in ("DOUBLE", "FLOAT", "REAL"):
-                missing += f" OR isnan({column})"  # pandas counts NaN as missing too
-            parts.append(f"count(*) FILTER (WHERE {missing})")
-            parts.append(f"min({column}) IS NOT DISTINCT FROM max({column})")
-        row = self._execute(f"SELECT {', '.join(parts)} FROM data").fetchone()
-        n = int(row[0])
+        if self._profile is None or not set(columns) <= set(self._profile):
+            self._profile, self._measured = None, {}
+            self._measure(None)
+        assert self._profile is not None
+        n = self.n_rows()
         missing_counts: dict[str, int] = {}
         constant: list[str] = []
-        for i, name in enumerate(columns):
-            gaps, same = int(row[1 + 2 * i]), bool(row[2 + 2 * i])
+        for name in columns:
+            gaps, same = self._profile[name]
             missing_counts[name] = gaps
             # One value everywhere, or nothing at all; a value beside gaps is two entries.
             if gaps == n or (gaps == 0 and same):
                 constant.append(name)
+        return ColumnStats(
+            n, len(self._types), missing_counts, tuple(constant), self._duplicate_rows()
+        )
+
+    def _duplicate_rows(self) -> int:
+        """Rows equal to an earlier row. A column whose values strictly rise (or fall) in
+        file order, as an id or a timestamp often does, proves every row distinct in one
+        cheap read of that column; otherwise distinct rows are counted as distinct 64-bit
+        row hashes. That ``GROUP BY`` spills to disk within the memory limit (SELECT
+        DISTINCT over every column ran out of it at 100M rows); two different rows share a
+        hash with probability ~n^2 / 2^65 (3e-4 at 100M rows), so it is exact in practice."""
+        n = self.n_rows()
+        if n < 2 or monotonic_column(self._con, self._types) is not None:
+            return 0
         every = ", ".join(quote(c) for c in self.columns())
-        # Distinct rows counted as distinct 64-bit row hashes: a one-column GROUP BY spills to
-        # disk within the memory limit, where SELECT DISTINCT over every column ran out of it
-        # at 100M rows. Two different rows share a hash with probability ~n^2 / 2^65
-        # (3e-4 at 100M rows), so the count is exact in practice.
         distinct = int(
             self._execute(
                 f"SELECT count(*) FROM (SELECT hash({every}) AS h FROM data GROUP BY h)"
             ).fetchone()[0]
         )
-        return ColumnStats(n, len(self._types), missing_counts, tuple(constant), n - distinct)
+        return n - distinct
 
     def sample(self, size: int, *, strata: Sequence[str], seed: int) -> RowSample:
         """About ``size`` rows: per combination of ``strata`` values a share proportional to
         its rows, at least ``SAMPLE_FLOOR``; each row kept when a hash of its values and the
-        seed falls under its stratum's rate (reproducible, one streaming pass)."""
+        seed falls under its stratum's rate (reproducible, one streaming pass: rows under
+        the highest rate are kept first, so the join to the rates is small)."""
         total = self.n_rows()
         if total <= size:
             frame = self._execute("SELECT * FROM data").df()
             return RowSample(frame, total, "all rows")
 
-        def draw(prefix: str) -> str:
-            values = ", ".join(f"{prefix}{quote(c)}" for c in self.columns())
-            return f"hash({values}, {int(seed)}) % {_HASH_SPACE}"
-
-        every = ", ".join(quote(c) for c in self.columns())
+        values = ", ".join(quote(c) for c in self.columns())
+        draw = f"hash({values}, {int(seed)}) % {_HASH_SPACE}"
         if strata:
             keys = ", ".join(quote(c) for c in strata)
+            # Strata counts from the cells when they are grouped by the strata (no pass).
+            counted = "__cells" if set(strata) <= set(self._cell_keys) else "data"
+            rows = "sum(__rows)" if counted == "__cells" else "count(*)"
             # Per stratum: a proportional share, at least SAMPLE_FLOOR, at most all its rows,
             # turned into a cut-off on a 32-bit hash.
             quota = f"least(__n, greatest(floor(__n * {size} / {total}), {SAMPLE_FLOOR}))"
-            rates = (
-                f"(SELECT {keys}, ceil({quota} / __n * {_HASH_SPACE}) AS __cut FROM "
-                f"(SELECT {keys}, count(*) AS __n FROM data GROUP BY ALL))"
+            self._execute(
+                f"CREATE OR REPLACE TEMP TABLE __rates AS SELECT {keys}, "
+                f"ceil({quota} / __n * {_HASH_SPACE}) AS __cut FROM "
+                f"(SELECT {keys}, {rows} AS __n FROM {counted} GROUP BY ALL)"
             )
+            highest = self._execute("SELECT max(__cut) FROM __rates").fetchone()[0]
             match = " AND ".join(f"d.{quote(c)} IS NOT DISTINCT FROM r.{quote(c)}" for c in strata)
             prefixed = ", ".join(f"d.{quote(c)}" for c in self.columns())
             sql = (
-                f"SELECT d.* FROM data d JOIN {rates} r ON {match} "
-                f"WHERE {draw('d.')} < r.__cut ORDER BY {draw('d.')}, {prefixed}"
+                f"SELECT d.* EXCLUDE (__draw) FROM (SELECT *, {draw} AS __draw FROM data "
+                f"WHERE {draw} < {int(highest)}) d JOIN __rates r ON {match} "
+                f"WHERE d.__draw < r.__cut ORDER BY d.__draw, {prefixed}"
             )
             how = (
                 f"stratified by {', '.join(strata)}: per combination a share proportional to its "
@@ -230,10 +292,64 @@ class DuckDBSource:
             )
         else:
             cut_all = math.ceil(size / total * _HASH_SPACE)
-            sql = f"SELECT * FROM data WHERE {draw('')} < {cut_all} ORDER BY {draw('')}, {every}"
+            sql = f"SELECT * FROM data WHERE {draw} < {cut_all} ORDER BY {draw}, {values}"
             how = "a uniform draw by a seeded hash of each row"
         frame = self._execute(sql).df()
         return RowSample(frame.reset_index(drop=True), total, how)
+
+
+_ORDERED_TYPES = ("BIGINT", "INTEGER", "UBIGINT", "UINTEGER", "DATE", "TIMESTAMP")
+"""Types wide enough to hold a distinct value per row of a large file, compared in numpy."""
+_ORDER_BATCH = 1 << 20
+
+
+def monotonic_column(con: Any, types: dict[str, str], rows: int = _ORDER_BATCH) -> str | None:
+    """A column whose values strictly rise, or strictly fall, from the first row to the
+    last (so no two rows are equal), read in file order batch by batch; None when there is
+    none. A column drops out at its first tie, gap or turn, so data without such a column
+    costs about one batch."""
+    names = [c for c, kind in types.items() if kind.upper().startswith(_ORDERED_TYPES)]
+    if not names:
+        return None
+    rising: dict[str, bool | None] = dict.fromkeys(names)
+    """Per column still in the running: True rising, False falling, None not yet known."""
+    last: dict[str, Any] = {}
+    columns = ", ".join(quote(c) for c in names)
+    for batch in arrow_batches(con, f"SELECT {columns} FROM data", rows):
+        for name in list(rising):
+            column = batch.column(name)
+            if column.null_count:
+                del rising[name]
+                continue
+            values = column.to_numpy(zero_copy_only=False)
+            if name in last:
+                values = np.concatenate((np.asarray([last[name]], dtype=values.dtype), values))
+            if len(values) < 2:
+                last.update({name: values[-1]} if len(values) else {})
+                continue
+            up = rising[name]
+            if up is None:
+                up = bool(values[1] > values[0])
+            ordered = values[1:] > values[:-1] if up else values[1:] < values[:-1]
+            if not bool(ordered.all()):
+                del rising[name]
+                continue
+            rising[name], last[name] = up, values[-1]
+        if not rising:
+            return None
+    return next((name for name, up in rising.items() if up is not None), None)
+
+
+def arrow_batches(con: Any, sql: str, rows: int = _ORDER_BATCH) -> Iterator[Any]:
+    """The rows of ``sql`` as Arrow record batches, streamed (never all in memory), on a
+    cursor of their own so that the connection stays free and a reader left early ends."""
+    cursor = con.cursor()
+    try:
+        relation = cursor.sql(sql)
+        reader = getattr(relation, "to_arrow_reader", None)  # DuckDB >= 1.4
+        yield from reader(rows) if reader is not None else relation.fetch_arrow_reader(rows)
+    finally:
+        cursor.close()
 
 
 def _is_numeric_type(kind: str) -> bool:
