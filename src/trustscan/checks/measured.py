@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 Interval = tuple[float | None, float | None]
 R = TypeVar("R", bound="StoredRow")
@@ -39,10 +39,39 @@ def rows(metrics: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
     return [r for r in value if isinstance(r, Mapping)]
 
 
+def mapping(metrics: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """The mapping stored under ``key`` (empty when absent or malformed)."""
+    value = metrics.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+def rest(metrics: Mapping[str, Any], known: Iterable[str]) -> dict[str, Any]:
+    """The stored keys a typed result does not model, kept so it writes back what it read."""
+    names = set(known)
+    return {k: v for k, v in metrics.items() if k not in names}
+
+
+def typed_rows(metrics: Mapping[str, Any], key: str, kind: type[R]) -> tuple[R, ...]:
+    """The rows stored under ``key``, each read into ``kind``."""
+    return tuple(kind.from_row(r) for r in rows(metrics, key))
+
+
+def typed_by_name(metrics: Mapping[str, Any], key: str, kind: type[R]) -> dict[str, R]:
+    """The rows stored by name (e.g. per attribute) under ``key``, each read into ``kind``."""
+    return {
+        str(name): kind.from_row(row)
+        for name, row in mapping(metrics, key).items()
+        if isinstance(row, Mapping)
+    }
+
+
 @dataclass(frozen=True)
 class StoredRow:
     """A stored row: the fields a subclass names are typed, the rest kept as stored."""
 
+    nested: ClassVar[Mapping[str, type[StoredRow]]] = {}
+    """Fields that hold other stored rows, with their type: a list of them when the field is
+    a tuple, else one (a missing or malformed one reads as None)."""
     present: frozenset[str] = field(default=frozenset(), repr=False)
     """Which typed fields the row stored (absent and null differ in the JSON)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -55,7 +84,13 @@ class StoredRow:
         for f in typed:
             raw = row.get(f.name)
             kind = str(f.type)
-            if kind.startswith("Interval"):
+            if f.name in cls.nested:
+                inner = cls.nested[f.name]
+                if kind.startswith("tuple"):
+                    values[f.name] = tuple(inner.from_row(r) for r in rows(row, f.name))
+                else:
+                    values[f.name] = inner.from_row(raw) if isinstance(raw, Mapping) else None
+            elif kind.startswith("Interval"):
                 values[f.name] = interval(raw)
             elif "float" in kind:
                 values[f.name] = number(raw)
@@ -75,11 +110,16 @@ class StoredRow:
         )
 
     def to_row(self) -> dict[str, Any]:
-        out = {
-            f.name: getattr(self, f.name)
-            for f in dataclasses.fields(self)
-            if f.name in self.present
-        }
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            if f.name not in self.present:
+                continue
+            value = getattr(self, f.name)
+            if isinstance(value, StoredRow):
+                value = value.to_row()
+            elif f.name in self.nested and isinstance(value, tuple):
+                value = [r.to_row() for r in value]
+            out[f.name] = value
         out.update(self.extra)
         return out
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from trustscan.checks.fairness.measured import FairnessRates
 from trustscan.report.markdown import escape
 from trustscan.report_versions import verdict_status
 
@@ -85,22 +86,24 @@ def _fairness(report: Mapping[str, Any]) -> list[dict[str, Any]]:
 def worst_groups(metrics: Mapping[str, Any]) -> list[dict[str, Any]]:
     """For each compared metric and sensitive attribute, the gated group with the lowest
     ratio to its reference group (groups too small to judge are left out, as in the gate)."""
+    measured = FairnessRates.from_metrics(metrics)
     out: list[dict[str, Any]] = []
-    for metric in metrics.get("compared") or []:
+    for metric in measured.compared:
         by_feature: dict[str, dict[str, Any]] = {}
-        for row in metrics.get("groups") or []:
-            ratio = row.get(f"{metric}_ratio")
-            if not row.get("gated") or ratio is None:
+        for row in measured.groups:
+            rate = row.rate(metric)
+            if not row.gated or rate.ratio is None:
                 continue
-            best = by_feature.get(row["feature"])
-            if best is None or ratio < best["ratio"]:
-                by_feature[row["feature"]] = {
+            feature = str(row.grouping)
+            best = by_feature.get(feature)
+            if best is None or rate.ratio < best["ratio"]:
+                by_feature[feature] = {
                     "metric": metric,
-                    "feature": str(row["feature"]),
-                    "group": str(row["group"]),
-                    "reference": str(row.get(f"{metric}_reference") or "reference"),
-                    "ratio": ratio,
-                    "status": row.get(f"{metric}_status"),
+                    "feature": feature,
+                    "group": row.group,
+                    "reference": rate.reference or "reference",
+                    "ratio": rate.ratio,
+                    "status": rate.status,
                 }
         out.extend(by_feature[f] for f in sorted(by_feature))
     return out

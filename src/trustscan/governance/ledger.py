@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trustscan.checks.traceability.measured import Provenance
 from trustscan.errors import InputError
 from trustscan.governance.provenance import sha256_file
 from trustscan.interrupts import deferred_interrupts
@@ -340,7 +341,9 @@ def append_scan(
     """Record a finished scan. ``report`` is a ``Report``; hashes of model, data and config are
     taken from ``trace.provenance`` when it ran, otherwise computed from the files."""
     provenance = report.result("trace.provenance")
-    hashes = dict(provenance.metrics.get("sha256", {})) if provenance is not None else {}
+    hashes = (
+        dict(Provenance.from_metrics(provenance.metrics).sha256) if provenance is not None else {}
+    )
     files = {
         "model": Path(report.inputs.model_path) if report.inputs.model_path else None,
         "data": Path(report.inputs.data_path),

@@ -2,29 +2,42 @@
 
 from __future__ import annotations
 
-from trustscan.numbers.json_safe import finite as _num
+from trustscan.checks.analyses.measured import (
+    ConditionalDisparity,
+    DataBias,
+    MitigationPreview,
+    SliceSearch,
+)
+from trustscan.checks.measured import Interval
 from trustscan.report.formatting import (
     fmt,
     fmt_p,
     humanize,
-    interval_of,
     pct,
     table,
 )
 from trustscan.report.html.extras import (
     Extras,
     RenderContext,
-    _grouping,
     _with_interval,
-    rows_of,
 )
 from trustscan.types import CheckResult
+
+_NO_INTERVAL: Interval = (None, None)
+
+
+def _ci(pair: Interval | None) -> Interval:
+    return pair or _NO_INTERVAL
+
+
+def _grouping(feature: str | None) -> str:
+    return "all rows" if feature is None else feature
 
 
 def render_data_bias(result: CheckResult, ctx: RenderContext) -> Extras:
     """The label gap beside the model's gap per group, then Clarify's label distances."""
     extras = Extras()
-    rows = rows_of(result.metrics.get("groups"))
+    rows = DataBias.from_metrics(result.metrics).groups
     if not rows:
         return extras
     extras.tables.append(
@@ -32,21 +45,17 @@ def render_data_bias(result: CheckResult, ctx: RenderContext) -> Extras:
             "Historical gap (labels) vs model gap (decisions), by group",
             [
                 {
-                    "grouping": _grouping(r),
-                    "group": r.get("group"),
-                    "n": r.get("n"),
-                    "label_rate": _with_interval(
-                        r.get("label_rate"), *interval_of(r, "label_rate"), show=pct
-                    ),
-                    "label_ratio": _with_interval(
-                        r.get("label_ratio"), *interval_of(r, "label_ratio")
-                    ),
-                    "selection_rate": pct(r.get("selection_rate")),
-                    "model_ratio": fmt(r.get("model_ratio")),
+                    "grouping": _grouping(r.feature),
+                    "group": r.group,
+                    "n": r.n,
+                    "label_rate": _with_interval(r.label_rate, *_ci(r.label_rate_ci), show=pct),
+                    "label_ratio": _with_interval(r.label_ratio, *_ci(r.label_ratio_ci)),
+                    "selection_rate": pct(r.selection_rate),
+                    "model_ratio": fmt(r.model_ratio),
                     "amplification": _with_interval(
-                        r.get("amplification"), *interval_of(r, "amplification"), show=pct
+                        r.amplification, *_ci(r.amplification_ci), show=pct
                     ),
-                    "status": r.get("status"),
+                    "status": r.status,
                 }
                 for r in rows
             ],
@@ -64,18 +73,13 @@ def render_data_bias(result: CheckResult, ctx: RenderContext) -> Extras:
             "Label distribution of each group against the rest (pre-training metrics)",
             [
                 {
-                    "grouping": _grouping(r),
-                    "group": r.get("group"),
-                    **{
-                        k: r.get(k)
-                        for k in (
-                            "class_imbalance",
-                            "positive_proportion_difference",
-                            "kl_divergence",
-                            "js_divergence",
-                            "total_variation",
-                        )
-                    },
+                    "grouping": _grouping(r.feature),
+                    "group": r.group,
+                    "class_imbalance": r.class_imbalance,
+                    "positive_proportion_difference": r.positive_proportion_difference,
+                    "kl_divergence": r.kl_divergence,
+                    "js_divergence": r.js_divergence,
+                    "total_variation": r.total_variation,
                 }
                 for r in rows
             ],
@@ -94,29 +98,30 @@ def render_data_bias(result: CheckResult, ctx: RenderContext) -> Extras:
 def render_conditional_disparity(result: CheckResult, ctx: RenderContext) -> Extras:
     """Unconditional and within-stratum gaps side by side, with what conditioning does."""
     extras = Extras()
-    rows = rows_of(result.metrics.get("groups"))
+    measured = ConditionalDisparity.from_metrics(result.metrics)
+    rows = measured.groups
     if not rows:
         return extras
-    condition = str(result.metrics.get("condition") or "the stratum")
-    labels = any("cdd_labels" in r for r in rows)
+    condition = measured.condition or "the stratum"
+    labels = any("cdd_labels" in r.present for r in rows)
     extras.tables.append(
         table(
             f"Gap overall vs within the same {condition}",
             [
                 {
-                    "grouping": _grouping(r),
-                    "group": r.get("group"),
-                    "n": r.get("n"),
-                    "ratio": _with_interval(r.get("ratio"), *interval_of(r, "ratio")),
+                    "grouping": _grouping(r.feature),
+                    "group": r.group,
+                    "n": r.n,
+                    "ratio": _with_interval(r.ratio, *_ci(r.ratio_ci)),
                     "conditional_ratio": _with_interval(
-                        r.get("conditional_ratio"), *interval_of(r, "conditional_ratio")
+                        r.conditional_ratio, *_ci(r.conditional_ratio_ci)
                     ),
-                    "cmh_p": fmt_p(_num(r.get("cmh_p_value_adjusted"))),
-                    "dd": _with_interval(r.get("dd"), *interval_of(r, "dd")),
-                    "cdd": _with_interval(r.get("cdd"), *interval_of(r, "cdd")),
-                    **({"cdd_labels": fmt(r.get("cdd_labels"))} if labels else {}),
-                    "effect": r.get("effect"),
-                    "status": r.get("status"),
+                    "cmh_p": fmt_p(r.cmh_p_value_adjusted),
+                    "dd": _with_interval(r.dd, *_ci(r.dd_ci)),
+                    "cdd": _with_interval(r.cdd, *_ci(r.cdd_ci)),
+                    **({"cdd_labels": fmt(r.cdd_labels)} if labels else {}),
+                    "effect": r.effect,
+                    "status": r.status,
                 }
                 for r in rows
             ],
@@ -138,32 +143,31 @@ def render_conditional_disparity(result: CheckResult, ctx: RenderContext) -> Ext
 def render_mitigation_preview(result: CheckResult, ctx: RenderContext) -> Extras:
     """Before / after group-specific thresholds on the held-out rows, one row per variant."""
     extras = Extras()
-    m = result.metrics
-    rows = rows_of(m.get("variants"))
+    measured = MitigationPreview.from_metrics(result.metrics)
+    rows = measured.variants
     if not rows:
         return extras
     extras.tables.append(
         table(
-            f"Preview on {fmt(m.get('held_out_rows'))} held-out rows, by {m.get('feature')} "
+            f"Preview on {fmt(measured.held_out_rows)} held-out rows, by {measured.feature} "
             "(not a recommendation: see the caveat)",
             [
                 {
-                    "variant": r.get("variant"),
-                    **{
-                        k: _with_interval(r.get(k), *interval_of(r, k))
-                        for k in (
-                            "selection_rate_ratio",
-                            "true_positive_rate_ratio",
-                            "false_positive_rate_ratio",
-                        )
-                    },
-                    "accuracy": _with_interval(
-                        r.get("accuracy"), *interval_of(r, "accuracy"), show=pct
+                    "variant": r.variant,
+                    "selection_rate_ratio": _with_interval(
+                        r.selection_rate_ratio, *_ci(r.selection_rate_ratio_ci)
                     ),
+                    "true_positive_rate_ratio": _with_interval(
+                        r.true_positive_rate_ratio, *_ci(r.true_positive_rate_ratio_ci)
+                    ),
+                    "false_positive_rate_ratio": _with_interval(
+                        r.false_positive_rate_ratio, *_ci(r.false_positive_rate_ratio_ci)
+                    ),
+                    "accuracy": _with_interval(r.accuracy, *_ci(r.accuracy_ci), show=pct),
                     "accuracy_change": _with_interval(
-                        r.get("accuracy_change"), *interval_of(r, "accuracy_change"), show=pct
+                        r.accuracy_change, *_ci(r.accuracy_change_ci), show=pct
                     ),
-                    "balanced_accuracy": pct(r.get("balanced_accuracy")),
+                    "balanced_accuracy": pct(r.balanced_accuracy),
                 }
                 for r in rows
             ],
@@ -183,7 +187,7 @@ def render_mitigation_preview(result: CheckResult, ctx: RenderContext) -> Extras
 def render_slice_search(result: CheckResult, ctx: RenderContext) -> Extras:
     """Discovered subgroups with their held-out effect, interval and adjusted p-values."""
     extras = Extras()
-    rows = rows_of(result.metrics.get("slices"))
+    rows = SliceSearch.from_metrics(result.metrics).slices
     if not rows:
         return extras
     extras.tables.append(
@@ -191,17 +195,15 @@ def render_slice_search(result: CheckResult, ctx: RenderContext) -> Extras:
             "Discovered subgroups (held-out numbers; confirmed first)",
             [
                 {
-                    "group": f"{r.get('feature')} = {r.get('group')}",
-                    "slice": r.get("slice"),
-                    "metric": humanize(str(r.get("metric"))),
-                    "rate": f"{pct(r.get('rate'))} vs {pct(r.get('rest_rate'))}",
-                    "difference": _with_interval(
-                        r.get("difference"), *interval_of(r, "difference"), show=pct
-                    ),
-                    "ratio": fmt(r.get("ratio")),
-                    "q": fmt_p(_num(r.get("q_value_search"))),
-                    "p": fmt_p(_num(r.get("p_value_held_out_adjusted"))),
-                    "status": r.get("status"),
+                    "group": f"{r.feature} = {r.group}",
+                    "slice": r.slice,
+                    "metric": humanize(str(r.metric)),
+                    "rate": f"{pct(r.rate)} vs {pct(r.rest_rate)}",
+                    "difference": _with_interval(r.difference, *_ci(r.difference_ci), show=pct),
+                    "ratio": fmt(r.ratio),
+                    "q": fmt_p(r.q_value_search),
+                    "p": fmt_p(r.p_value_held_out_adjusted),
+                    "status": r.status,
                 }
                 for r in rows
             ],

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
-from trustscan.numbers.json_safe import finite as _num
+from trustscan.checks.explain.measured import (
+    Counterfactual,
+    DependenceCurve,
+    DisparityDrivers,
+    GroupImportance,
+    ImpactRatio,
+    Importance,
+)
 from trustscan.report import charts
 from trustscan.report.formatting import (
     fmt,
     humanize,
-    interval_of,
     is_number,
     pct,
     table,
@@ -23,28 +29,28 @@ from trustscan.report.html.extras import (
     _describe,
     _domain_top,
     _with_interval,
-    rows_of,
 )
 from trustscan.types import CheckResult
 
 
 def render_importance(result: CheckResult, ctx: RenderContext) -> Extras:
     extras = Extras()
-    rows = [r for r in rows_of(result.metrics.get("importance")) if _num(r.get("mean")) is not None]
+    measured = Importance.from_metrics(result.metrics)
+    rows = [r for r in measured.rows if r.mean is not None]
     if not rows:
         return extras
-    ranked = sorted(rows, key=lambda r: -(_num(r.get("mean")) or 0.0))
-    scoring = str(result.metrics.get("scoring") or "score")
+    ranked = sorted(rows, key=lambda r: -(r.mean or 0.0))
+    scoring = measured.scoring or "score"
     bars = []
     for r in ranked[:MAX_BARS]:
-        feature = str(r.get("feature"))
+        feature = str(r.feature)
         proxy_for = ctx.used_proxies.get(feature)
-        note = _with_interval(r.get("mean"), *interval_of(r))
+        note = _with_interval(r.mean, *r.ci)
         bars.append(
             charts.Bar(
                 feature,
-                max(_num(r.get("mean")) or 0.0, 0.0),
-                *interval_of(r),
+                max(r.mean or 0.0, 0.0),
+                *r.ci,
                 tone="warn" if proxy_for else "neutral",
                 note=note + (f" · proxy for {proxy_for}" if proxy_for else ""),
             )
@@ -68,16 +74,16 @@ def render_importance(result: CheckResult, ctx: RenderContext) -> Extras:
             "Feature importance",
             [
                 {
-                    "feature": r.get("feature"),
-                    "importance": _with_interval(r.get("mean"), *interval_of(r)),
-                    "std": r.get("std"),
-                    "native": r.get("native"),
+                    "feature": r.feature,
+                    "importance": _with_interval(r.mean, *r.ci),
+                    "std": r.std,
+                    "native": r.native,
                 }
                 for r in ranked
             ],
             headers={
                 "importance": f"Drop in {humanize(scoring)} [CI]",
-                "native": f"Model's own ({result.metrics.get('native_method') or 'n/a'})",
+                "native": f"Model's own ({measured.native_method or 'n/a'})",
             },
         )
     )
@@ -87,70 +93,63 @@ def render_importance(result: CheckResult, ctx: RenderContext) -> Extras:
 
 def render_group_importance(result: CheckResult, ctx: RenderContext) -> Extras:
     extras = Extras()
-    per_attribute = result.metrics.get("group_importance")
-    if isinstance(per_attribute, Mapping):
-        for attribute, detail in per_attribute.items():
-            if not isinstance(detail, Mapping):
-                continue
-            features = rows_of(detail.get("features"))
-            labels: list[str] = []
-            for f in features:
-                for label in f.get("groups") or {}:
-                    if label not in labels:
-                        labels.append(str(label))
-            if not features or not labels:
-                continue
-            extras.tables.append(
-                table(
-                    f"Importance of each input within each {attribute} group",
-                    [
-                        {
-                            "feature": f.get("feature"),
-                            **{
-                                label: _with_interval(
-                                    g.get("mean"), g.get("ci_low"), g.get("ci_high")
-                                )
-                                if isinstance(g := (f.get("groups") or {}).get(label), Mapping)
-                                else "—"
-                                for label in labels
-                            },
-                        }
-                        for f in features
-                    ],
-                    ["feature", *labels],
-                    headers={label: label for label in labels},
-                )
+    measured = GroupImportance.from_metrics(result.metrics)
+    for attribute, detail in measured.attributes.items():
+        features = detail.features
+        labels: list[str] = []
+        for f in features:
+            for label in f.groups:
+                if label not in labels:
+                    labels.append(label)
+        if not features or not labels:
+            continue
+        extras.tables.append(
+            table(
+                f"Importance of each input within each {attribute} group",
+                [
+                    {
+                        "feature": f.feature,
+                        **{
+                            label: _with_interval(g.mean, *g.ci)
+                            if (g := f.groups.get(label)) is not None
+                            else "—"
+                            for label in labels
+                        },
+                    }
+                    for f in features
+                ],
+                ["feature", *labels],
+                headers={label: label for label in labels},
             )
-        extras.consumed.add("group_importance")
-    extras.charts += partial_dependence(result.metrics.get("partial_dependence"), ctx)
+        )
+    extras.consumed.add("group_importance")
+    extras.charts += partial_dependence(measured.curves, ctx)
     if extras.charts:
         extras.consumed.add("partial_dependence")
     return extras
 
 
-def partial_dependence(curves: Any, ctx: RenderContext) -> list[charts.Chart]:
+def partial_dependence(curves: Sequence[DependenceCurve], ctx: RenderContext) -> list[charts.Chart]:
     """Small line charts: one per (attribute, feature), a line per group."""
     out = []
-    for curve in rows_of(curves)[:MAX_PD_CHARTS]:
-        grid = curve.get("grid")
-        groups = curve.get("groups")
-        if not isinstance(grid, list) or not isinstance(groups, Mapping) or not grid:
+    for curve in curves[:MAX_PD_CHARTS]:
+        grid = curve.grid
+        if not grid or not curve.groups:
             continue
         numeric = all(is_number(x) for x in grid)
         xs = [float(x) for x in grid] if numeric else [float(i) for i in range(len(grid))]
         series = [
             charts.Series(
-                str(label),
-                tuple((x, float(y)) for x, y in zip(xs, values, strict=False) if is_number(y)),
+                label,
+                tuple((x, y) for x, y in zip(xs, values, strict=False) if y is not None),
             )
-            for label, values in groups.items()
-            if isinstance(values, list)
+            for label, values in curve.groups.items()
         ]
         series = [s for s in series if s.points]
         if not series:
             continue
-        feature, attribute = curve.get("feature"), curve.get("attribute")
-        response = str(curve.get("response") or "average score")
+        feature, attribute = curve.feature, curve.attribute
+        response = curve.response or "average score"
         labels = {float(i): str(v) for i, v in enumerate(grid)}
 
         def x_format(
@@ -180,35 +179,33 @@ def partial_dependence(curves: Any, ctx: RenderContext) -> list[charts.Chart]:
 
 def render_counterfactual(result: CheckResult, ctx: RenderContext) -> Extras:
     extras = Extras()
-    attributes = result.metrics.get("attributes")
-    if not isinstance(attributes, Mapping) or not attributes:
+    attributes = Counterfactual.from_metrics(result.metrics).attributes
+    if not attributes:
         return extras
     rows, group_rows = [], []
     for attribute, detail in attributes.items():
-        if not isinstance(detail, Mapping):
-            continue
-        carriers = detail.get("encoded_as") or []
+        carriers = detail.encoded_as or []
         rows.append(
             {
                 "attribute": attribute,
-                "model_input": detail.get("input"),
+                "model_input": detail.input,
                 "encoded_as": ", ".join(str(c) for c in carriers) if carriers else "—",
-                "rows_tested": detail.get("sample_size"),
-                "flip_rate": _with_interval(detail.get("flip_rate"), *interval_of(detail), show=pct)
-                if detail.get("input")
+                "rows_tested": detail.sample_size,
+                "flip_rate": _with_interval(detail.flip_rate, *detail.ci, show=pct)
+                if detail.input
                 else "not an input: nothing to flip",
             }
         )
-        for g in rows_of(detail.get("groups")):
+        for g in detail.groups:
             group_rows.append(
                 {
                     "attribute": attribute,
-                    "group": g.get("group"),
-                    "changed_to": g.get("to"),
-                    "n": g.get("n"),
-                    "flip_rate": _with_interval(g.get("flip_rate"), *interval_of(g), show=pct),
-                    "mean_score_shift": g.get("mean_score_shift"),
-                    "judged": g.get("judged"),
+                    "group": g.group,
+                    "changed_to": g.to,
+                    "n": g.n,
+                    "flip_rate": _with_interval(g.flip_rate, *g.ci, show=pct),
+                    "mean_score_shift": g.mean_score_shift,
+                    "judged": g.judged,
                 }
             )
     extras.tables.append(
@@ -228,48 +225,42 @@ def render_counterfactual(result: CheckResult, ctx: RenderContext) -> Extras:
 
 def render_disparity_drivers(result: CheckResult, ctx: RenderContext) -> Extras:
     extras = Extras()
-    drivers = result.metrics.get("drivers")
-    if not isinstance(drivers, Mapping) or not drivers:
+    drivers = DisparityDrivers.from_metrics(result.metrics).attributes
+    if not drivers:
         return extras
     threshold = ctx.threshold("fairness", "impact_ratio_min", 0.8)
-    summary_rows = []
+    summary_rows: list[dict[str, Any]] = []
     for attribute, detail in drivers.items():
-        if not isinstance(detail, Mapping):
-            continue
-        if not detail.get("analysed"):
+        if not detail.analysed:
             summary_rows.append(
-                {"attribute": attribute, "impact_ratio": "—", "note": detail.get("reason")}
+                {"attribute": attribute, "impact_ratio": "—", "note": detail.reason}
             )
             continue
-        before: Mapping[str, Any] = (
-            detail["before"] if isinstance(detail.get("before"), Mapping) else {}
-        )
+        before = detail.before or ImpactRatio()
         summary_rows.append(
             {
                 "attribute": attribute,
-                "impact_ratio": _with_interval(before.get("ratio"), *interval_of(before)),
-                "lowest_group": before.get("lowest_group"),
-                "highest_group": before.get("highest_group"),
-                "rows": detail.get("sample_size"),
+                "impact_ratio": _with_interval(before.ratio, *before.ci),
+                "lowest_group": before.lowest_group,
+                "highest_group": before.highest_group,
+                "rows": detail.sample_size,
             }
         )
-        ranking = [
-            r for r in rows_of(detail.get("ranking")) if _num(r.get("after_ratio")) is not None
-        ]
+        ranking = [r for r in detail.ranking if r.after_ratio is not None]
         if not ranking:
             continue
-        ratio = _num(before.get("ratio"))
+        ratio = before.ratio
         bars = [
             charts.Bar(
-                str(r.get("feature")),
-                _num(r.get("after_ratio")),
-                _num(r.get("after_ci_low")),
-                _num(r.get("after_ci_high")),
-                tone="pass" if (_num(r.get("after_ratio")) or 0) >= threshold else "neutral",
-                note=f"ratio {_with_interval(r.get('after_ratio'), r.get('after_ci_low'), r.get('after_ci_high'))}"
+                str(r.feature),
+                r.after_ratio,
+                r.after_ci_low,
+                r.after_ci_high,
+                tone="pass" if (r.after_ratio or 0) >= threshold else "neutral",
+                note=f"ratio {_with_interval(r.after_ratio, r.after_ci_low, r.after_ci_high)}"
                 + (
-                    f" · closes {pct(r.get('gap_closed'), 0)} of the gap"
-                    if _num(r.get("gap_closed")) is not None
+                    f" · closes {pct(r.gap_closed, 0)} of the gap"
+                    if r.gap_closed is not None
                     else ""
                 ),
             )

@@ -21,12 +21,11 @@ from trustscan.report.formatting import (
     flatten,
     fmt,
     generic_tables,
-    humanize,
-    is_number,
     key_value_table,
     table,
 )
 from trustscan.report.html import renderers, summary
+from trustscan.report.html.governance import consequence_view, traceability_view
 from trustscan.report.html.renderers import Extras, RenderContext
 from trustscan.report.html.sections import (
     OTHER,
@@ -189,134 +188,6 @@ def sections_view(report: Report, ctx: RenderContext) -> list[dict[str, Any]]:
 
 
 # --------------------------------------------------------------------------- special sections
-
-
-def traceability_view(report: Report) -> dict[str, Any]:
-    provenance = report.result("trace.provenance")
-    metrics: Mapping[str, Any] = provenance.metrics if provenance is not None else {}
-    hashes = metrics.get("sha256") if isinstance(metrics.get("sha256"), Mapping) else {}
-    files = metrics.get("files") if isinstance(metrics.get("files"), Mapping) else {}
-    hash_rows = [
-        {
-            "artifact": name,
-            "file": (files or {}).get(name) or ("policy in effect" if name == "policy" else None),
-            "sha256": digest or "not recorded",
-        }
-        for name, digest in (hashes or {}).items()
-    ]
-    if not any(r["artifact"] == "policy" for r in hash_rows):
-        hash_rows.append(
-            {"artifact": "policy", "file": "policy in effect", "sha256": report.policy_sha256}
-        )
-    versions = metrics.get("versions") if isinstance(metrics.get("versions"), Mapping) else {}
-    platform = metrics.get("platform") if isinstance(metrics.get("platform"), Mapping) else {}
-    environment = [(f"{name}", value) for name, value in (versions or {}).items()]
-    environment += [(humanize(name), value) for name, value in (platform or {}).items()]
-    git = metrics.get("git")
-    if isinstance(git, Mapping):
-        environment += [(f"git {k}", v) for k, v in git.items()]
-    command = metrics.get("command_line")
-    if isinstance(command, list):
-        environment.append(("command line", " ".join(str(c) for c in command)))
-    prov = report.provenance or {}
-    ledger_head = prov.get("ledger_head") if isinstance(prov, Mapping) else None
-    signoffs = prov.get("signoffs") if isinstance(prov, Mapping) else None
-    return {
-        "hashes": table(
-            "Artifact hashes (verify with sha256sum)",
-            hash_rows,
-            ["artifact", "file", "sha256"],
-            headers={"sha256": "SHA-256"},
-            mono=("sha256",),
-        )
-        if hash_rows
-        else None,
-        "environment": key_value_table("Software environment", environment)
-        if environment
-        else None,
-        "ledger": key_value_table("Audit ledger head", flatten(ledger_head))
-        if isinstance(ledger_head, Mapping) and ledger_head
-        else None,
-        "signoffs": table("Sign-offs", signoffs)
-        if isinstance(signoffs, list) and signoffs
-        else None,
-        "provenance_missing": provenance is None,
-    }
-
-
-DISPOSITIONS = ("act", "influence", "monitor")
-
-
-def consequence_view(report: Report) -> dict[str, Any]:
-    result = report.result("docs.consequence_scan")
-    metrics: Mapping[str, Any] = result.metrics if result is not None else {}
-    entries = renderers.rows_of(metrics.get("consequences"))
-    groups = []
-    for disposition in (*DISPOSITIONS, None):
-        members = [e for e in entries if (e.get("disposition") or None) == disposition]
-        if not members:
-            continue
-        columns = [
-            c
-            for c in (
-                "id",
-                "statement",
-                "intended",
-                "impact",
-                "affected_group",
-                "owner",
-                "action",
-                "due",
-                "checks",
-                "review",
-            )
-            if any(c in e for e in members)
-        ]
-        groups.append(
-            {
-                "title": disposition.capitalize() if disposition else "No disposition",
-                "table": table(
-                    f"{disposition.capitalize() if disposition else 'Undecided'}: "
-                    f"{len(members)} consequence(s)",
-                    members,
-                    columns,
-                ),
-            }
-        )
-    uncovered = renderers.rows_of(metrics.get("uncovered"))
-    counts = [
-        (humanize(k), metrics[k])
-        for k in (
-            "entries",
-            "intended",
-            "unintended",
-            "negative",
-            "failed_findings",
-            "schema_errors",
-        )
-        if k in metrics
-    ]
-    return {
-        "groups": groups,
-        "entries_recorded": bool(entries),
-        "entries_elsewhere": (
-            f"{fmt(metrics.get('entries'))} consequence(s) are recorded in "
-            f"{metrics.get('path') or 'the consequence scan'}; this report counts them but does "
-            "not copy them."
-            if not entries and is_number(metrics.get("entries")) and metrics.get("entries")
-            else ""
-        ),
-        "counts": key_value_table("Consequence scan at a glance", counts) if counts else None,
-        "uncovered": table(
-            "Failing findings no consequence covers yet",
-            uncovered,
-            ["check_id", "subject"],
-            headers={"check_id": "Check", "subject": "Subject"},
-        )
-        if uncovered
-        else None,
-        "ran": result is not None,
-    }
 
 
 # --------------------------------------------------------------------------- summary

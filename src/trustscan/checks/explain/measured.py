@@ -1,0 +1,296 @@
+"""What the explainability checks measured, typed: permutation importance, importance per
+group with partial dependence, the counterfactual flip test and the disparity drivers.
+
+``from_metrics`` reads the JSON layout the checks store into frozen dataclasses and
+``to_metrics`` writes it back (a test holds the round trip lossless on real check output);
+renderers read typed fields, so a renamed key fails mypy and that test, not the report.
+Light to import (no numpy).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from trustscan.checks.measured import (
+    StoredRow,
+    mapping,
+    number,
+    rest,
+    rows,
+    text,
+    typed_by_name,
+    typed_rows,
+)
+
+
+@dataclass(frozen=True)
+class ImportanceRow(StoredRow):
+    """One input's permutation importance (drop in the score when shuffled)."""
+
+    feature: str | None = None
+    mean: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    std: float | None = None
+    native: float | None = None
+    """The model's own importance (coefficients, impurity), when it has one."""
+
+
+@dataclass(frozen=True)
+class Importance:
+    """What ``explain.feature_importance`` measured."""
+
+    rows: tuple[ImportanceRow, ...]
+    scoring: str | None
+    """The score that drops (``roc_auc``, ``accuracy``, ``r2``)."""
+    native_method: str | None
+    other: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_metrics(cls, metrics: Mapping[str, Any]) -> Importance:
+        return cls(
+            rows=typed_rows(metrics, "importance", ImportanceRow),
+            scoring=text(metrics.get("scoring")),
+            native_method=text(metrics.get("native_method")),
+            other=rest(metrics, ("importance", "scoring", "native_method")),
+        )
+
+    def to_metrics(self) -> dict[str, Any]:
+        return {
+            **self.other,
+            "importance": [r.to_row() for r in self.rows],
+            "scoring": self.scoring,
+            "native_method": self.native_method,
+        }
+
+
+@dataclass(frozen=True)
+class GroupEstimate(StoredRow):
+    """An input's importance within one group."""
+
+    mean: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    n: int | None = None
+
+
+@dataclass(frozen=True)
+class FeatureByGroup:
+    """One input's importance in each group of an attribute (by group label)."""
+
+    feature: str | None
+    groups: Mapping[str, GroupEstimate]
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> FeatureByGroup:
+        return cls(
+            feature=text(row.get("feature")),
+            groups={
+                str(label): GroupEstimate.from_row(g)
+                for label, g in mapping(row, "groups").items()
+                if isinstance(g, Mapping)
+            },
+            extra=rest(row, ("feature", "groups")),
+        )
+
+    def to_row(self) -> dict[str, Any]:
+        groups = {label: g.to_row() for label, g in self.groups.items()}
+        return {"feature": self.feature, "groups": groups, **self.extra}
+
+
+@dataclass(frozen=True)
+class AttributeImportance:
+    """Importance per group for one sensitive attribute."""
+
+    features: tuple[FeatureByGroup, ...]
+    other: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_detail(cls, detail: Mapping[str, Any]) -> AttributeImportance:
+        return cls(
+            features=tuple(FeatureByGroup.from_row(r) for r in rows(detail, "features")),
+            other=rest(detail, ("features",)),
+        )
+
+    def to_detail(self) -> dict[str, Any]:
+        return {**self.other, "features": [f.to_row() for f in self.features]}
+
+
+@dataclass(frozen=True)
+class DependenceCurve:
+    """Partial dependence of the response on one input, one line per group."""
+
+    attribute: str | None
+    feature: str | None
+    response: str | None
+    grid: tuple[Any, ...]
+    """The input's values (numbers, or category labels), as stored."""
+    groups: Mapping[str, tuple[float | None, ...]]
+    """Average response at each grid value, by group label."""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> DependenceCurve:
+        grid = row.get("grid")
+        return cls(
+            attribute=text(row.get("attribute")),
+            feature=text(row.get("feature")),
+            response=text(row.get("response")),
+            grid=tuple(grid) if isinstance(grid, list | tuple) else (),
+            groups={
+                str(label): tuple(number(v) for v in values)
+                for label, values in mapping(row, "groups").items()
+                if isinstance(values, list | tuple)
+            },
+            extra=rest(row, ("attribute", "feature", "response", "grid", "groups")),
+        )
+
+    def to_row(self) -> dict[str, Any]:
+        return {
+            "attribute": self.attribute,
+            "feature": self.feature,
+            "response": self.response,
+            "grid": list(self.grid),
+            "groups": {label: list(values) for label, values in self.groups.items()},
+            **self.extra,
+        }
+
+
+@dataclass(frozen=True)
+class GroupImportance:
+    """What ``explain.group_importance`` measured."""
+
+    attributes: Mapping[str, AttributeImportance]
+    curves: tuple[DependenceCurve, ...]
+    other: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_metrics(cls, metrics: Mapping[str, Any]) -> GroupImportance:
+        return cls(
+            attributes={
+                str(name): AttributeImportance.from_detail(detail)
+                for name, detail in mapping(metrics, "group_importance").items()
+                if isinstance(detail, Mapping)
+            },
+            curves=tuple(DependenceCurve.from_row(r) for r in rows(metrics, "partial_dependence")),
+            other=rest(metrics, ("group_importance", "partial_dependence")),
+        )
+
+    def to_metrics(self) -> dict[str, Any]:
+        return {
+            **self.other,
+            "group_importance": {k: a.to_detail() for k, a in self.attributes.items()},
+            "partial_dependence": [c.to_row() for c in self.curves],
+        }
+
+
+@dataclass(frozen=True)
+class FlipGroup(StoredRow):
+    """The flip test for one group: its rows set to another group's value."""
+
+    group: str | None = None
+    to: Any = None
+    """The value the group's rows were changed to, as stored."""
+    n: int | None = None
+    flip_rate: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    mean_score_shift: float | None = None
+    judged: bool | None = None
+
+
+@dataclass(frozen=True)
+class AttributeFlips(StoredRow):
+    """The flip test for one sensitive attribute."""
+
+    nested: ClassVar[Mapping[str, type[StoredRow]]] = {"groups": FlipGroup}
+    input: bool | None = None
+    """Whether the attribute reaches the model (as a column or an encoding of it)."""
+    encoded_as: Any = None
+    """The model inputs that carry the attribute, as stored (a list of names)."""
+    sample_size: int | None = None
+    flip_rate: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    groups: tuple[FlipGroup, ...] = ()
+
+
+@dataclass(frozen=True)
+class Counterfactual:
+    """What ``explain.counterfactual_flip`` measured, by attribute."""
+
+    attributes: Mapping[str, AttributeFlips]
+    other: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_metrics(cls, metrics: Mapping[str, Any]) -> Counterfactual:
+        return cls(
+            attributes=typed_by_name(metrics, "attributes", AttributeFlips),
+            other=rest(metrics, ("attributes",)),
+        )
+
+    def to_metrics(self) -> dict[str, Any]:
+        return {
+            **self.other,
+            "attributes": {k: a.to_row() for k, a in self.attributes.items()},
+        }
+
+
+@dataclass(frozen=True)
+class ImpactRatio(StoredRow):
+    """An impact ratio (lowest over highest selection rate) with its interval."""
+
+    ratio: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    lowest_group: str | None = None
+    highest_group: str | None = None
+
+
+@dataclass(frozen=True)
+class Driver(StoredRow):
+    """The impact ratio if one input carried no group information."""
+
+    feature: str | None = None
+    sensitive_input: bool | None = None
+    change: float | None = None
+    gap_closed: float | None = None
+    """Share of the gap to parity the change closes."""
+    after_ratio: float | None = None
+    after_ci_low: float | None = None
+    after_ci_high: float | None = None
+
+
+@dataclass(frozen=True)
+class AttributeDrivers(StoredRow):
+    """The disparity drivers of one attribute, or why it was not analysed."""
+
+    nested: ClassVar[Mapping[str, type[StoredRow]]] = {"before": ImpactRatio, "ranking": Driver}
+    analysed: bool | None = None
+    reason: str | None = None
+    sample_size: int | None = None
+    before: ImpactRatio | None = None
+    """The impact ratio on the sampled rows, before neutralising anything."""
+    ranking: tuple[Driver, ...] = ()
+    """The inputs that close most of the gap, first."""
+
+
+@dataclass(frozen=True)
+class DisparityDrivers:
+    """What ``explain.disparity_drivers`` measured, by attribute."""
+
+    attributes: Mapping[str, AttributeDrivers]
+    other: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_metrics(cls, metrics: Mapping[str, Any]) -> DisparityDrivers:
+        return cls(
+            attributes=typed_by_name(metrics, "drivers", AttributeDrivers),
+            other=rest(metrics, ("drivers",)),
+        )
+
+    def to_metrics(self) -> dict[str, Any]:
+        return {**self.other, "drivers": {k: a.to_row() for k, a in self.attributes.items()}}
