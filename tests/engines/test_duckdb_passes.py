@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -12,8 +14,10 @@ import pytest
 
 from tests.engines.conftest import audit, decision_log
 from trustscan.loading.datasets import resolve_data
+from trustscan.stats.sources import duckdb_cells
+from trustscan.stats.sources.base import Roles
 from trustscan.stats.sources.duckdb import DuckDBSource, monotonic_column
-from trustscan.stats.sources.memory import count_duplicate_rows
+from trustscan.stats.sources.memory import MemorySource, count_duplicate_rows
 
 
 def _connection(frame: pd.DataFrame, folder: Path) -> duckdb.DuckDBPyConnection:
@@ -77,12 +81,97 @@ def test_a_rising_id_proves_no_duplicate_rows(tmp_path: Path) -> None:
 def test_an_audit_reads_the_files_four_times(
     log_files: dict[str, Path], caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Column statistics with the score's range, cells, the sample (its strata counted from
-    the cells), and duplicate rows, because this log has no ordered id column."""
+    """NaN counts with the score's distinct values, cells, the sample (its strata counted
+    from the cells), and duplicate rows, because this log has no ordered id column."""
     monkeypatch.setattr("trustscan.out_of_core.SAMPLE_ROWS", 1000)
     with caplog.at_level(logging.DEBUG, logger="trustscan.stats.sources.duckdb"):
         audit(log_files["parquet"], "duckdb", sensitive=("sex", "race"))
     messages = [r.getMessage() for r in caplog.records]
     assert any("sum(__rows) AS __n FROM __cells" in m for m in messages)
-    reads = [m for m in messages if "FROM data" in m and "SELECT count(*) FROM data" not in m]
+    # Counts, minima and maxima alone are answered from the Parquet footers; the first
+    # million rows (all of them here) are one read of the first row groups.
+    footer = re.compile(r"[\d.]+ s  SELECT ((count|min|max)\([^()]*\)(, )?)+ FROM data")
+    reads = [
+        m
+        for m in messages
+        if "FROM data" in m
+        and not footer.fullmatch(m)
+        and not m.endswith("FROM data LIMIT 1000000")
+    ]
     assert len(reads) == 4, "\n".join(reads)
+
+
+def test_column_statistics_from_footers_match_pandas(tmp_path: Path) -> None:
+    """Gaps (None and NaN), constant columns (one value, or nothing) and a score whose
+    footer range is infinite are all counted as in memory."""
+    frame = pd.DataFrame(
+        {
+            "f": [1.0, np.nan, 2.0, None, 3.0, 4.0],
+            "same": [7, 7, 7, 7, 7, 7],
+            "same_with_gap": [7.0, 7.0, np.nan, 7.0, 7.0, 7.0],
+            "empty": pd.array([None] * 6, dtype="Int64"),
+            "text": ["a", "b", None, "b", "a", "a"],
+            "score": [0.1, 0.2, np.inf, 0.4, 0.5, 0.6],
+        }
+    )
+    path = tmp_path / "d.parquet"
+    frame.to_parquet(path, index=False)
+    columns = ["f", "same", "same_with_gap", "empty", "text"]
+    source = DuckDBSource(resolve_data(path))
+    try:
+        source.cells(Roles((), score="score"))  # the footers pass with the score's range
+        engine = source.column_stats(columns)
+        _, low, high = source._measured["score"]
+    finally:
+        source.close()
+    memory = MemorySource(frame).column_stats(columns)
+    assert engine.missing == memory.missing == {
+        "f": 2, "same": 0, "same_with_gap": 1, "empty": 6, "text": 1
+    }  # fmt: skip
+    assert engine.constant == memory.constant == ("same", "empty")
+    assert (low, high) == (0.1, 0.6)  # the finite range, not the footer's inf
+
+
+def _scored_log(rows: int) -> pd.DataFrame:
+    """Over 4,096 distinct scores (so binned), with every kind of score that is not a
+    number, and gaps in a sensitive column."""
+    frame = decision_log(rows, score_decimals=None)
+    frame.loc[[3, 10], "score"] = np.inf
+    frame.loc[[4], "score"] = -np.inf
+    frame.loc[[5, 6], "score"] = np.nan
+    frame.loc[rows - 1, "race"] = "zeta"  # a value only the last row has
+    return frame
+
+
+@pytest.mark.parametrize("dictionary_rows", [1_000_000, 100])
+def test_cells_counted_in_numpy_equal_the_group_by(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dictionary_rows: int
+) -> None:
+    """Same cells, order, types and counts; a value the first rows miss falls back."""
+    frame = _scored_log(6000)
+    path = tmp_path / "d.parquet"
+    frame.to_parquet(path, index=False)
+    monkeypatch.setattr(duckdb_cells, "DICTIONARY_ROWS", dictionary_rows)
+    used: list[bool] = []
+    real = duckdb_cells.binned_cells
+
+    def spy(*args: Any) -> pd.DataFrame | None:
+        found = real(*args)
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(duckdb_cells, "binned_cells", spy)
+    roles = Roles(("sex", "race"), "decision", "outcome", "score")
+    counted = DuckDBSource(resolve_data(path))
+    grouped = DuckDBSource(resolve_data(path))
+    monkeypatch.setattr(grouped, "_counted_in_numpy", lambda keys, score: False)
+    try:
+        mine, theirs = counted.cells(roles), grouped.cells(roles)
+    finally:
+        counted.close()
+        grouped.close()
+    assert mine.binning == theirs.binning and not mine.binning.exact
+    pd.testing.assert_frame_equal(mine.frame, theirs.frame)
+    np.testing.assert_array_equal(mine.weights, theirs.weights)
+    assert mine.n_rows == 6000
+    assert used == [dictionary_rows > 6000]  # "zeta" is in the dictionary, or not

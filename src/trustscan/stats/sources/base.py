@@ -64,6 +64,8 @@ class ScoreBinning:
     """Bin width; None = every distinct score kept exactly."""
     low: float = 0.0
     """Lower edge of the first bin (a score stands for its bin's lower edge)."""
+    at_least: bool = False
+    """``distinct`` counts the first rows only (already too many to keep exactly)."""
 
     @property
     def exact(self) -> bool:
@@ -72,8 +74,9 @@ class ScoreBinning:
     def describe(self) -> str:
         if self.width is None:
             return f"scores grouped exactly ({self.distinct:,} distinct values)"
+        about = "at least" if self.at_least else "about"
         return (
-            f"scores in bins of width {self.width:.3g} from {self.low:g} (about "
+            f"scores in bins of width {self.width:.3g} from {self.low:g} ({about} "
             f"{self.distinct:,} distinct values): ROC AUC is exact up to pairs tied in one bin "
             f"(error at most half their share), calibration means move by at most {self.width:.3g}"
         )

@@ -22,6 +22,7 @@ import numpy as np
 
 from trustscan.errors import InputError
 from trustscan.loading.datasets import DataFiles
+from trustscan.stats.sources import duckdb_cells
 from trustscan.stats.sources.base import (
     EXACT_SCORE_LEVELS,
     MAX_CELLS,
@@ -98,6 +99,9 @@ class DuckDBSource:
         described = self._execute("DESCRIBE data").fetchall()
         self._types = {str(row[0]): str(row[1]) for row in described}
         self._rows: int | None = None
+        self._binning: dict[str, ScoreBinning] = {}
+        self._at_least: set[str] = set()
+        """Scores whose distinct values were counted in the first rows only."""
         self._measured: dict[str | None, tuple[int, Any, Any]] = {}
         """Per score column (None: none), its distinct values and range, once measured."""
         self._profile: dict[str, tuple[int, bool]] | None = None
@@ -145,11 +149,20 @@ class DuckDBSource:
         keys = [c for c in roles.columns if c != roles.score]
         binning = None
         select = [quote(c) for c in keys]
+        # The first rows of the role columns: whether the score is too fine to keep
+        # exactly, and the values of each key column, show there without a pass.
+        every = ", ".join(quote(c) for c in roles.columns) or "1"
+        self._execute(
+            f"CREATE OR REPLACE TEMP TABLE __first AS SELECT {every} FROM data "
+            f"LIMIT {duckdb_cells.DICTIONARY_ROWS}"
+        )
         if roles.score is not None:
             binning, expression = self._score_expression(roles.score, skip=roles.columns)
             select.append(f"{expression} AS {quote(roles.score)}")
         else:
             self._measure(None, skip=roles.columns)
+        if binning is not None and not binning.exact and self._counted_in_numpy(keys, roles.score):
+            return self._fetch_cells(binning, "")
         group = " GROUP BY ALL" if select else ""
         columns = ", ".join(select) + (", " if select else "")
         self._execute(
@@ -157,6 +170,32 @@ class DuckDBSource:
             f"FROM data{group}"
         )
         self._cell_keys = tuple(keys)
+        return self._fetch_cells(binning, " ORDER BY ALL" if select else "")
+
+    def _counted_in_numpy(self, keys: Sequence[str], score: str | None) -> bool:
+        """Binned cells of Parquet files counted by ``duckdb_cells`` into ``__cells``;
+        False when that does not apply (DuckDB then groups)."""
+        if self.files.format != "parquet" or score is None:
+            return False
+        parts = ", ".join(f"count(*) - count({quote(c)})" for c in keys)
+        missing = self._execute(f"SELECT {parts or '0'} FROM data").fetchone()
+        nulls = {c: bool(missing[i]) for i, c in enumerate(keys)}
+        _, _, high = self._measured[score]
+        frame = duckdb_cells.binned_cells(
+            lambda sql: self._execute(sql),
+            lambda sql, rows: arrow_batches(self._con, sql, rows),
+            keys, score, self._binning[score], float(high), nulls, quote,
+        )  # fmt: skip
+        if frame is None:
+            return False
+        self._con.register("__counted", frame)
+        self._execute("CREATE OR REPLACE TEMP TABLE __cells AS SELECT * FROM __counted")
+        self._con.unregister("__counted")
+        # The sample joins its strata to these columns: safe where pandas kept the type.
+        self._cell_keys = tuple(c for c in keys if not nulls[c] or self._types[c] == "VARCHAR")
+        return True
+
+    def _fetch_cells(self, binning: ScoreBinning | None, order: str) -> Cells:
         n_cells = int(self._execute("SELECT count(*) FROM __cells").fetchone()[0])
         if n_cells > MAX_CELLS:
             raise InputError(
@@ -166,37 +205,65 @@ class DuckDBSource:
                 "group the sensitive columns into fewer categories, or audit a regression "
                 "target in memory on a sample",
             )
-        order = " ORDER BY ALL" if select else ""
         frame = self._execute(f"SELECT * FROM __cells{order}").df()
         weights = frame.pop("__rows").to_numpy(dtype=np.int64)
         return Cells(frame.reset_index(drop=True), weights, binning)
 
     def _measure(self, score: str | None, *, skip: Sequence[str] = ()) -> tuple[int, Any, Any]:
-        """One pass: the missing values and min = max of every column but ``skip`` (the
-        roles, which data quality does not ask about; kept for ``column_stats``) and the
-        score's distinct values and finite range."""
+        """The missing values and min = max of every column but ``skip`` (the roles, which
+        data quality does not ask about; kept for ``column_stats``) and the score's distinct
+        values and finite range. Counts of non-missing values, minima and maxima come from
+        Parquet footers without reading the rows; one pass reads only the score and the
+        floating-point columns (NaN is missing to pandas, and footers do not count it)."""
         if score in self._measured or (score is None and self._profile is not None):
             return self._measured.get(score, (0, None, None))
-        parts = ["count(*)"]
         names = [c for c in self.columns() if c not in skip]
-        for name in names:
-            column = quote(name)
-            missing = f"{column} IS NULL"
-            if self._types.get(name, "") in ("DOUBLE", "FLOAT", "REAL"):
-                missing += f" OR isnan({column})"  # pandas counts NaN as missing too
-            parts.append(f"count(*) FILTER (WHERE {missing})")
-            parts.append(f"min({column}) IS NOT DISTINCT FROM max({column})")
+        described = [*names, *([score] if score is not None else [])]
+        parts = ["count(*)"] + [
+            f"{f}({quote(c)})" for c in described for f in ("count", "min", "max")
+        ]
+        row = self._execute(f"SELECT {', '.join(parts)} FROM data").fetchone()
+        self._rows = n = int(row[0])
+        footer = {c: row[1 + 3 * i : 4 + 3 * i] for i, c in enumerate(described)}
+        floats = [c for c in names if self._types.get(c, "") in ("DOUBLE", "FLOAT", "REAL")]
+        scanned = [f"sum(isnan({quote(c)})::BIGINT)" for c in floats]
+        # The score's range from the footers when both ends are finite numbers (footers
+        # leave NaN out); else from the finite scores.
+        ends = footer[score][1:] if score is not None else ()
+        footed = all(isinstance(e, (int, float)) and math.isfinite(e) for e in ends)
+        first = 0
         if score is not None:
             column = quote(score)
             finite = f"FILTER (WHERE isfinite({column}::DOUBLE))"
-            parts.extend(f"{f}({column}) {finite}" for f in ("approx_count_distinct", "min", "max"))
-        row = self._execute(f"SELECT {', '.join(parts)} FROM data").fetchone()
-        self._rows = int(row[0])
-        self._profile = {
-            **(self._profile or {}),
-            **{name: (int(row[1 + 2 * i]), bool(row[2 + 2 * i])) for i, name in enumerate(names)},
-        }
-        distinct, low, high = row[-3:] if score is not None else (0, None, None)
+            first = int(
+                self._execute(f"SELECT count(DISTINCT {column}) {finite} FROM __first").fetchone()[
+                    0
+                ]
+            )
+            # Too many distinct scores in the first rows already: no need to count them all.
+            counting = () if first > EXACT_SCORE_LEVELS else ("approx_count_distinct",)
+            aggregates = (*counting, *(() if footed else ("min", "max")))
+            scanned.extend(f"{f}({column}) {finite}" for f in aggregates)
+        found = (
+            self._execute(f"SELECT {', '.join(scanned)} FROM data").fetchone() if scanned else ()
+        )
+        if score is not None:
+            found = (
+                *found[: len(floats)],
+                *((first,) if first > EXACT_SCORE_LEVELS else ()),
+                *found[len(floats) :],
+                *(ends if footed else ()),
+            )
+            if first > EXACT_SCORE_LEVELS:
+                self._at_least.add(score)
+        nan = {c: int(found[i] or 0) for i, c in enumerate(floats)}
+        profile = dict(self._profile or {})
+        for name in names:
+            present, low, high = footer[name]
+            gaps = n - int(present) + nan.get(name, 0)
+            profile[name] = (gaps, gaps == 0 and low == high)
+        self._profile = profile
+        distinct, low, high = found[len(floats) :] if score is not None else (0, None, None)
         self._measured[score] = (int(distinct or 0), low, high)
         return self._measured[score]
 
@@ -210,12 +277,13 @@ class DuckDBSource:
         if distinct <= EXACT_SCORE_LEVELS or low is None or high is None or high <= low:
             return ScoreBinning(distinct), column
         width, start = score_bins(float(low), float(high))
+        self._binning[score] = ScoreBinning(distinct, width, start, score in self._at_least)
         expression = (
             f"CASE WHEN isfinite({column}::DOUBLE) THEN "
             f"floor(({column}::DOUBLE - {start!r}) / {width!r}) * {width!r} + {start!r} "
             f"ELSE {column}::DOUBLE END"
         )
-        return ScoreBinning(distinct, width, start), expression
+        return self._binning[score], expression
 
     def column_stats(self, columns: Sequence[str]) -> ColumnStats:
         if self._profile is None or not set(columns) <= set(self._profile):
