@@ -20,6 +20,7 @@ from trustscan.errors import InputError
 from trustscan.loading import ModelAdapter, load_model, read_table
 from trustscan.loading.data import read_column_names
 from trustscan.loading.datasets import DataFiles, check_same_schema, resolve_data
+from trustscan.loading.documents import Documents
 from trustscan.loading.reports import read_report
 from trustscan.outcomes import (
     NamedColumn,
@@ -101,6 +102,9 @@ class AuditContext:
     or the model; None = the rows are all here."""
     sample_how: str | None = None
     """How ``sample`` was drawn, in words for the report."""
+    documents: Documents | None = None
+    """The model card, consequence record, artifact hashes, git state and library versions,
+    read before the checks (``loading.documents``); None until the pipeline reads them."""
 
     @property
     def n_rows(self) -> int:

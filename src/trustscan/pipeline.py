@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -13,6 +14,8 @@ from trustscan.context import AuditContext, build_context
 from trustscan.engine import ProgressCallback, run_checks, select_checks
 from trustscan.governance.waivers import apply_waivers, validate_policy_references
 from trustscan.loading.data import check_column_roles
+from trustscan.loading.documents import read_documents
+from trustscan.policy import Policy
 from trustscan.report.json_format import SCHEMA_VERSION
 from trustscan.scoring import score_dimensions, verdict
 from trustscan.types import AuditInputs, CheckResult, Report
@@ -53,6 +56,8 @@ def audit_context(
     ``started`` is the wall-clock and perf-counter start, when loading came before."""
     started_wall, started_perf = started or (datetime.now(timezone.utc), time.perf_counter())
     validate_policy_references(config.policy, [c.id for c in registry.SPECS])
+    if ctx.documents is None:
+        ctx = with_documents(ctx, config.policy)
     results = run_checks(ctx, config.policy, debug=config.debug, progress=progress)
     results, waiver_notes = apply_waivers(
         results, config.policy.waiver, today or started_wall.date()
@@ -75,6 +80,19 @@ def audit_context(
         notes=(*ctx.notes, *waiver_notes),
         provenance=_provenance(results),
     )
+
+
+def with_documents(ctx: AuditContext, policy: Policy) -> AuditContext:
+    """``ctx`` (and its row sample) with the records and artifact facts the governance checks
+    read: the only place an audit reads them (``loading.documents``)."""
+    documents = read_documents(
+        policy.docs,
+        model_path=ctx.model_path,
+        data_path=ctx.data_path,
+        config_path=ctx.config_path,
+    )
+    sample = None if ctx.sample is None else replace(ctx.sample, documents=documents)
+    return replace(ctx, documents=documents, sample=sample)
 
 
 def _provenance(results: tuple[CheckResult, ...]) -> dict[str, Any]:

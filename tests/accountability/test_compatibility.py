@@ -17,6 +17,7 @@ from trustscan.checks.traceability.core import CompatibilityCheck
 from trustscan.config import make_scan_config
 from trustscan.context import AuditContext, build_context
 from trustscan.governance.provenance import skops_saved_versions
+from trustscan.pipeline import with_documents
 from trustscan.policy import Policy
 from trustscan.types import Status
 
@@ -42,7 +43,7 @@ def with_sklearn_version(source: Path, target: Path, version: str) -> Path:
 
 
 def test_same_version_and_matching_features_pass(context: AuditContext) -> None:
-    result = CompatibilityCheck().run(context, Policy())
+    result = CompatibilityCheck().run(with_documents(context, Policy()), Policy())
     assert result.status is Status.PASS, result.findings
     assert result.metrics["sklearn_saved"] == [sklearn.__version__]
     assert result.metrics["sklearn_installed"] == sklearn.__version__
@@ -60,7 +61,7 @@ def test_model_saved_with_another_sklearn_warns(
     old = with_sklearn_version(pipeline_model, tmp_path / "old.skops", "1.0.2")
     ctx = scan_context(old, applicants_csv)
     assert any("InconsistentVersionWarning" in w for w in ctx.model.load_warnings)
-    result = CompatibilityCheck().run(ctx, Policy())
+    result = CompatibilityCheck().run(with_documents(ctx, Policy()), Policy())
     assert result.status is Status.WARN
     [finding] = [f for f in result.findings if f.subject == "scikit-learn"]
     assert "1.0.2" in finding.message and sklearn.__version__ in finding.message
@@ -75,7 +76,7 @@ def test_version_mismatch_from_load_warnings_alone_warns(context: AuditContext) 
     )
     model = dataclasses.replace(context.model, kind="pickle", load_warnings=(warning,))
     ctx = dataclasses.replace(context, model=model, model_path=Path("model.joblib"))
-    result = CompatibilityCheck().run(ctx, Policy())
+    result = CompatibilityCheck().run(with_documents(ctx, Policy()), Policy())
     assert result.status is Status.WARN
     assert "LogisticRegression" in result.findings[0].message
     assert "1.3.0" in result.findings[0].message
@@ -88,7 +89,9 @@ def test_unseen_category_warns_with_its_share(
     frame.loc[frame.index[:30], "city"] = "atlantis"
     data = tmp_path / "new_city.csv"
     frame.to_csv(data, index=False)
-    result = CompatibilityCheck().run(scan_context(pipeline_model, data), Policy())
+    result = CompatibilityCheck().run(
+        with_documents(scan_context(pipeline_model, data), Policy()), Policy()
+    )
     assert result.status is Status.WARN
     [finding] = result.findings
     assert finding.subject == "city" and "'atlantis'" in finding.message
@@ -104,7 +107,7 @@ def test_numbers_stored_as_text_warn(
     text_ctx = dataclasses.replace(
         ctx, features=frame[list(ctx.feature_names)].astype({"experience": object})
     )
-    result = CompatibilityCheck().run(text_ctx, Policy())
+    result = CompatibilityCheck().run(with_documents(text_ctx, Policy()), Policy())
     assert result.status is Status.WARN
     assert [f.subject for f in result.findings] == ["experience"]
 
@@ -116,7 +119,7 @@ def test_model_without_feature_names_warns(tmp_path: Path, applicants_csv: Path)
     path = tmp_path / "array.skops"
     sio.dump(model, path)
     ctx = scan_context(path, applicants_csv, features=("experience", "score"))
-    result = CompatibilityCheck().run(ctx, Policy())
+    result = CompatibilityCheck().run(with_documents(ctx, Policy()), Policy())
     assert result.status is Status.WARN
     assert "position" in result.findings[0].message
     assert np.all(result.metrics["features"][0]["expected"] == "numeric")
@@ -126,5 +129,5 @@ def test_predictions_only_run_is_skipped(applicants_csv: Path) -> None:
     config = make_scan_config(
         {"data": str(applicants_csv), "predictions": "hired"}, cwd=applicants_csv.parent
     )
-    result = CompatibilityCheck().run(build_context(config), Policy())
+    result = CompatibilityCheck().run(with_documents(build_context(config), Policy()), Policy())
     assert result.status is Status.SKIP

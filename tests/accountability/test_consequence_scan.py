@@ -11,6 +11,7 @@ import pytest
 from trustscan.checks.documentation.core import ConsequenceScanCheck
 from trustscan.context import AuditContext
 from trustscan.governance.consequences import parse_consequences
+from trustscan.pipeline import with_documents
 from trustscan.policy import Policy, policy_from_mapping
 from trustscan.types import CheckResult, Dimension, Finding, Severity, Status
 
@@ -22,7 +23,7 @@ def run_scan(
 ) -> CheckResult:
     if text is not None:
         Path("consequences.yaml").write_text(text, encoding="utf-8")
-    return ConsequenceScanCheck().run_after(context, Policy(), earlier)
+    return ConsequenceScanCheck().run_after(with_documents(context, Policy()), Policy(), earlier)
 
 
 def titles(result: CheckResult, status: Status) -> list[str]:
@@ -292,4 +293,4 @@ def test_consequence_check_runs_after_every_other_check_wherever_it_is_listed() 
 def test_consequences_path_comes_from_the_policy(in_tmp: Path, context: AuditContext) -> None:
     (in_tmp / "scan.yaml").write_text(filled_consequences())
     policy = policy_from_mapping({"docs": {"consequences": "scan.yaml"}})
-    assert ConsequenceScanCheck().run(context, policy).status is Status.PASS
+    assert ConsequenceScanCheck().run(with_documents(context, policy), policy).status is Status.PASS

@@ -18,6 +18,7 @@ from trustscan.context import AuditContext
 from trustscan.governance.consequences import parse_consequences
 from trustscan.governance.init_files import STARTERS, starter_text
 from trustscan.governance.ledger import read_entries, verify
+from trustscan.pipeline import with_documents
 from trustscan.policy import Policy
 from trustscan.types import Status
 
@@ -77,9 +78,9 @@ def test_starter_config_is_valid_as_written_and_with_every_setting_uncommented(
 
 def test_unfilled_starters_do_not_pass_their_checks(in_tmp: Path, context: AuditContext) -> None:
     assert invoke("init").exit_code == 0
-    card = ModelCardCheck().run(context, Policy())
+    card = ModelCardCheck().run(with_documents(context, Policy()), Policy())
     assert card.status is Status.WARN and card.metrics["completeness"] == 0.0
-    scan = ConsequenceScanCheck().run(context, Policy())
+    scan = ConsequenceScanCheck().run(with_documents(context, Policy()), Policy())
     assert scan.status is Status.FAIL
     schema = [f for f in scan.findings if f.title == "Consequence scan schema error"]
     assert schema and all(re.match(r"consequences\.yaml:\d+: ", f.message) for f in schema)
@@ -89,10 +90,10 @@ def test_filled_starters_pass_their_own_checks(in_tmp: Path, context: AuditConte
     assert invoke("init").exit_code == 0
     for name in ("model_card.yaml", "consequences.yaml"):
         (in_tmp / name).write_text(fill_starter(name))
-    card = ModelCardCheck().run(context, Policy())
+    card = ModelCardCheck().run(with_documents(context, Policy()), Policy())
     assert card.status is Status.PASS, [f.message for f in card.findings]
     assert card.metrics["completeness"] == 1.0
-    scan = ConsequenceScanCheck().run(context, Policy())
+    scan = ConsequenceScanCheck().run(with_documents(context, Policy()), Policy())
     assert scan.status is Status.PASS, [f.message for f in scan.findings]
 
 
@@ -297,7 +298,7 @@ def test_suggest_drafts_editable_entries_that_cover_the_failures(
     from .test_consequence_scan import failing_result
 
     check = ConsequenceScanCheck().run_after(
-        context, Policy(), (failing_result("data.quality", "income"),)
+        with_documents(context, Policy()), Policy(), (failing_result("data.quality", "income"),)
     )
     assert check.status is Status.PASS, [f.message for f in check.findings]
 

@@ -10,6 +10,7 @@ from trustscan.checks.documentation.core import ModelCardCheck
 from trustscan.context import AuditContext
 from trustscan.governance.model_card import REQUIRED_FIELDS, parse_model_card
 from trustscan.loading.yaml_docs import is_placeholder
+from trustscan.pipeline import with_documents
 from trustscan.policy import Policy, policy_from_mapping
 from trustscan.types import CheckResult, Status
 
@@ -19,7 +20,7 @@ from .conftest import FILLED_MODEL_CARD
 def run_card(context: AuditContext, text: str | None, policy: Policy | None = None) -> CheckResult:
     if text is not None:
         Path("model_card.yaml").write_text(text, encoding="utf-8")
-    return ModelCardCheck().run(context, policy or Policy())
+    return ModelCardCheck().run(with_documents(context, policy or Policy()), policy or Policy())
 
 
 def replace_line(text: str, start: str, new: str) -> str:

@@ -17,6 +17,7 @@ from trustscan.checks.traceability.core import ProvenanceCheck
 from trustscan.context import AuditContext
 from trustscan.errors import InputError
 from trustscan.governance.provenance import git_state
+from trustscan.pipeline import with_documents
 from trustscan.policy import Policy, policy_from_mapping
 from trustscan.types import Status
 
@@ -30,7 +31,7 @@ def with_manifest(**expected: str) -> Policy:
 
 
 def test_hashes_equal_sha256_of_the_input_files(context: AuditContext) -> None:
-    result = ProvenanceCheck().run(context, Policy())
+    result = ProvenanceCheck().run(with_documents(context, Policy()), Policy())
     hashes = result.metrics["sha256"]
     assert context.model_path is not None and context.config_path is not None
     assert hashes["model"] == sha256_of(context.model_path)
@@ -40,17 +41,19 @@ def test_hashes_equal_sha256_of_the_input_files(context: AuditContext) -> None:
 
 def test_policy_hash_is_sha256_of_the_canonical_effective_policy(context: AuditContext) -> None:
     policy = policy_from_mapping({"fairness": {"impact_ratio_min": 0.9}})
-    result = ProvenanceCheck().run(context, policy)
+    result = ProvenanceCheck().run(with_documents(context, policy), policy)
     canonical = json.dumps(policy.to_dict(), sort_keys=True, separators=(",", ":"))
     assert result.metrics["sha256"]["policy"] == hashlib.sha256(canonical.encode()).hexdigest()
     assert (
         result.metrics["sha256"]["policy"]
-        != ProvenanceCheck().run(context, Policy()).metrics["sha256"]["policy"]
+        != ProvenanceCheck()
+        .run(with_documents(context, Policy()), Policy())
+        .metrics["sha256"]["policy"]
     )
 
 
 def test_records_versions_platform_seed_time_and_command_line(context: AuditContext) -> None:
-    metrics = ProvenanceCheck().run(context, Policy()).metrics
+    metrics = ProvenanceCheck().run(with_documents(context, Policy()), Policy()).metrics
     versions = metrics["versions"]
     assert versions["trustscan"] == __version__
     for package in ("scikit-learn", "pandas", "numpy", "fairlearn", "skops"):
@@ -63,7 +66,7 @@ def test_records_versions_platform_seed_time_and_command_line(context: AuditCont
 
 
 def test_without_manifest_it_passes(context: AuditContext) -> None:
-    result = ProvenanceCheck().run(context, Policy())
+    result = ProvenanceCheck().run(with_documents(context, Policy()), Policy())
     assert result.status is Status.PASS
     assert result.findings == ()
 
@@ -73,7 +76,7 @@ def test_matching_manifest_passes_with_a_finding_per_artifact(context: AuditCont
     policy = with_manifest(
         model=sha256_of(context.model_path), data=sha256_of(context.data_path).upper()
     )
-    result = ProvenanceCheck().run(context, policy)
+    result = ProvenanceCheck().run(with_documents(context, policy), policy)
     assert result.status is Status.PASS
     assert sorted(f.subject or "" for f in result.findings) == ["data", "model"]
 
@@ -81,7 +84,7 @@ def test_matching_manifest_passes_with_a_finding_per_artifact(context: AuditCont
 def test_mismatching_hash_fails_naming_the_artifact(context: AuditContext) -> None:
     assert context.model_path is not None
     policy = with_manifest(model=sha256_of(context.model_path), data="0" * 64)
-    result = ProvenanceCheck().run(context, policy)
+    result = ProvenanceCheck().run(with_documents(context, policy), policy)
     assert result.status is Status.FAIL
     failed = [f for f in result.findings if f.status is Status.FAIL]
     assert [f.subject for f in failed] == ["data"]
@@ -90,7 +93,9 @@ def test_mismatching_hash_fails_naming_the_artifact(context: AuditContext) -> No
 
 def test_expected_hash_for_an_artifact_the_run_lacks_fails(context: AuditContext) -> None:
     no_config = dataclasses.replace(context, config_path=None)
-    result = ProvenanceCheck().run(no_config, with_manifest(config="a" * 64))
+    result = ProvenanceCheck().run(
+        with_documents(no_config, with_manifest(config="a" * 64)), with_manifest(config="a" * 64)
+    )
     assert result.status is Status.FAIL
     assert result.findings[0].subject == "config"
 
@@ -149,14 +154,16 @@ def test_git_commit_and_dirty_flag_of_the_model_repository(
     dirty = git_state(model)
     assert dirty is not None and dirty["dirty"] is True and dirty["file_modified"] is True
 
-    result = ProvenanceCheck().run(dataclasses.replace(context, model_path=model), Policy())
+    result = ProvenanceCheck().run(
+        with_documents(dataclasses.replace(context, model_path=model), Policy()), Policy()
+    )
     assert result.metrics["git"]["commit"] == clean["commit"]
     assert "(dirty)" in result.summary
 
 
 @pytest.mark.skipif(shutil.which("sha256sum") is None, reason="needs coreutils sha256sum")
 def test_hashes_equal_the_sha256sum_command(context: AuditContext) -> None:
-    hashes = ProvenanceCheck().run(context, Policy()).metrics["sha256"]
+    hashes = ProvenanceCheck().run(with_documents(context, Policy()), Policy()).metrics["sha256"]
     for name in ("model", "data", "config"):
         path = getattr(context, f"{name}_path")
         output = subprocess.run(

@@ -26,11 +26,10 @@ from trustscan.governance.consequences import (
     missing_kinds,
     monitor_without_checks,
     negative_without_disposition,
-    read_consequences,
     review_overdue,
     unknown_check_links,
 )
-from trustscan.governance.model_card import read_model_card
+from trustscan.loading.documents import read_consequences, read_documents, read_model_card
 from trustscan.policy import Policy
 from trustscan.types import CheckResult, Dimension, Severity, Status
 
@@ -78,8 +77,12 @@ def failing_result(check_id: str) -> CheckResult:
     )
 
 
-# The docs checks read only the start time from the context.
-NOW_CONTEXT = cast(AuditContext, SimpleNamespace(started_at=time.time()))
+def docs_context(policy: Policy) -> AuditContext:
+    """The docs checks read only the start time and the documents from the context."""
+    documents = read_documents(
+        policy.docs, model_path=None, data_path=Path("no-data.csv"), config_path=None
+    )
+    return cast(AuditContext, SimpleNamespace(started_at=time.time(), documents=documents))
 
 
 @pytest.mark.parametrize("name", CASE_NAMES)
@@ -125,10 +128,10 @@ def test_recruiting_scan_uses_every_disposition() -> None:
 @pytest.mark.parametrize("name", CASE_NAMES)
 def test_docs_checks_pass_and_cover_the_cases_failing_checks(name: str) -> None:
     policy = docs_policy(name)
-    card = ModelCardCheck().run(NOW_CONTEXT, policy)
+    card = ModelCardCheck().run(docs_context(policy), policy)
     assert card.status is Status.PASS, card.summary
     earlier = tuple(failing_result(check_id) for check_id in FAILING_CHECKS[name])
-    scan = ConsequenceScanCheck().run_after(NOW_CONTEXT, policy, earlier)
+    scan = ConsequenceScanCheck().run_after(docs_context(policy), policy, earlier)
     assert scan.status is Status.PASS, scan.summary
     assert scan.metrics["failed_findings"] == len(earlier)
     assert scan.metrics["uncovered"] == []
@@ -137,7 +140,9 @@ def test_docs_checks_pass_and_cover_the_cases_failing_checks(name: str) -> None:
 def test_consequence_scan_still_warns_on_a_failure_nobody_considered() -> None:
     # The coverage rule is live: a failing check the recruiting scan does not link is listed.
     earlier = (failing_result("consistency.determinism"), failing_result("data.quality"))
-    scan = ConsequenceScanCheck().run_after(NOW_CONTEXT, docs_policy("recruiting"), earlier)
+    scan = ConsequenceScanCheck().run_after(
+        docs_context(docs_policy("recruiting")), docs_policy("recruiting"), earlier
+    )
     assert scan.status is Status.WARN
     assert scan.metrics["uncovered"] == [{"check_id": "data.quality", "subject": None}]
 

@@ -37,8 +37,9 @@ from trustscan.governance.ledger import (
     scan_entry_for,
     verify,
 )
-from trustscan.governance.model_card import read_model_card, same_person
+from trustscan.governance.model_card import same_person
 from trustscan.governance.provenance import sha256_file, sha256_text
+from trustscan.loading.documents import read_model_card
 from trustscan.report_versions import verdict_status
 
 EXIT_OK = 0

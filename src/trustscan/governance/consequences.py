@@ -1,14 +1,13 @@
 """The consequence scan: a structured record of Doteveryone's Consequence Scanning
 (what are the intended and unintended consequences; which positive ones to focus on; which
 to mitigate), its schema with line-precise errors, and the rules ``docs.consequence_scan``
-applies. Pure except for ``read_consequences``."""
+applies. Pure: ``loading.documents`` reads the file."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -137,16 +136,6 @@ def parse_consequences(text: str, source: str = "consequences.yaml") -> Conseque
                 errors.append(Issue(c.line, f"duplicate id {c.id!r} (first on line {ids[c.id]})"))
             ids.setdefault(c.id, c.line)
     return ConsequenceScan(source, tuple(consequences), tuple(errors), metadata)
-
-
-def read_consequences(path: Path) -> ConsequenceScan | None:
-    if not path.is_file():
-        return None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return ConsequenceScan(str(path), errors=(Issue(None, "the file is not UTF-8 text"),))
-    return parse_consequences(text, str(path))
 
 
 def _parse_entry(node: yaml.Node) -> tuple[Consequence | None, list[Issue]]:

@@ -1,11 +1,10 @@
 """The model card: its sections (Mitchell et al. 2019, "Model Cards for Model Reporting"),
-parsing with line numbers, and completeness. Pure except for ``read_model_card``."""
+parsing with line numbers, and completeness. Pure: ``loading.documents`` reads the file."""
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -90,11 +89,11 @@ def parse_model_card(text: str, source: str = "model_card.yaml") -> ModelCardRev
     """Check a model card's text against :data:`SECTIONS`."""
     root, syntax = compose(text)
     if syntax is not None:
-        return _empty(source, (syntax,))
+        return empty_review(source, (syntax,))
     if root is None:
-        return _empty(source, (Issue(None, "the model card is empty"),))
+        return empty_review(source, (Issue(None, "the model card is empty"),))
     if not isinstance(root, yaml.MappingNode):
-        return _empty(
+        return empty_review(
             source, (Issue(line_of(root), "the model card must be a mapping of sections"),)
         )
 
@@ -147,17 +146,6 @@ def parse_model_card(text: str, source: str = "model_card.yaml") -> ModelCardRev
     )
 
 
-def read_model_card(path: Path) -> ModelCardReview | None:
-    """The review of the card at ``path``; None when there is no such file."""
-    if not path.is_file():
-        return None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return _empty(str(path), (Issue(None, "the model card is not UTF-8 text"),))
-    return parse_model_card(text, str(path))
-
-
 def same_person(a: str, b: str) -> bool:
     """Names compared case- and whitespace-insensitively."""
     return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
@@ -181,7 +169,7 @@ def _unknown(name: str, choices: list[str], line: int, what: str) -> Issue:
     return Issue(line, f"unknown {what} {name!r}{hint}")
 
 
-def _empty(source: str, errors: tuple[Issue, ...]) -> ModelCardReview:
+def empty_review(source: str, errors: tuple[Issue, ...]) -> ModelCardReview:
     return ModelCardReview(
         source=source,
         filled=(),

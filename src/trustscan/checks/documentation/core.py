@@ -17,12 +17,12 @@ from trustscan.governance.consequences import (
     missing_kinds,
     monitor_without_checks,
     negative_without_disposition,
-    read_consequences,
     review_overdue,
     uncovered,
     unknown_check_links,
 )
-from trustscan.governance.model_card import REQUIRED_FIELDS, read_model_card
+from trustscan.governance.model_card import REQUIRED_FIELDS
+from trustscan.loading.documents import NOT_READ
 from trustscan.policy import Policy
 from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
@@ -33,8 +33,9 @@ class ModelCardCheck(Check):
     spec: ClassVar[CheckSpec] = MODEL_CARD
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
-        path = Path(policy.docs.model_card)
-        review = read_model_card(path)
+        if ctx.documents is None:
+            return self.skip(NOT_READ)
+        path, review = ctx.documents.model_card_path, ctx.documents.model_card
         if review is None:
             status = Status.FAIL if policy.docs.require_model_card else Status.WARN
             finding = self.finding(
@@ -128,8 +129,9 @@ class ConsequenceScanCheck(Check):
     def run_after(
         self, ctx: AuditContext, policy: Policy, earlier: tuple[CheckResult, ...]
     ) -> CheckResult:
-        path = Path(policy.docs.consequences)
-        scan = read_consequences(path)
+        if ctx.documents is None:
+            return self.skip(NOT_READ)
+        path, scan = ctx.documents.consequences_path, ctx.documents.consequences
         # "Today" is the audit's start date (UTC), so a report is reproducible within its day.
         today = dt.datetime.fromtimestamp(ctx.started_at, tz=dt.timezone.utc).date()
         failed = _failed_findings(earlier)

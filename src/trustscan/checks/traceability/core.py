@@ -16,14 +16,10 @@ from trustscan.checks.spec import CheckSpec
 from trustscan.checks.traceability import COMPATIBILITY, PROVENANCE
 from trustscan.context import AuditContext
 from trustscan.governance.provenance import (
-    git_state,
-    package_versions,
-    platform_description,
-    sha256_file,
-    skops_saved_versions,
     utc_iso,
     versions_from_load_warnings,
 )
+from trustscan.loading.documents import NOT_READ
 from trustscan.policy import Policy
 from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
@@ -32,28 +28,22 @@ class ProvenanceCheck(Check):
     spec: ClassVar[CheckSpec] = PROVENANCE
 
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
-        paths: dict[str, Path | None] = {
-            "model": ctx.model_path,
-            "data": ctx.data_path,
-            "config": ctx.config_path,
-        }
-        hashes: dict[str, str | None] = {
-            name: sha256_file(path) if path is not None and path.is_file() else None
-            for name, path in paths.items()
-        }
-        hashes["policy"] = policy.sha256()
+        documents = ctx.documents
+        if documents is None:
+            return self.skip(NOT_READ)
+        paths = dict(documents.files)
+        hashes = {**documents.sha256, "policy": policy.sha256()}
 
         findings = [
             self._compare(name, expected.lower(), hashes.get(name), paths.get(name))
             for name, expected in sorted(policy.provenance.expected_sha256.items())
         ]
-        anchor = ctx.model_path if ctx.model_path is not None else ctx.data_path
-        git = git_state(anchor)
+        git = None if documents.git is None else dict(documents.git)
         metrics = {
             "sha256": hashes,
             "files": {name: str(path) if path else None for name, path in paths.items()},
-            "versions": package_versions(),
-            "platform": platform_description(),
+            "versions": dict(documents.versions),
+            "platform": dict(documents.platform),
             "git": git,
             "started_at": utc_iso(ctx.started_at),
             "seed": ctx.seed,
@@ -126,13 +116,13 @@ class CompatibilityCheck(Check):
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         if ctx.model is None:
             return self.skip("predictions-only run: there is no model to compare with the data")
-        installed = package_versions().get("scikit-learn")
+        if ctx.documents is None:
+            return self.skip(NOT_READ)
+        installed = ctx.documents.versions.get("scikit-learn")
         findings: list[Finding] = []
 
         from_warnings = versions_from_load_warnings(ctx.model.load_warnings)
-        skops_info: dict[str, Any] = {}
-        if ctx.model_path is not None and ctx.model_path.suffix.lower() == ".skops":
-            skops_info = skops_saved_versions(ctx.model_path)
+        skops_info = dict(ctx.documents.skops_saved)
         saved = sorted(
             {w["saved"] for w in from_warnings} | set(skops_info.get("sklearn_versions", []))
         )
