@@ -102,15 +102,53 @@ class PerformanceData:
         return int(self.weight[index].sum())
 
     @cached_property
-    def score_levels(self) -> tuple[np.ndarray, int]:
-        """Dense rank (``0..L-1``) of every row's score among all rows' distinct scores.
+    def score_order(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """(entries sorted by score, each entry's dense score level ``0..L-1``, ``L``).
 
-        Sorted once per data set: each group's exact AUC then counts its rows per global
-        level (levels a group lacks add nothing) instead of sorting its own scores again.
+        The one sort of the scores per data set: every group's exact AUC reads its entries
+        in this order (or counts them per global level) instead of sorting its own scores.
+        NaN scores share one level, the highest, as ``np.unique`` puts them.
         """
         assert self.score is not None
-        _, level = np.unique(np.asarray(self.score, dtype=float), return_inverse=True)
-        return level.reshape(-1), int(level.max()) + 1 if level.size else 0
+        score = np.asarray(self.score, dtype=float)
+        order = np.argsort(score, kind="stable")
+        ranked = score[order]
+        step = ranked[1:] != ranked[:-1]
+        step &= ~(np.isnan(ranked[1:]) & np.isnan(ranked[:-1]))
+        sorted_level = np.concatenate([[0], np.cumsum(step)]) if score.size else step
+        level = np.empty(score.size, dtype=np.int64)
+        level[order] = sorted_level
+        return order, level, int(sorted_level[-1]) + 1 if score.size else 0
+
+    @property
+    def score_levels(self) -> tuple[np.ndarray, int]:
+        """Dense rank (``0..L-1``) of every entry's score among all distinct scores."""
+        _, level, n_levels = self.score_order
+        return level, n_levels
+
+    @cached_property
+    def canonical_order(self) -> np.ndarray:
+        """Entries sorted by (truth, decision, score), ties in entry order: the order the
+        bootstrap draws rows in (see ``evaluate``). One sort per data set; a group's order is
+        this one filtered to its entries."""
+        keys = [self.pred, self.y]
+        if self.score is not None:
+            keys.insert(0, self.score)
+        return np.asarray(np.lexsort(keys))
+
+    def canonical(self, index: np.ndarray) -> np.ndarray:
+        """``index`` in canonical order (``index[np.lexsort(keys of index)]``)."""
+        full = self.canonical_order
+        if index.size and np.all(index[1:] > index[:-1]):  # distinct, ascending entries
+            if index.size == full.size:
+                return full
+            member = np.zeros(full.size, dtype=bool)
+            member[index] = True
+            return np.asarray(full[member[full]])
+        keys = [self.pred[index], self.y[index]]
+        if self.score is not None:
+            keys.insert(0, self.score[index])
+        return np.asarray(index[np.lexsort(keys)])
 
     def metric_names(self) -> tuple[str, ...]:
         if self.task == "regression":
@@ -159,7 +197,7 @@ _Block = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _design(data: PerformanceData, rows: np.ndarray, max_levels: int | None = None) -> _Design:
-    blocks, n_stats, n_levels = _blocks(data, rows, max_levels)
+    blocks, n_stats, n_levels = row_blocks(data, rows, max_levels)
     return _Design(data, _sparse(blocks, n_stats, rows.size), n_levels)
 
 
@@ -176,7 +214,7 @@ def _point_sums(
     n_levels = 0
     for start in range(0, rows.size, chunk):
         part_rows = rows[start : start + chunk]
-        blocks, n_stats, n_levels = _blocks(data, part_rows)
+        blocks, n_stats, n_levels = row_blocks(data, part_rows)
         if sums is None:
             sums = np.zeros(n_stats)
         weight = None if data.weight is None else data.weight[part_rows].astype(float)
@@ -187,7 +225,7 @@ def _point_sums(
     return sums[None, :], n_levels
 
 
-def _blocks(
+def row_blocks(
     data: PerformanceData, rows: np.ndarray, max_levels: int | None = None
 ) -> tuple[list[_Block], int, int]:
     """Per-row statistics as blocks, their count and (binary with AUC) the score levels."""
@@ -242,10 +280,10 @@ def _blocks(
 def _metrics(design: _Design, weights_t: np.ndarray) -> dict[str, np.ndarray]:
     """Every metric for each weight vector (columns of ``weights_t``, shape (k, B))."""
     sums = np.ascontiguousarray(np.asarray(design.matrix @ weights_t).T)  # (B, c)
-    return _from_sums(design.data, design.n_levels, sums, weights_t.sum(axis=0))
+    return metrics_from_sums(design.data, design.n_levels, sums, weights_t.sum(axis=0))
 
 
-def _from_sums(
+def metrics_from_sums(
     data: PerformanceData, n_levels: int, sums: np.ndarray, n: np.ndarray
 ) -> dict[str, np.ndarray]:
     """Every metric from the statistics' sums (shape (B, c)) and row counts (shape (B,))."""
@@ -341,19 +379,41 @@ def evaluate(
     if n == 0:
         return MetricSet(0, {name: float("nan") for name in names})
     point_sums, point_levels = _point_sums(data, index)
-    full = _from_sums(data, point_levels, point_sums, np.array([float(n)]))
+    full = metrics_from_sums(data, point_levels, point_sums, np.array([float(n)]))
     estimate = {name: float(full[name][0]) for name in names}
     if resamples < 1:
         return MetricSet(n, estimate)
+    return bootstrap(
+        data,
+        data.canonical(index),
+        estimate,
+        resamples=resamples,
+        rng=rng,
+        max_rows=max_rows,
+        chunk=chunk,
+    )
+
+
+def bootstrap(
+    data: PerformanceData,
+    order: np.ndarray,
+    estimate: Mapping[str, float],
+    *,
+    resamples: int,
+    rng: np.random.Generator | None,
+    max_rows: int = 5000,
+    chunk: int = 100,
+) -> MetricSet:
+    """``estimate`` (the metrics of the entries ``order``) with ``resamples`` replicates.
+
+    ``order``: the entries in canonical order (``PerformanceData.canonical``), so an engine
+    whose entries are cells (weighted) draws exactly the rows the in-memory path draws: the
+    same positions of the same ordered rows, whichever order the rows or cells came in.
+    """
     if rng is None:
         raise ValueError("a bootstrap needs a seeded rng")
-    # Rows in a canonical order (by truth, decision, score), so an engine whose entries are
-    # cells (weighted) draws exactly the rows the in-memory path draws: the same positions
-    # of the same ordered rows, whichever order the rows or cells came in.
-    keys = [data.pred[index], data.y[index]]
-    if data.score is not None:
-        keys.insert(0, data.score[index])
-    order = index[np.lexsort(keys)]
+    names = list(estimate)
+    n = data.rows_in(order)
     positions = np.arange(n) if n <= max_rows else np.sort(rng.choice(n, max_rows, replace=False))
     if data.weight is None:
         sub = order[positions]
@@ -396,9 +456,18 @@ def reliability_table(
     s = np.asarray(score, dtype=float)
     w = np.ones(s.size) if weight is None else np.asarray(weight, dtype=float)
     b = calibration_bin(s, bins)
-    count = np.bincount(b, weights=w, minlength=bins).round().astype(np.int64)
+    count = np.bincount(b, weights=w, minlength=bins)
     sum_s = np.bincount(b, weights=w * s, minlength=bins)
     sum_y = np.bincount(b, weights=w * yb, minlength=bins)
+    return reliability_rows(count, sum_s, sum_y)
+
+
+def reliability_rows(
+    count: np.ndarray, sum_s: np.ndarray, sum_y: np.ndarray
+) -> list[dict[str, float | int | None]]:
+    """``reliability_table``'s rows from the rows, scores and positives per bin."""
+    bins = len(count)
+    count = np.asarray(count).round().astype(np.int64)
     edges = np.linspace(0.0, 1.0, bins + 1)
     rows: list[dict[str, float | int | None]] = []
     for i in range(bins):

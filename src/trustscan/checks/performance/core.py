@@ -10,28 +10,29 @@ gap with an interval. ``performance.calibration`` — reliability data and ECE p
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
-import pandas as pd
 
 from trustscan import stats
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.not_judged import groups_not_judged
 from trustscan.checks.performance import CALIBRATION, GROUP_GAP, OVERALL
+from trustscan.checks.performance.shared import (
+    GroupMetrics,
+    Prepared,
+    group_metrics,
+    method_text,
+    overall_metrics,
+    prepare,
+)
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.json_safe import finite as jsonable
 from trustscan.policy import Policy
-from trustscan.stats.groups import GroupCodes
-from trustscan.stats.performance import (
-    METRICS,
-    MetricSet,
-    PerformanceData,
-    evaluate,
-    reliability_table,
-)
+from trustscan.stats.group_performance import group_reliability
+from trustscan.stats.performance import METRICS, reliability_table
 from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
 NO_TARGET = "no target column (--target): performance needs the true outcome"
@@ -49,82 +50,6 @@ ERROR_METRICS = ("mae", "rmse")
 
 
 # ---------------------------------------------------------------------------------------------
-# Inputs shared by the competence and consistency checks
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """The rows with a known target, encoded for ``stats.performance``."""
-
-    data: PerformanceData
-    rows: np.ndarray
-    """Indices (into the context's rows) of the rows kept."""
-    target_sd: float
-    """Standard deviation of a regression target (1.0 otherwise); scales regression gaps."""
-
-    @property
-    def n_rows(self) -> int:
-        """Rows kept (out of core, the rows the kept cells stand for)."""
-        return self.data.rows_in(np.arange(self.rows.size))
-
-
-def prepare(ctx: AuditContext) -> Prepared | None:
-    """Encode target and predictions; None without a target."""
-    if ctx.y_true is None:
-        return None
-    known = ~pd.isna(pd.Series(ctx.y_true)).to_numpy()
-    rows = np.flatnonzero(known)
-    # Out of core the entries are cells standing for several rows each.
-    weight = None if ctx.weights is None else np.asarray(ctx.weights)[rows]
-    if ctx.task == "binary":
-        y, pred = ctx.y_true_positive, ctx.predicted_positive
-        assert y is not None and pred is not None
-        score = None if ctx.scores is None else np.asarray(ctx.scores, dtype=float)
-        probabilities = bool(score is not None and np.all((score[rows] >= 0) & (score[rows] <= 1)))
-        data = PerformanceData(
-            "binary",
-            y[rows],
-            pred[rows],
-            None if score is None else score[rows],
-            2,
-            probabilities,
-            weight=weight,
-        )
-        return Prepared(data, rows, 1.0)
-    if ctx.task == "multiclass":
-        truth = pd.Series(ctx.y_true[rows]).astype(str).to_numpy()
-        predicted = pd.Series(ctx.predictions[rows]).astype(str).to_numpy()
-        labels = np.unique(np.concatenate([truth, predicted]))
-        data = PerformanceData(
-            "multiclass",
-            np.searchsorted(labels, truth),
-            np.searchsorted(labels, predicted),
-            n_classes=int(labels.size),
-            weight=weight,
-        )
-        return Prepared(data, rows, 1.0)
-    y_float = np.asarray(ctx.y_true[rows], dtype=float)
-    pred_float = np.asarray(ctx.predictions[rows], dtype=float)
-    sd = float(np.std(y_float, ddof=1)) if y_float.size > 1 else 0.0
-    if weight is not None:
-        sd = float(np.sqrt(np.cov(y_float, fweights=weight))) if weight.sum() > 1 else 0.0
-    data = PerformanceData("regression", y_float, pred_float, weight=weight)
-    return Prepared(data, rows, sd or 1.0)
-
-
-def method_text(metric_set: MetricSet, resamples: int) -> str:
-    if not metric_set.replicates:
-        return "no bootstrap (stats.bootstrap_resamples = 0)"
-    text = f"percentile bootstrap ({resamples} row resamples)"
-    if metric_set.bootstrap_rows < metric_set.n:
-        text += (
-            f" on a random {metric_set.bootstrap_rows:,} of {metric_set.n:,} rows, "
-            "deviations rescaled by sqrt(m/n)"
-        )
-    return text
-
-
-# ---------------------------------------------------------------------------------------------
 # performance.overall
 
 
@@ -137,7 +62,7 @@ class PerformanceOverallCheck(Check):
             return self.skip(NO_TARGET)
         resamples = policy.stats.bootstrap_resamples
         confidence = policy.stats.confidence
-        result = evaluate(prepared.data, resamples=resamples, rng=ctx.rng(self.id))
+        result = overall_metrics(ctx, policy, prepared)
         method = method_text(result, resamples)
         table: list[dict[str, Any]] = []
         evidence: list[Evidence] = []
@@ -317,39 +242,6 @@ def _ci(row: dict[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
-class GroupMetrics:
-    """Metrics of every group of one grouping."""
-
-    grouping: GroupCodes
-    sets: list[MetricSet]
-    excluded: list[str | None]
-
-
-def group_metrics(
-    ctx: AuditContext, policy: Policy, prepared: Prepared, purpose: str
-) -> list[GroupMetrics]:
-    """Per-group metrics with bootstrap replicates for every grouping (independent per group)."""
-    rng = ctx.rng(purpose)
-    total = prepared.n_rows
-    rule = stats.Eligibility.from_policy(policy.stats)
-    out: list[GroupMetrics] = []
-    for grouping in ctx.groupings.all:
-        codes = grouping.codes[prepared.rows]
-        order = np.argsort(codes, kind="stable")
-        bounds = np.searchsorted(codes[order], np.arange(grouping.n_groups + 1))
-        sets: list[MetricSet] = []
-        excluded: list[str | None] = []
-        for g in range(grouping.n_groups):
-            members = order[bounds[g] : bounds[g + 1]]
-            reason = rule.reason(prepared.data.rows_in(members), total, unknown=grouping.unknown[g])
-            resamples = policy.stats.bootstrap_resamples if reason is None else 0
-            sets.append(evaluate(prepared.data, members, resamples=resamples, rng=rng))
-            excluded.append(reason)
-        out.append(GroupMetrics(grouping, sets, excluded))
-    return out
-
-
-@dataclass(frozen=True)
 class Gap:
     grouping: str
     metric: str
@@ -443,7 +335,7 @@ class PerformanceGroupGapCheck(Check):
         task = prepared.data.task
         names = prepared.data.metric_names()
         gated = [m for m in (policy.performance.gap_metrics or GAP_METRICS[task]) if m in names]
-        per_grouping = group_metrics(ctx, policy, prepared, self.id)
+        per_grouping = group_metrics(ctx, policy, prepared)
 
         group_rows: list[dict[str, Any]] = []
         excluded: list[tuple[str, str, int, str]] = []
@@ -619,14 +511,12 @@ class PerformanceCalibrationCheck(Check):
             )
         score = data.score
         assert score is not None
-        data = replace(data, with_auc=False)
-        prepared = replace(prepared, data=data)
         confidence = policy.stats.confidence
         limit = policy.performance.max_ece
-        overall = evaluate(data, resamples=policy.stats.bootstrap_resamples, rng=ctx.rng(self.id))
-        per_grouping = (
-            group_metrics(ctx, policy, prepared, f"{self.id}:groups") if ctx.sensitive_names else []
-        )
+        # The ECE and Brier score of the other competence checks' bootstrap: same rows, same
+        # metrics, so they are computed once.
+        overall = overall_metrics(ctx, policy, prepared)
+        per_grouping = group_metrics(ctx, policy, prepared) if ctx.sensitive_names else []
 
         low, high = overall.interval("ece", confidence)
         rows: list[dict[str, Any]] = [
@@ -654,9 +544,9 @@ class PerformanceCalibrationCheck(Check):
         excluded: list[tuple[str, str, int, str]] = []
         for gm in per_grouping:
             codes = gm.grouping.codes[prepared.rows]
+            tables = group_reliability(data, codes, gm.grouping.n_groups)
             for g, (metric_set, why) in enumerate(zip(gm.sets, gm.excluded, strict=True)):
                 label = gm.grouping.labels[g]
-                members = codes == g
                 g_low, g_high = metric_set.interval("ece", confidence)
                 rows.append(
                     {
@@ -674,11 +564,7 @@ class PerformanceCalibrationCheck(Check):
                     {
                         "grouping": gm.grouping.name,
                         "group": label,
-                        "bins": reliability_table(
-                            data.y[members],
-                            score[members],
-                            weight=None if data.weight is None else data.weight[members],
-                        ),
+                        "bins": tables[g],
                     }
                 )
                 if why is not None:

@@ -1,0 +1,78 @@
+"""All groups at once give ``evaluate``'s numbers group by group, intervals included."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sklearn.metrics as skm
+
+from trustscan.stats.group_performance import evaluate_groups, group_auc
+from trustscan.stats.performance import PerformanceData, evaluate
+
+
+def _binary(n: int = 3000, seed: int = 0, groups: int = 4) -> tuple[PerformanceData, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, groups, n)
+    y = rng.random(n) < 0.3 + 0.1 * codes
+    score = np.round(np.clip(0.5 * y + rng.normal(0.25, 0.25, n), 0, 1), 2)  # ties
+    pred = score >= 0.5
+    return PerformanceData("binary", y, pred, score, probabilities=True), codes
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_every_group_matches_evaluate_on_its_rows(weighted: bool) -> None:
+    data, codes = _binary()
+    if weighted:
+        data = PerformanceData(
+            "binary",
+            data.y,
+            data.pred,
+            data.score,
+            probabilities=True,
+            weight=np.random.default_rng(1).integers(1, 4, codes.size),
+        )
+    resamples = [200, 0, 200, 200]
+    together = evaluate_groups(data, codes, 4, resamples=resamples, rng=np.random.default_rng(7))
+    rng = np.random.default_rng(7)
+    for g in range(4):
+        alone = evaluate(data, np.flatnonzero(codes == g), resamples=resamples[g], rng=rng)
+        assert together[g].n == alone.n
+        assert together[g].estimate == pytest.approx(alone.estimate, rel=1e-12, nan_ok=True)
+        assert together[g].replicates.keys() == alone.replicates.keys()
+        for name, values in alone.replicates.items():
+            np.testing.assert_allclose(together[g].replicates[name], values, rtol=1e-12)
+
+
+def test_group_auc_matches_scikit_learn_and_is_nan_for_a_one_class_group() -> None:
+    data, codes = _binary(groups=3)
+    codes = codes.copy()
+    y = np.asarray(data.y)
+    codes[(codes == 2) & ~y] = 1  # group 2 now has positives only: AUC undefined
+    auc = group_auc(data, codes, 4)  # group 3 is empty
+    for g in (0, 1):
+        member = codes == g
+        assert auc[g] == pytest.approx(skm.roc_auc_score(y[member], data.score[member]))
+    assert np.isnan(auc[2]) and np.isnan(auc[3])
+
+
+def test_a_wrong_group_auc_would_be_caught() -> None:
+    """The known answer fails for a different grouping: the comparison above can fail."""
+    data, codes = _binary(groups=2)
+    y = np.asarray(data.y)
+    auc = group_auc(data, codes, 2)
+    shuffled = np.random.default_rng(3).permutation(codes)
+    assert auc[0] != pytest.approx(skm.roc_auc_score(y[shuffled == 0], data.score[shuffled == 0]))
+
+
+def test_multiclass_and_regression_groups_match_evaluate() -> None:
+    rng = np.random.default_rng(2)
+    codes = rng.integers(0, 3, 2000)
+    multi = PerformanceData(
+        "multiclass", rng.integers(0, 3, 2000), rng.integers(0, 3, 2000), n_classes=3
+    )
+    regression = PerformanceData("regression", rng.normal(size=2000), rng.normal(size=2000))
+    for data in (multi, regression):
+        together = evaluate_groups(data, codes, 3, resamples=[0, 0, 0])
+        for g in range(3):
+            alone = evaluate(data, np.flatnonzero(codes == g))
+            assert together[g].estimate == pytest.approx(alone.estimate, rel=1e-12)
