@@ -138,3 +138,49 @@ def test_quantile_codes_keep_missing_values_in_their_own_bin() -> None:
     values = np.array([np.nan, 3.0, 1.0, 2.0, np.nan])
     codes, n = assoc.quantile_codes(values, 10)
     assert n == 4 and codes.tolist() == [0, 3, 1, 2, 0]
+
+
+def _scores(n: int = 20_000, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, 3, n)
+    return codes, rng.normal(size=n) + 0.3 * codes
+
+
+def test_merged_bins_keep_the_fine_interval_and_the_exact_estimate() -> None:
+    codes, scores = _scores()
+    fine, merged = (
+        assoc.separability_scores(
+            codes,
+            scores,
+            3,
+            resamples=1000,
+            confidence=0.95,
+            rng=np.random.default_rng(0),
+            resample_bins=bins,
+        )
+        for bins in (None, 64)
+    )
+    assert merged.auc == fine.auc and merged.ks == fine.ks  # estimate and KS from every bin
+    assert merged.ci_low == pytest.approx(fine.ci_low, abs=0.004)
+    assert merged.ci_high == pytest.approx(fine.ci_high, abs=0.004)
+    assert merged.ci_low < merged.auc < merged.ci_high
+
+
+@pytest.mark.parametrize("bins", [64, 8, 2])
+def test_merging_equal_mass_bins_moves_the_auc_by_less_than_the_stated_bound(bins: int) -> None:
+    codes, scores = _scores()
+    value_codes, width = assoc.quantile_codes(scores, 1024)
+    table = assoc.crosstab(codes, 3, value_codes, width)
+    fine = assoc.table_auc(table, ordered=True)
+    merged = assoc.table_auc(assoc.merge_bins(table, bins), ordered=True)
+    assert np.all(np.abs(fine - merged) <= 1 / (2 * bins))
+
+
+def test_the_bound_needs_equal_mass_bins() -> None:
+    """Known failure: when one merged bin holds every row, merging turns a perfect
+    separation into ties, far beyond 1 / (2 * bins)."""
+    table = np.array([[0, 5, 0, 0], [5, 0, 0, 0]])  # class 0 above class 1, all in bins 0-1
+    fine = assoc.table_auc(table, ordered=True)
+    merged = assoc.table_auc(assoc.merge_bins(table, 2), ordered=True)
+    assert fine[0] == 1.0 and merged[0] == 0.5
+    assert abs(fine[0] - merged[0]) > 1 / (2 * 2)

@@ -3,6 +3,9 @@ names for groups, and the recorded legal basis for an attribute."""
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
 from trustscan.sensitive.lexicon import match_column
@@ -16,6 +19,10 @@ YES = {"1", "1.0", "true", "yes", "y", "t"}
 NO = {"0", "0.0", "false", "no", "n", "f"}
 FEATURE_BINS = 256
 """Quantile bins of a numeric input (and of a probe's probabilities) for its AUC."""
+CI_BINS = 64
+"""Bins an AUC's bootstrap resamples (neighbours merged, replicates centred on the estimate
+from every bin): 16x fewer draws than 1,024 score bins; the merged AUC is within
+1 / (2 * 64) = 0.008 of the fine one and its spread moves far less (tested)."""
 
 
 def sensitive_attributes(ctx: AuditContext) -> tuple[list[GroupCodes], list[str]]:
@@ -62,3 +69,12 @@ def justification_for(policy: Policy, column: str | None) -> str | None:
         if item.column.strip().lower() == column.strip().lower():
             return item.basis
     return None
+
+
+def varies(series: pd.Series) -> bool:
+    """Whether the column holds two or more distinct values, missing ones aside: what
+    ``series.nunique() > 1`` says, from one comparison instead of hashing every row."""
+    values = series.dropna()
+    if values.empty:
+        return False
+    return bool(np.any(np.asarray(values != values.iloc[0])))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
 import numpy as np
@@ -13,6 +14,7 @@ import pandas as pd
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.leakage import OUTPUT_INFERENCE
 from trustscan.checks.leakage._common import (
+    CI_BINS,
     NO_SENSITIVE,
     category,
     justification_for,
@@ -40,6 +42,12 @@ class _Output:
     """``score``, ``prediction`` or ``decision``, for messages."""
     values: np.ndarray
     ordered: bool
+
+    @cached_property
+    def levels(self) -> tuple[np.ndarray, np.ndarray]:
+        """``np.unique(values, return_inverse=True)``: one sort for every attribute."""
+        distinct, level = np.unique(self.values, return_inverse=True)
+        return distinct, level.reshape(-1)
 
 
 def _model_output(ctx: AuditContext) -> _Output | None:
@@ -115,6 +123,8 @@ class OutputInferenceCheck(Check):
                 confidence=confidence,
                 rng=rng,
                 max_bins=_SCORE_BINS,
+                resample_bins=CI_BINS,
+                levels=output.levels if keep.all() else None,
             )
         else:
             table = assoc.crosstab(codes, k, values, int(values.max()) + 1)
@@ -125,7 +135,13 @@ class OutputInferenceCheck(Check):
         method = (
             f"ROC AUC of the {output.name} (one-vs-rest{' macro' if k > 2 else ''}, oriented); "
             f"{confidence:.0%} CI from {resamples} bootstrap resamples of counts stratified on "
-            f"{attribute.name}; all {result.n:,} rows with a value"
+            f"{attribute.name}"
+            + (
+                f" ({CI_BINS} merged score bins, centred on the exact AUC)"
+                if output.ordered
+                else ""
+            )
+            + f"; all {result.n:,} rows with a value"
             + (f"; {attribute.schema.binning_note}" if attribute.schema.binning_note else "")
         )
         status = _leak_status(result.auc, result.ci_low, limits.auc_warn, limits.auc_fail)

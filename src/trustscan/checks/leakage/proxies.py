@@ -12,11 +12,13 @@ import pandas as pd
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.leakage import PROXY_FEATURES
 from trustscan.checks.leakage._common import (
+    CI_BINS,
     FEATURE_BINS,
     NO_SENSITIVE,
     justification_for,
     sensitive_attributes,
     topic,
+    varies,
     who,
 )
 from trustscan.checks.leakage.influence import Influence, measure_influence
@@ -34,7 +36,6 @@ from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
 _MAX_CATEGORIES = 31
 """Categorical features keep their most frequent categories; the rest are pooled as 'other'."""
-_CI_BINS = 64
 _NMI_BINS = 10
 _TOP_PROXIES = 5
 
@@ -75,7 +76,7 @@ class ProxyFeaturesCheck(Check):
         inputs = [c for c in ctx.feature_names if c not in sensitive]
         # A column with fewer than two distinct values carries nothing about anyone (and an
         # empty one breaks the surrogate model's binning).
-        candidates = [c for c in inputs if ctx.features[c].nunique(dropna=True) > 1]
+        candidates = [c for c in inputs if varies(ctx.features[c])]
         if not inputs:
             return self.skip("every model input is a sensitive column; there is nothing to proxy")
         if not candidates:
@@ -178,20 +179,13 @@ class ProxyFeaturesCheck(Check):
                 or (row["auc"] or 0) >= limits.auc_warn
                 or (row["nmi"] or 0) >= limits.proxy_nmi
             ):
-                table, exact = row["_table"], None
-                if row["_ordered"] and table.shape[1] > _CI_BINS:
-                    # resample a coarser table (merged neighbouring bins) and centre the
-                    # interval on the fine estimate: 4x fewer draws, same interval
-                    merge = np.arange(table.shape[1]) * _CI_BINS // table.shape[1]
-                    table = np.stack([np.bincount(merge, weights=r) for r in table])
-                    table, exact = table.astype(np.int64), row["_raw"]
                 result = assoc.separability(
-                    table,
+                    row["_table"],
                     ordered=row["_ordered"],
                     resamples=policy.stats.bootstrap_resamples,
                     confidence=policy.stats.confidence,
                     rng=ctx.rng(f"{self.id}:{attribute.name}:{row['feature']}"),
-                    exact_auc=exact,
+                    resample_bins=CI_BINS,
                 )
                 row["ci_low"], row["ci_high"] = _round(result.ci_low), _round(result.ci_high)
             row["purest_group"] = _purest(
