@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import Any
@@ -22,11 +23,17 @@ from trustscan.types import AuditInputs, CheckResult, Report
 
 
 def run_audit(
-    config: ScanConfig, progress: ProgressCallback | None = None, *, today: date | None = None
+    config: ScanConfig,
+    progress: ProgressCallback | None = None,
+    *,
+    today: date | None = None,
+    ledger_head: Mapping[str, Any] | None = None,
 ) -> Report:
     """Load, check, waive, score. Raises ``InputError`` for bad input before any check runs.
 
-    ``today`` decides which waivers have expired (default: the audit's UTC start date)."""
+    ``today`` decides which waivers have expired (default: the audit's UTC start date).
+    ``ledger_head``: the audit ledger's last entry, which this audit will be appended after;
+    the report's provenance names it, so a deleted or rewritten ledger tail shows."""
     started_wall = datetime.now(timezone.utc)
     started = time.perf_counter()
     validate_policy_references(config.policy, [c.id for c in registry.SPECS])
@@ -40,7 +47,14 @@ def run_audit(
         },
     )
     ctx = build_context(config)
-    return audit_context(ctx, config, progress, today=today, started=(started_wall, started))
+    return audit_context(
+        ctx,
+        config,
+        progress,
+        today=today,
+        started=(started_wall, started),
+        ledger_head=ledger_head,
+    )
 
 
 def audit_context(
@@ -50,6 +64,7 @@ def audit_context(
     *,
     today: date | None = None,
     started: tuple[datetime, float] | None = None,
+    ledger_head: Mapping[str, Any] | None = None,
 ) -> Report:
     """Check, waive, score an already built context (the Python API builds it from frames).
 
@@ -78,7 +93,7 @@ def audit_context(
         seed=config.seed,
         duration_s=round(time.perf_counter() - started_perf, 3),
         notes=(*ctx.notes, *waiver_notes),
-        provenance=_provenance(results),
+        provenance=_provenance(results, ledger_head),
     )
 
 
@@ -95,10 +110,16 @@ def with_documents(ctx: AuditContext, policy: Policy) -> AuditContext:
     return replace(ctx, documents=documents, sample=sample)
 
 
-def _provenance(results: tuple[CheckResult, ...]) -> dict[str, Any]:
-    """The report's provenance block is what ``trace.provenance`` recorded (empty if skipped)."""
+def _provenance(
+    results: tuple[CheckResult, ...], ledger_head: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """What ``trace.provenance`` recorded (empty if skipped), and the ledger entry this audit
+    chains to (none for a new ledger or without one)."""
     recorded = next((r for r in results if r.check_id == "trace.provenance"), None)
-    return dict(recorded.metrics) if recorded is not None else {}
+    provenance = dict(recorded.metrics) if recorded is not None else {}
+    if ledger_head:
+        provenance["ledger_head"] = dict(ledger_head)
+    return provenance
 
 
 def describe_inputs(ctx: AuditContext) -> AuditInputs:

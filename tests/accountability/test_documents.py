@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 
+from tests.context_builders import scan_config
 from trustscan.checks.documentation.core import ConsequenceScanCheck, ModelCardCheck
 from trustscan.checks.traceability.core import CompatibilityCheck, ProvenanceCheck
 from trustscan.context import AuditContext
 from trustscan.governance.provenance import sha256_file
 from trustscan.loading.documents import NOT_READ, read_documents
-from trustscan.pipeline import with_documents
+from trustscan.pipeline import audit_context, with_documents
 from trustscan.policy import Policy
 from trustscan.types import Status
 
@@ -87,3 +88,12 @@ def test_a_record_that_is_not_utf8_is_an_issue_not_a_crash(in_tmp: Path) -> None
     assert [i.message for i in documents.model_card.errors] == ["the file is not UTF-8 text"]
     assert [i.message for i in documents.consequences.errors] == ["the file is not UTF-8 text"]
     assert documents.git is None and documents.sha256["data"] is None
+
+
+def test_the_ledger_head_is_an_input_of_the_audit(context: AuditContext, in_tmp: Path) -> None:
+    config = scan_config(policy=Policy(only=("trace.provenance",)))
+    head = {"chains_to_sequence": 3, "chains_to_entry_hash": "ab" * 32}
+    chained = audit_context(context, config, ledger_head=head)
+    assert chained.provenance["ledger_head"] == head
+    assert chained.provenance["sha256"]  # beside what trace.provenance recorded
+    assert "ledger_head" not in audit_context(context, config).provenance  # a new ledger

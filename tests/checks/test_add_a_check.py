@@ -22,10 +22,10 @@ import trustscan
 from trustscan.check_docs import render_doc
 from trustscan.checks import registry
 from trustscan.checks.base import Check
+from trustscan.checks.consistency.compare import compare_reports
 from trustscan.checks.spec import CheckSpec
 from trustscan.cli import main
 from trustscan.context import AuditContext
-from trustscan.governance.compare import compare_reports
 from trustscan.policy import Policy
 from trustscan.report import OutputFormat, render
 from trustscan.report.formatting import table

@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from tests.performance.helpers import predictions_context, scored_frame
-from trustscan.checks.consistency.core import BaselineCheck
+from trustscan.checks.consistency.baseline import BaselineCheck
+from trustscan.checks.consistency.compare import compare_reports, direction
 from trustscan.checks.performance.core import PerformanceGroupGapCheck, PerformanceOverallCheck
 from trustscan.cli import main
 from trustscan.engine import run_checks
 from trustscan.errors import InputError
-from trustscan.governance.compare import compare_reports, direction
 from trustscan.loading.reports import read_report
 from trustscan.policy import Policy, StatsPolicy
 from trustscan.report.json_format import to_jsonable

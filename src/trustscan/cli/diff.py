@@ -39,7 +39,8 @@ def diff(old: str, new: str, min_change: float, confidence: float, as_json: bool
     significantly worse (or gained a failing finding), 2 bad input.
     """
     # Imported here so `trustscan --help` does not pay for numpy/scipy.
-    from trustscan.governance.compare import compare_reports, render_text
+    from trustscan.checks.consistency.compare import compare_reports
+    from trustscan.governance.compare import render_text
     from trustscan.loading.reports import read_report
 
     context = click.get_current_context()

@@ -264,28 +264,22 @@ def scan_and_commit(
 ) -> ScanRun:
     """Audit, render every output to temp files, append the ledger entry, then rename the
     outputs into place: a ledger failure leaves no report, an output failure no entry. The
-    ledger stays locked from reading its head to the commit, so concurrent scans each chain
-    to the entry they are really appended after."""
+    ledger stays locked from reading its head, through the audit, to the commit, so the
+    report names the entry it is really appended after (a concurrent scan waits)."""
     key = load_key() if ledger_path is not None else None
-    if ledger_path is not None:
-        with open_ledger(ledger_path, key):  # fail now, not after the audit
-            pass
     # The audit pulls in pandas, scipy and scikit-learn: imported on use so that --version,
     # --help, explain and the ledger commands start instantly.
     from trustscan.pipeline import run_audit
     from trustscan.report.terminal import progress_reporter
 
-    with progress_reporter(enabled=not quiet) as progress:
-        report = run_audit(config, progress=progress)
     if ledger_path is None:
+        with progress_reporter(enabled=not quiet) as progress:
+            report = run_audit(config, progress=progress)
         _commit(report, outputs, pdf_path, None, config)
         return ScanRun(report)
-    with open_ledger(ledger_path, key) as writer:
-        head = writer.head()
-        if head is not None:
-            report = dataclasses.replace(
-                report, provenance={**report.provenance, "ledger_head": head}
-            )
+    with open_ledger(ledger_path, key) as writer:  # fails now, not after the audit
+        with progress_reporter(enabled=not quiet) as progress:
+            report = run_audit(config, progress=progress, ledger_head=writer.head())
         entry = _commit(report, outputs, pdf_path, writer, config)
     return ScanRun(report, ledger_path, entry)
 

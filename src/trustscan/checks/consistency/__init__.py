@@ -68,7 +68,7 @@ BASELINE = CheckSpec(
     "a new failing finding; warns on other new problems or a worse verdict. Skipped without "
     "--baseline. `trustscan diff OLD.json NEW.json` shows the same without re-running. "
     "Fix: find what changed (model, data, threshold) between the two audits.",
-    implementation="trustscan.checks.consistency.core:BaselineCheck",
+    implementation="trustscan.checks.consistency.baseline:BaselineCheck",
     section="competence",
     policy_keys=POLICY_KEYS,
     needs=(ALL_OTHERS,),
