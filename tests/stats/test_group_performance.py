@@ -76,3 +76,14 @@ def test_multiclass_and_regression_groups_match_evaluate() -> None:
         for g in range(3):
             alone = evaluate(data, np.flatnonzero(codes == g))
             assert together[g].estimate == pytest.approx(alone.estimate, rel=1e-12)
+
+
+def test_all_rows_as_one_group_give_evaluate_on_all_rows() -> None:
+    """How performance.overall reads its estimate (the groups' shared AUC sort)."""
+    data, _ = _binary(n=5000)
+    one = np.zeros(data.y.shape[0], dtype=np.int64)
+    (together,) = evaluate_groups(data, one, 1, resamples=[300], rng=np.random.default_rng(5))
+    alone = evaluate(data, resamples=300, rng=np.random.default_rng(5))
+    assert together.estimate == pytest.approx(alone.estimate, rel=1e-12)
+    for name, values in alone.replicates.items():
+        np.testing.assert_allclose(together.replicates[name], values, rtol=1e-12)

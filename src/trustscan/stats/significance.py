@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy import special
 from scipy import stats as sps
 
 from trustscan.stats.groups import GroupMoments
@@ -38,7 +39,7 @@ def two_proportion_ztest(
         pooled = (x1 + x2) / (n1 + n2)
         se = np.sqrt(pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2))
         z = np.where(se > 0, (x1 / n1 - x2 / n2) / se, 0.0)
-    p = 2.0 * sps.norm.sf(np.abs(z))
+    p = 2.0 * special.ndtr(-np.abs(z))  # norm.sf, without the distribution's call overhead
     empty = (n1 == 0) | (n2 == 0)
     return np.where(empty, np.nan, z), np.where(empty, np.nan, p)
 

@@ -31,7 +31,7 @@ from trustscan.policy import Policy
 from trustscan.sensitive.groups import group_column
 from trustscan.stats.groups import GroupCodes
 from trustscan.stats.intervals import normal_quantile
-from trustscan.stats.slices import difference_interval, region_tests
+from trustscan.stats.slices import RegionTests, difference_interval, region_tests
 from trustscan.types import CheckResult, Evidence, Finding, Scoring, Severity, Status
 
 MAX_REPORTED = 10
@@ -157,12 +157,18 @@ class SliceSearchCheck(Check):
     ) -> list[dict[str, Any]]:
         z = normal_quantile(policy.stats.confidence)
         rows: list[dict[str, Any]] = []
+        # One held-out test table per (inputs, grouping, metric), read for every discovery in
+        # it: thousands of discoveries share a few hundred tables.
+        tables: dict[tuple[tuple[int, ...], int, str], RegionTests] = {}
         for c, q in discovered:
-            codes = _region_codes(inputs, c.inputs)[held]
-            n_regions = math.prod(len(inputs[i].labels) for i in c.inputs)
             grouping = groupings[c.grouping]
-            t = region_tests(codes, n_regions, codes_of[c.grouping][held], grouping.n_groups,
-                             outcomes[c.metric][held])  # fmt: skip
+            key = (c.inputs, c.grouping, c.metric)
+            if key not in tables:
+                codes = _region_codes(inputs, c.inputs)[held]
+                n_regions = math.prod(len(inputs[i].labels) for i in c.inputs)
+                tables[key] = region_tests(codes, n_regions, codes_of[c.grouping][held],
+                                           grouping.n_groups, outcomes[c.metric][held])  # fmt: skip
+            t = tables[key]
             r, g = c.region, c.group
             n, rest_n = int(t.n[r, g]), int(t.rest_n[r, g])
             rate, rest = float(t.rate[r, g]), float(t.rest_rate[r, g])

@@ -21,9 +21,9 @@ import pandas as pd
 from trustscan import stats
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
-from trustscan.stats.group_performance import evaluate_groups, group_sizes
+from trustscan.stats.group_performance import evaluate_groups, group_estimates, group_sizes
 from trustscan.stats.groups import GroupCodes
-from trustscan.stats.performance import MetricSet, PerformanceData, evaluate
+from trustscan.stats.performance import MetricSet, PerformanceData, bootstrap, evaluate
 
 T = TypeVar("T")
 
@@ -121,7 +121,18 @@ def overall_metrics(ctx: AuditContext, policy: Policy, prepared: Prepared) -> Me
     resamples = policy.stats.bootstrap_resamples
 
     def make() -> MetricSet:
-        return evaluate(prepared.data, resamples=resamples, rng=ctx.rng("performance.overall"))
+        # evaluate(data, resamples=...) with the point estimate read as one group's: the AUC
+        # from the score sort the groups share rather than per-level sums over all rows.
+        data = prepared.data
+        size = data.y.shape[0]
+        if size == 0:
+            return evaluate(data)
+        one = np.zeros(size, dtype=np.int64)
+        estimate = {k: float(v[0]) for k, v in group_estimates(data, one, 1).items()}
+        if resamples < 1:
+            return MetricSet(data.rows_in(np.arange(size)), estimate)
+        rng = ctx.rng("performance.overall")
+        return bootstrap(data, data.canonical_order, estimate, resamples=resamples, rng=rng)
 
     return _memo(ctx, f"overall:{policy.stats!r}", make)
 
