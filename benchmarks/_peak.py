@@ -5,6 +5,7 @@ parent's RSS over ``exec`` as a floor. ``VmHWM`` belongs to the new address spac
 
     python benchmarks/_peak.py -m trustscan scan ...
     python benchmarks/_peak.py some_script.py ARGS ...
+    python benchmarks/_peak.py -c "CODE"
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ def _write_peak() -> None:
 
 def main() -> None:
     atexit.register(_write_peak)
-    if sys.argv[1] == "-m":
+    if sys.argv[1] == "-c":
+        code = sys.argv[2]
+        sys.argv = ["-c", *sys.argv[3:]]
+        exec(compile(code, "<string>", "exec"), {"__name__": "__main__"})
+    elif sys.argv[1] == "-m":
         module = sys.argv[2]
         sys.argv = [module, *sys.argv[3:]]
         runpy.run_module(module, run_name="__main__", alter_sys=True)
