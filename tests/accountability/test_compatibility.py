@@ -60,7 +60,7 @@ def test_model_saved_with_another_sklearn_warns(
 ) -> None:
     old = with_sklearn_version(pipeline_model, tmp_path / "old.skops", "1.0.2")
     ctx = scan_context(old, applicants_csv)
-    assert any("InconsistentVersionWarning" in w for w in ctx.model.load_warnings)
+    assert any("InconsistentVersionWarning" in w for w in ctx.model.load_warnings)  # type: ignore[union-attr]
     result = CompatibilityCheck().run(with_documents(ctx, Policy()), Policy())
     assert result.status is Status.WARN
     [finding] = [f for f in result.findings if f.subject == "scikit-learn"]

@@ -164,7 +164,7 @@ def test_one_of_each_passes(in_tmp: Path, context: AuditContext) -> None:
 def test_negative_without_disposition_fails(in_tmp: Path, context: AuditContext) -> None:
     result = run_scan(context, entries(entry(), entry("false", "negative")))
     assert titles(result, Status.FAIL) == ["Negative consequence without a disposition"]
-    assert "line 6" in result.findings[0].subject
+    assert "line 6" in (result.findings[0].subject or "")
 
 
 def test_negative_with_influence_disposition_passes(in_tmp: Path, context: AuditContext) -> None:

@@ -3,6 +3,8 @@ metrics against scipy, amplification on planted models, and the fair control."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,7 +21,7 @@ from trustscan.stats.label_bias import amplification, label_distances
 from trustscan.types import CheckResult, Severity, Status
 
 
-def _rows(result: CheckResult, feature: str) -> dict[str, dict]:
+def _rows(result: CheckResult, feature: str) -> dict[str, dict[str, Any]]:
     return {r["group"]: r for r in result.metrics["groups"] if r["feature"] == feature}
 
 
@@ -49,7 +51,7 @@ def test_recruiting_labels_show_the_historical_hiring_gap(recruiting: AuditConte
 
 def test_clarify_label_metrics_match_scipy(recruiting: AuditContext) -> None:
     result = DataBiasCheck().run(recruiting, Policy())
-    labels = recruiting.y_true_favourable.astype(int)
+    labels = recruiting.y_true_favourable.astype(int)  # type: ignore[union-attr]
     female = recruiting.sensitive["gender"].to_numpy() == "female"
     row = _rows(result, "gender")["female"]
     rest, group = labels[~female], labels[female]

@@ -23,7 +23,7 @@ ANALYSES = (
 
 def _audit(name: str, folder: Path, **config: object) -> Report:
     scan = demo_config(name, folder, Policy(only=("fairness.",)))
-    return run_audit(replace(scan, **config))
+    return run_audit(replace(scan, **config))  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,8 @@ from scipy.stats import false_discovery_control
 
 from tests.context_builders import predictions_context
 from trustscan import stats
-from trustscan.checks.analyses.slices import MAX_REGIONS, SliceSearchCheck
+from trustscan.checks.analyses import MAX_REGIONS
+from trustscan.checks.analyses.slices import SliceSearchCheck
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
 from trustscan.stats.slices import region_tests

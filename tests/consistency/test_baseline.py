@@ -19,8 +19,8 @@ from trustscan.engine import run_checks
 from trustscan.errors import InputError
 from trustscan.loading.reports import read_report
 from trustscan.policy import Policy, StatsPolicy
-from trustscan.report.json_format import to_jsonable
 from trustscan.scoring import verdict
+from trustscan.serialize import to_jsonable
 from trustscan.types import Status
 
 POLICY = Policy(stats=StatsPolicy(bootstrap_resamples=300))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from tests.consistency.estimators import DeterministicModel, NoisyModel, threshold_frame
@@ -88,7 +89,7 @@ def test_the_more_fragile_group_is_named() -> None:
 class _RejectsNewValues(DeterministicModel):
     """Treats ``x`` as a category: unseen values are an error (like OneHotEncoder)."""
 
-    def fit(self, features, y=None):  # type: ignore[no-untyped-def]
+    def fit(self, features: pd.DataFrame, y: object = None) -> _RejectsNewValues:
         self.seen_ = set(features["x"].tolist())
         return self
 

@@ -159,7 +159,7 @@ def test_favourable_label_chooses_which_decision_is_counted(recruiting: Fitted) 
     before, after = (
         {
             r["group"]: r["selection_rate"]
-            for r in report.result("fairness.selection_rate").metrics["groups"]
+            for r in report.result("fairness.selection_rate").metrics["groups"]  # type: ignore[union-attr]
         }
         for report in (default, flipped)
     )
@@ -240,7 +240,7 @@ def test_bad_arguments_raise_one_clear_input_error(kwargs: dict[str, Any], messa
 
 def test_arguments_are_keyword_only_and_unknown_names_are_type_errors() -> None:
     with pytest.raises(TypeError):
-        trustscan.audit(None, _frame())
+        trustscan.audit(None, _frame())  # type: ignore[arg-type, call-arg]
     with pytest.raises(TypeError, match="unexpected keyword argument 'sensitve'"):
         trustscan.audit(data=_frame(), predictions="y", sensitve="g")
 
@@ -252,7 +252,7 @@ def test_render_takes_format_names_and_rejects_unknown_ones(api_report: Report) 
     with pytest.raises(InputError, match="unknown report format 'pdf'"):
         trustscan.render(api_report, "pdf")
     with pytest.raises(InputError, match="expected a trustscan Report"):
-        trustscan.render({"verdict": "pass"}, "json")
+        trustscan.render({"verdict": "pass"}, "json")  # type: ignore[arg-type]
 
 
 def test_write_puts_each_format_in_the_folder(api_report: Report, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 import trustscan
 from trustscan.cli import main
 from trustscan.governance import hf_card
+from trustscan.report import OutputFormat
 from trustscan.resources import resource_dir
 
 from .conftest import FAST_POLICY, Fitted
@@ -34,9 +35,10 @@ def report_json(recruiting: Fitted, tmp_path_factory: pytest.TempPathFactory) ->
         sensitive=list(recruiting.sensitive),
         policy=FAST_POLICY,
     )
-    return trustscan.write(report, tmp_path_factory.mktemp("card"), formats=["json"])[
-        trustscan.api.OutputFormat.JSON
-    ]
+    written: dict[OutputFormat, Path] = trustscan.write(
+        report, tmp_path_factory.mktemp("card"), formats=["json"]
+    )
+    return written[OutputFormat.JSON]
 
 
 def metric(card: Any, metric_type: str, contains: str = "") -> float:

@@ -165,7 +165,7 @@ def test_python_api_takes_an_mlflow_uri_under_the_same_pickle_rule(
     kwargs = {"data": data, "target": CASE.target, "sensitive": list(CASE.sensitive)}
     kwargs["only"] = ["fairness.selection_rate"]
     with pytest.raises(InputError, match="cloudpickle, which can run arbitrary code"):
-        trustscan.audit(model=f"runs:/{logged.run_id}/pickled", **kwargs)
-    report = trustscan.audit(model=f"runs:/{logged.run_id}/skops", **kwargs)
+        trustscan.audit(model=f"runs:/{logged.run_id}/pickled", **kwargs)  # type: ignore[arg-type]
+    report = trustscan.audit(model=f"runs:/{logged.run_id}/skops", **kwargs)  # type: ignore[arg-type]
     assert report.inputs.model_path == f"runs:/{logged.run_id}/skops"
     assert sorted(p.name for p in in_tmp.iterdir()) == ["policy.toml"]  # nothing written

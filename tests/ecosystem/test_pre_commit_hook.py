@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -58,7 +59,7 @@ def model_repo(folder: Path, case_name: str) -> Path:
     return folder
 
 
-def readme_hook_config() -> dict:
+def readme_hook_config() -> dict[str, Any]:
     """The README's pre-commit configuration that takes the hook from this repository."""
     text = (REPO / "README.md").read_text(encoding="utf-8")
     blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", text, re.S)]

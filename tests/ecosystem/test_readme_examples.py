@@ -13,7 +13,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 def readme_python_block(containing: str) -> str:
     text = (REPO / "README.md").read_text(encoding="utf-8")
-    return next(b for b in re.findall(r"```python\n(.*?)```", text, re.S) if containing in b)
+    blocks: list[str] = re.findall(r"```python\n(.*?)```", text, re.S)
+    return next(b for b in blocks if containing in b)
 
 
 def test_readme_python_api_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

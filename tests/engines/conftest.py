@@ -66,7 +66,8 @@ def audit(data: Path | str, engine: str, **options: Any) -> dict[str, Any]:
     }
     settings = {"only": list(FAST_CHECKS), "stats": {"bootstrap_resamples": 200}}
     config = make_scan_config(cli, cwd=Path(str(data)).parent, settings=(settings, None))
-    return json.loads(render(run_audit(config)))
+    report: dict[str, Any] = json.loads(render(run_audit(config)))
+    return report
 
 
 def result(report: dict[str, Any], check_id: str) -> dict[str, Any]:

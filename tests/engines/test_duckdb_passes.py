@@ -156,7 +156,7 @@ def test_cells_counted_in_numpy_equal_the_group_by(
     real = duckdb_cells.binned_cells
 
     def spy(*args: Any) -> pd.DataFrame | None:
-        found = real(*args)
+        found: pd.DataFrame | None = real(*args)
         used.append(found is not None)
         return found
 
@@ -170,7 +170,7 @@ def test_cells_counted_in_numpy_equal_the_group_by(
     finally:
         counted.close()
         grouped.close()
-    assert mine.binning == theirs.binning and not mine.binning.exact
+    assert mine.binning == theirs.binning and not mine.binning.exact  # type: ignore[union-attr]
     pd.testing.assert_frame_equal(mine.frame, theirs.frame)
     np.testing.assert_array_equal(mine.weights, theirs.weights)
     assert mine.n_rows == 6000

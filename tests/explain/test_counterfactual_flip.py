@@ -35,7 +35,7 @@ def test_a_model_that_takes_gender_as_an_input_fails(gender_input_ctx: AuditCont
     finding = result.findings[0]
     assert finding.status is Status.FAIL and finding.subject == "gender"
     assert finding.evidence[0].threshold == 0.01
-    assert finding.evidence[0].ci_low < expected < finding.evidence[0].ci_high
+    assert finding.evidence[0].ci_low < expected < finding.evidence[0].ci_high  # type: ignore[operator]
     # Men's scores fall when they are recorded as women (the labels favoured men).
     male = next(g for g in detail["groups"] if g["group"] == "male")
     assert male["to"]["female"]["mean_score_shift"] < 0
@@ -103,7 +103,8 @@ class _GroupRule:
     def predict(self, features: pd.DataFrame) -> np.ndarray:
         base = features["x"].to_numpy(dtype=float) > 0
         special = (features["race"].to_numpy() == "c") & (features["u"].to_numpy() < self.cut)
-        return (base ^ special).astype(int)
+        decisions: np.ndarray = (base ^ special).astype(int)
+        return decisions
 
 
 def _group_rule_ctx(cut: float, n_c: int) -> AuditContext:

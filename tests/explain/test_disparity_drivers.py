@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import numpy as np
 import pytest
@@ -88,7 +89,7 @@ def test_wide_models_neutralise_only_the_inputs_most_associated_with_the_attribu
     assert gender["ranking"][0]["feature"] in {"womens_club", "womens_college"}
 
 
-def _ranked(closed: float) -> list[dict]:
+def _ranked(closed: float) -> list[dict[str, Any]]:
     after = 0.5 + closed * 0.5
     return [
         {"feature": "club", "change": after - 0.5, "gap_closed": closed, "after_ratio": after,

@@ -4,6 +4,8 @@ cross-checked against scikit-learn."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pytest
@@ -22,7 +24,7 @@ from trustscan.types import Status
 from .conftest import NUMERIC, applicants
 
 
-def _table(result_metrics: dict) -> dict[str, dict]:
+def _table(result_metrics: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {row["feature"]: row for row in result_metrics["importance"]}
 
 

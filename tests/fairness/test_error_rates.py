@@ -151,7 +151,7 @@ def test_planted_over_prediction_for_one_group_fails_with_signed_error_and_inter
     assert "95% CI" in finding.message and "signed-error gap of +0.09" in finding.message
     evidence = finding.evidence[0]
     assert evidence.metric == "mean_signed_error_difference"
-    assert evidence.ci_low is not None and evidence.ci_low > 0 and evidence.p_value < 0.001
+    assert evidence.ci_low is not None and evidence.ci_low > 0 and evidence.p_value < 0.001  # type: ignore[operator]
     assert result.summary.startswith("Signed error: 1 group(s) with a significant")
 
 

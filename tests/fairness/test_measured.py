@@ -8,7 +8,7 @@ from tests.fairness.conftest import MakeContext
 from trustscan.checks.fairness.core import FairnessErrorRatesCheck, FairnessSelectionRateCheck
 from trustscan.checks.fairness.measured import FairnessRates
 from trustscan.policy import Policy, StatsPolicy
-from trustscan.report.json_format import to_jsonable
+from trustscan.serialize import to_jsonable
 from trustscan.types import CheckResult
 
 POLICY = Policy(stats=StatsPolicy(bootstrap_resamples=100))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ import pytest
 from tests.context_builders import predictions_context
 from trustscan.checks.fairness.core import FairnessSelectionRateCheck
 from trustscan.policy import Policy, StatsPolicy
-from trustscan.types import Status
+from trustscan.types import CheckResult, Status
 
 from .conftest import MakeContext, planted
 
@@ -20,10 +21,10 @@ CHECK = FairnessSelectionRateCheck()
 
 
 def _policy(**stats: object) -> Policy:
-    return dataclasses.replace(Policy(), stats=StatsPolicy(**stats))
+    return dataclasses.replace(Policy(), stats=StatsPolicy(**stats))  # type: ignore[arg-type]
 
 
-def _row(result, feature: str, group: str) -> dict:  # type: ignore[no-untyped-def]
+def _row(result: CheckResult, feature: str, group: str) -> dict[str, Any]:
     key = "intersections" if " × " in feature else "groups"
     return next(r for r in result.metrics[key] if r["feature"] == feature and r["group"] == group)
 

@@ -15,7 +15,7 @@ from sklearn.preprocessing import StandardScaler
 from trustscan.cli import main
 
 
-class HomeMadeScaler(StandardScaler):
+class HomeMadeScaler(StandardScaler):  # type: ignore[misc]  # scikit-learn is untyped
     """A custom type that skops must refuse unless the user trusts it."""
 
 

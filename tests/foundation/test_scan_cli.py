@@ -26,8 +26,11 @@ def scan(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def report_schema() -> dict:
-    return json.loads((resource_dir("schemas") / "report.schema.json").read_text())
+def report_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(
+        (resource_dir("schemas") / "report.schema.json").read_text()
+    )
+    return schema
 
 
 def test_version_flag_prints_package_version() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -35,8 +36,9 @@ def fair(readme_workflow_run: WorkflowRun) -> WorkflowRun:
     return readme_workflow_run
 
 
-def report_json(run: WorkflowRun) -> dict:
-    return json.loads(run.outputs["--json"].read_text())
+def report_json(run: WorkflowRun) -> dict[str, Any]:
+    report: dict[str, Any] = json.loads(run.outputs["--json"].read_text())
+    return report
 
 
 def test_fair_control_passes_the_default_gate(fair: WorkflowRun) -> None:

@@ -46,7 +46,8 @@ def base_frame(rng: random.Random, n: int = 60) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame, **kwargs: object) -> bytes:
-    return frame.to_csv(index=False, **kwargs).encode("utf-8")  # type: ignore[call-overload]
+    text: str = frame.to_csv(index=False, **kwargs)  # type: ignore[call-overload]
+    return text.encode("utf-8")
 
 
 def parquet_bytes(table: pa.Table) -> bytes:

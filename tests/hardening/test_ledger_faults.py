@@ -88,7 +88,7 @@ def test_a_torn_last_line_stops_scans_with_a_repair_hint_and_repair_fixes_it(
     with ledger.open("ab") as stream:
         stream.write(b'{"sequence":3,"time":"2026-')  # a crash mid-append (older versions)
     outcome = verify(ledger)
-    assert not outcome.ok and "ledger repair" in outcome.problem
+    assert not outcome.ok and "ledger repair" in (outcome.problem or "")
     monkeypatch.chdir(ledger.parent.parent)
     args = ["scan", "--data", str(applicants_csv), "--predictions", "hired", "-s", "gender"]
     result = CliRunner().invoke(main, [*args, "--json", "r.json", "-q"])

@@ -4,16 +4,17 @@ per-attribute table with every metric as a column."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from tests.scoring.helpers import finding, report, result
 from trustscan.checks.fairness.measured import GroupRates
 from trustscan.report.html.group_table import exclusion_label, group_tables
 from trustscan.report.html.summary import top_findings
 from trustscan.report.ranking import ranked_findings
-from trustscan.types import Severity, Status
+from trustscan.types import Finding, Severity, Status
 
 
-def _titled(check_id: str, status: Status, subject: str, title: str, severity: Severity):
+def _titled(check_id: str, status: Status, subject: str, title: str, severity: Severity) -> Finding:
     return replace(finding(check_id, status, subject, severity=severity), title=title)
 
 
@@ -93,7 +94,7 @@ ROWS = [
 ]
 
 
-def _texts(view: dict) -> list[list[str]]:
+def _texts(view: dict[str, Any]) -> list[list[str]]:
     return [[c["badge"]["word"] if c["badge"] else c["text"] for c in row] for row in view["rows"]]
 
 

@@ -48,7 +48,8 @@ def _nmi(a: np.ndarray, b: np.ndarray) -> float:
     _, codes_a = np.unique(a, return_inverse=True)
     _, codes_b = np.unique(b, return_inverse=True)
     table = assoc.crosstab(codes_a, int(codes_a.max()) + 1, codes_b, int(codes_b.max()) + 1)
-    return assoc.normalized_mutual_info(table)
+    nmi: float = assoc.normalized_mutual_info(table)
+    return nmi
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

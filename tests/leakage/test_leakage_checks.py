@@ -73,7 +73,7 @@ def test_score_that_reveals_a_planted_attribute_fails(
     expected = roc_auc_score(data["pregnant"], ctx.scores)
     assert auc.estimate == pytest.approx(expected, abs=1e-9)
     assert auc.ci_low is not None and auc.ci_high is not None
-    assert 0.75 <= auc.ci_low < auc.estimate < auc.ci_high
+    assert 0.75 <= auc.ci_low < auc.estimate < auc.ci_high  # type: ignore[operator]
     assert auc.n == len(data) and "200 bootstrap resamples" in (auc.method or "")
     row = result.metrics["attributes"][0]
     assert row["attribute"] == "pregnant" and row["status"] == "fail"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,14 +20,15 @@ from trustscan.checks.performance.core import (
     PerformanceOverallCheck,
 )
 from trustscan.policy import PerformancePolicy, Policy, StatsPolicy
-from trustscan.report.json_format import to_jsonable
+from trustscan.serialize import to_jsonable
 from trustscan.types import CheckResult, Status
 
 FAST = Policy(stats=StatsPolicy(bootstrap_resamples=300))
 
 
-def json_roundtrip(result: CheckResult) -> dict:
-    return json.loads(json.dumps(to_jsonable(result), allow_nan=False))
+def json_roundtrip(result: CheckResult) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(json.dumps(to_jsonable(result), allow_nan=False))
+    return data
 
 
 def test_overall_skips_without_a_target() -> None:

@@ -19,7 +19,7 @@ from trustscan.errors import InputError
 
 def _config(data: Path, model: Path | None, **overrides: object) -> ScanConfig:
     base = scan_config(data_path=data, model_path=model, target="y", sensitive=("gender",))
-    return dataclasses.replace(base, **overrides)  # type: ignore[arg-type]  # ScanConfig fields
+    return dataclasses.replace(base, **overrides)  # type: ignore[arg-type,unused-ignore]
 
 
 @pytest.fixture

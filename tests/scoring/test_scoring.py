@@ -4,6 +4,7 @@ coverage and the overall grade, each with a hand-computed answer."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pytest
 
@@ -18,10 +19,10 @@ from trustscan.scoring import (
     score_dimensions,
     verdict,
 )
-from trustscan.types import Dimension, ScoreInput, Scoring, Severity, Status
+from trustscan.types import Dimension, DimensionScore, ScoreInput, Scoring, Severity, Status
 
 
-def by_dimension(scores, dimension):  # type: ignore[no-untyped-def]
+def by_dimension(scores: Sequence[DimensionScore], dimension: Dimension) -> DimensionScore:
     return next(s for s in scores if s.dimension is dimension)
 
 

@@ -4,6 +4,7 @@ apply and the report says so. "today" is injected, so these answers never change
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from trustscan.errors import InputError
 from trustscan.governance.waivers import apply_waivers, validate_policy_references
 from trustscan.policy import Policy, Waiver, policy_from_mapping
 from trustscan.scoring import verdict
-from trustscan.types import Status
+from trustscan.types import CheckResult, Status
 
 TODAY = date(2026, 6, 1)
 
@@ -21,7 +22,7 @@ def waiver(check: str, expires: str = "2026-12-31", subject: str | None = None) 
     return Waiver(check, "accepted risk R-12", "Head of Risk", expires, subject)
 
 
-def failing() -> tuple:
+def failing() -> tuple[CheckResult, ...]:
     return (
         result(
             "fairness.selection_rate",
@@ -162,7 +163,7 @@ def test_waivers_load_from_toml_tables_and_dates() -> None:
         ),
     ],
 )
-def test_bad_waivers_are_errors_naming_the_key(table: dict, named: str) -> None:
+def test_bad_waivers_are_errors_naming_the_key(table: dict[str, Any], named: str) -> None:
     with pytest.raises(InputError) as caught:
         policy_from_mapping({"waiver": [table]})
     assert named in caught.value.one_line()

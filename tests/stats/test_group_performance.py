@@ -51,7 +51,7 @@ def test_group_auc_matches_scikit_learn_and_is_nan_for_a_one_class_group() -> No
     auc = group_auc(data, codes, 4)  # group 3 is empty
     for g in (0, 1):
         member = codes == g
-        assert auc[g] == pytest.approx(skm.roc_auc_score(y[member], data.score[member]))
+        assert auc[g] == pytest.approx(skm.roc_auc_score(y[member], data.score[member]))  # type: ignore[index]
     assert np.isnan(auc[2]) and np.isnan(auc[3])
 
 
@@ -61,7 +61,7 @@ def test_a_wrong_group_auc_would_be_caught() -> None:
     y = np.asarray(data.y)
     auc = group_auc(data, codes, 2)
     shuffled = np.random.default_rng(3).permutation(codes)
-    assert auc[0] != pytest.approx(skm.roc_auc_score(y[shuffled == 0], data.score[shuffled == 0]))
+    assert auc[0] != pytest.approx(skm.roc_auc_score(y[shuffled == 0], data.score[shuffled == 0]))  # type: ignore[index]
 
 
 def test_multiclass_and_regression_groups_match_evaluate() -> None:

@@ -93,7 +93,7 @@ def test_counts_add_up_and_match_a_pandas_groupby() -> None:
     assert counts.n.tolist() == expected["n"].tolist()
     assert counts.selected.tolist() == expected["selected"].tolist()
     assert counts.cells().sum() == len(frame)
-    assert (counts.tp + counts.fp + counts.tn + counts.fn == counts.n).all()
+    assert (counts.tp + counts.fp + counts.tn + counts.fn == counts.n).all()  # type: ignore[operator]
 
 
 def test_missing_values_form_a_reported_unknown_group() -> None:

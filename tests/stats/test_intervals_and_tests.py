@@ -38,8 +38,8 @@ def test_bootstrap_interval_of_a_rate_matches_the_normal_approximation() -> None
 def test_bootstrap_of_confusion_cells_keeps_every_rate_consistent() -> None:
     counts = stats.GroupCounts.from_cells(("a", "b"), np.array([[30, 10, 50, 10], [5, 5, 5, 5]]))
     boot = stats.bootstrap_counts(counts, resamples=200, rng=np.random.default_rng(2))
-    assert (boot.tp + boot.fp + boot.tn + boot.fn == counts.n).all()
-    assert (boot.selected == boot.tp + boot.fp).all()
+    assert (boot.tp + boot.fp + boot.tn + boot.fn == counts.n).all()  # type: ignore[operator]
+    assert (boot.selected == boot.tp + boot.fp).all()  # type: ignore[operator]
 
 
 @pytest.mark.parametrize(("x1", "n1", "x2", "n2"), [(12, 100, 25, 100), (300, 9980, 640, 10020)])
@@ -68,7 +68,7 @@ def test_katz_interval_is_finite_with_a_zero_count_and_undefined_for_a_zero_refe
 
 def test_z_test_matches_the_uncorrected_chi_square_test() -> None:
     x1, n1, x2, n2 = 40, 200, 65, 210
-    _, p = stats.two_proportion_ztest(x1, n1, x2, n2)
+    _, p = stats.two_proportion_ztest(x1, n1, x2, n2)  # type: ignore[arg-type]
     table = [[x1, n1 - x1], [x2, n2 - x2]]
     expected = sps.chi2_contingency(table, correction=False).pvalue
     assert float(p) == pytest.approx(expected, rel=1e-10)
@@ -104,8 +104,8 @@ def test_one_person_check_detects_fragile_and_robust_gaps() -> None:
 
 def test_people_needed_matches_the_textbook_sample_size() -> None:
     # 40% vs 60%, two-sided alpha 0.05, power 0.8: 97 per group (Fleiss, no correction).
-    assert stats.people_needed(0.4, 0.6, alpha=0.05).item() == 97
-    assert np.isnan(stats.people_needed(0.3, 0.3, alpha=0.05)).all()
+    assert stats.people_needed(0.4, 0.6, alpha=0.05).item() == 97  # type: ignore[arg-type]
+    assert np.isnan(stats.people_needed(0.3, 0.3, alpha=0.05)).all()  # type: ignore[arg-type]
 
 
 def test_welch_test_from_moments_matches_scipy() -> None:

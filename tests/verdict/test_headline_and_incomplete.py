@@ -67,8 +67,8 @@ def test_a_single_attribute_leads_over_a_larger_intersectional_gap() -> None:
     only_cross = (
         results[0].__class__(**{**results[0].__dict__, "findings": results[0].findings[1:2]}),
     )
-    assert select(only_cross + results[1:], ("gender", "race")).scope == "intersection"
-    assert select(results[1:], ("gender", "race")).scope == "other"
+    assert select(only_cross + results[1:], ("gender", "race")).scope == "intersection"  # type: ignore[union-attr]
+    assert select(results[1:], ("gender", "race")).scope == "other"  # type: ignore[union-attr]
 
 
 def test_severity_orders_within_a_scope_and_waived_findings_never_lead() -> None:
@@ -78,7 +78,7 @@ def test_severity_orders_within_a_scope_and_waived_findings_never_lead() -> None
         result("fairness.selection_rate", Status.FAIL, findings=(critical,)),
         result("fairness.error_rates", Status.FAIL, findings=(high,)),
     )
-    assert select(results, ("gender",)).check_id == "fairness.selection_rate"
+    assert select(results, ("gender",)).check_id == "fairness.selection_rate"  # type: ignore[union-attr]
     waived = (
         result(
             "fairness.selection_rate",
@@ -87,7 +87,7 @@ def test_severity_orders_within_a_scope_and_waived_findings_never_lead() -> None
         ),
         results[1],
     )
-    assert select(waived, ("gender",)).check_id == "fairness.error_rates"
+    assert select(waived, ("gender",)).check_id == "fairness.error_rates"  # type: ignore[union-attr]
 
 
 def test_no_failure_gives_a_warning_marked_not_conclusive_and_nothing_gives_none() -> None:

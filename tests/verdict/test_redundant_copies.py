@@ -37,12 +37,13 @@ def test_a_feature_whose_copy_drives_the_model_is_not_read_as_unused() -> None:
     frame = _frame()
 
     def predict(f: pd.DataFrame) -> np.ndarray:  # the model uses the copy only
-        return (f["club_copy"].to_numpy() == "member").astype(int)
+        decisions: np.ndarray = (f["club_copy"].to_numpy() == "member").astype(int)
+        return decisions
 
     ctx = SimpleNamespace(task="binary")
     rng = np.random.default_rng(1)
-    alone = permutation_influence(ctx, predict, frame, ["club"], rng)
+    alone = permutation_influence(ctx, predict, frame, ["club"], rng)  # type: ignore[arg-type]
     assert alone["club"] == 0.0  # the old reading: "barely used (0.0%)"
     together = {"club": redundant_copies(frame, "club")}
-    grouped = permutation_influence(ctx, predict, frame, ["club"], rng, together)
+    grouped = permutation_influence(ctx, predict, frame, ["club"], rng, together)  # type: ignore[arg-type]
     assert grouped["club"] > 0.4  # about half the decisions change when both move
