@@ -8,6 +8,15 @@ from __future__ import annotations
 from trustscan.checks.spec import CheckSpec
 from trustscan.types import Dimension, Severity
 
+STATS_KEYS = (
+    "stats.alpha",
+    "stats.confidence",
+    "stats.bootstrap_resamples",
+    "stats.min_group_size",
+    "stats.min_group_share",
+)
+"""The statistical settings both fairness checks read (evidence rules, intervals, eligibility)."""
+
 SELECTION_RATE = CheckSpec(
     id="fairness.selection_rate",
     title="Selection-rate parity (four-fifths rule)",
@@ -37,11 +46,7 @@ SELECTION_RATE = CheckSpec(
         "fairness.gate_scoring_rate",
         "fairness.prediction_gap_max",
         "fairness.regression_compare",
-        "stats.alpha",
-        "stats.confidence",
-        "stats.bootstrap_resamples",
-        "stats.min_group_size",
-        "stats.min_group_share",
+        *STATS_KEYS,
     ),
     gated_in_compare=True,
     counts_only=True,
@@ -68,11 +73,7 @@ ERROR_RATES = CheckSpec(
     policy_keys=(
         "fairness.error_rate_ratio_min",
         "fairness.signed_error_gap_max",
-        "stats.alpha",
-        "stats.confidence",
-        "stats.bootstrap_resamples",
-        "stats.min_group_size",
-        "stats.min_group_share",
+        *STATS_KEYS,
     ),
     gated_in_compare=True,
     counts_only=True,
