@@ -87,3 +87,10 @@ def test_all_rows_as_one_group_give_evaluate_on_all_rows() -> None:
     assert together.estimate == pytest.approx(alone.estimate, rel=1e-12)
     for name, values in alone.replicates.items():
         np.testing.assert_allclose(together.replicates[name], values, rtol=1e-12)
+
+
+def test_canonical_order_from_the_score_sort_is_the_lexsort() -> None:
+    data, _ = _binary(n=4000)  # rounded scores: many ties, broken by entry order
+    expected = np.lexsort([data.score, data.pred, data.y])
+    np.testing.assert_array_equal(data.canonical_order, expected)
+    assert not np.array_equal(data.score_order[0], expected)  # the score sort alone is not
