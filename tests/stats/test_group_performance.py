@@ -91,6 +91,7 @@ def test_all_rows_as_one_group_give_evaluate_on_all_rows() -> None:
 
 def test_canonical_order_from_the_score_sort_is_the_lexsort() -> None:
     data, _ = _binary(n=4000)  # rounded scores: many ties, broken by entry order
+    assert data.score is not None
     expected = np.lexsort([data.score, data.pred, data.y])
     np.testing.assert_array_equal(data.canonical_order, expected)
     assert not np.array_equal(data.score_order[0], expected)  # the score sort alone is not
