@@ -61,8 +61,11 @@ SCORE_LEVELS = 1000
 ``score_levels``)."""
 
 
-def score_levels(scores: np.ndarray, fit: np.ndarray, levels: int = SCORE_LEVELS) -> np.ndarray:
-    """Each score's quantile level (``0..levels-1``) among the ``fit`` rows' scores.
+def score_levels(
+    scores: np.ndarray, fit: np.ndarray, levels: int = SCORE_LEVELS, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """Each score's (or only the ``rows``' scores') quantile level (``0..levels-1``) among
+    the ``fit`` rows' scores.
 
     ThresholdOptimizer walks every distinct score of every group (25,000 on a full sample);
     on levels it walks at most ``levels``. The map is monotone, so a threshold on levels is
@@ -70,7 +73,8 @@ def score_levels(scores: np.ndarray, fit: np.ndarray, levels: int = SCORE_LEVELS
     rows (0.1%) lie between it and the threshold the exact scores would give.
     """
     edges = np.unique(np.quantile(scores[fit], np.linspace(0, 1, levels + 1)[1:-1]))
-    return np.searchsorted(edges, scores, side="right").astype(float)
+    chosen = scores if rows is None else scores[rows]
+    return np.searchsorted(edges, chosen, side="right").astype(float)
 
 
 def group_thresholds(
@@ -103,7 +107,11 @@ def group_thresholds(
         def predict(self, x: Any) -> np.ndarray:
             return np.asarray(x, dtype=float)[:, 0]
 
-    x = (scores if levels is None else score_levels(scores, fit, levels)).reshape(-1, 1)
+    # Only the sampled rows' scores are mapped to levels (not every row of the data set).
+    x_fit, x_held = (
+        (scores[part] if levels is None else score_levels(scores, fit, levels, part))
+        for part in (fit, held)
+    )
     optimizer = ThresholdOptimizer(
         estimator=ScoresAsModel(),
         constraints=constraint,
@@ -113,8 +121,10 @@ def group_thresholds(
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        optimizer.fit(x[fit], y[fit].astype(int), sensitive_features=groups[fit])
-        decisions = optimizer.predict(x[held], sensitive_features=groups[held], random_state=seed)
+        optimizer.fit(x_fit.reshape(-1, 1), y[fit].astype(int), sensitive_features=groups[fit])
+        decisions = optimizer.predict(
+            x_held.reshape(-1, 1), sensitive_features=groups[held], random_state=seed
+        )
     return np.asarray(decisions, dtype=bool)
 
 
