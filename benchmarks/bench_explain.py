@@ -30,7 +30,8 @@ from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from trustscan.checks.explain.counterfactual import CounterfactualFlipCheck
 from trustscan.checks.explain.drivers import DisparityDriversCheck
-from trustscan.checks.explain.importance import FeatureImportanceCheck, GroupImportanceCheck
+from trustscan.checks.explain.group_importance import GroupImportanceCheck
+from trustscan.checks.explain.importance import FeatureImportanceCheck
 from trustscan.context import AuditContext
 from trustscan.loading.adapter import adapter_for_estimator
 from trustscan.policy import Policy

@@ -124,7 +124,7 @@ def test_native_importance_of_a_forest_is_summed_back_onto_raw_columns() -> None
 def test_predictions_only_mode_skips_with_a_reason() -> None:
     from trustscan.checks.explain.counterfactual import CounterfactualFlipCheck
     from trustscan.checks.explain.drivers import DisparityDriversCheck
-    from trustscan.checks.explain.importance import GroupImportanceCheck
+    from trustscan.checks.explain.group_importance import GroupImportanceCheck
 
     from .helpers import predictions_context
 

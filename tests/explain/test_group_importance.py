@@ -9,7 +9,7 @@ import pytest
 from sklearn.inspection import partial_dependence, permutation_importance
 
 from tests.context_builders import model_context
-from trustscan.checks.explain.importance import GroupImportanceCheck
+from trustscan.checks.explain.group_importance import GroupImportanceCheck
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
 from trustscan.types import Status

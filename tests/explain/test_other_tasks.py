@@ -10,7 +10,8 @@ from sklearn.linear_model import LinearRegression, LogisticRegression
 from tests.context_builders import model_context
 from trustscan.checks.explain.counterfactual import CounterfactualFlipCheck
 from trustscan.checks.explain.drivers import DisparityDriversCheck
-from trustscan.checks.explain.importance import FeatureImportanceCheck, GroupImportanceCheck
+from trustscan.checks.explain.group_importance import GroupImportanceCheck
+from trustscan.checks.explain.importance import FeatureImportanceCheck
 from trustscan.policy import Policy
 from trustscan.types import Status
 

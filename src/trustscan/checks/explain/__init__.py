@@ -89,7 +89,7 @@ GROUP_IMPORTANCE = CheckSpec(
     "non-overlapping intervals): the model reasons about those groups differently. Fix: "
     "find out why the feature means something else per group (a proxy, a data-collection "
     "difference) before release.",
-    implementation="trustscan.checks.explain.importance:GroupImportanceCheck",
+    implementation="trustscan.checks.explain.group_importance:GroupImportanceCheck",
     section="explainability",
     renderer="trustscan.report.html.explain:render_group_importance",
     policy_keys=POLICY_KEYS,
