@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 
 from trustscan.checks.fairness.measured import FairnessRates
+from trustscan.checks.measured import number
+from trustscan.checks.performance.measured import Overall
 from trustscan.report.markdown import escape
 from trustscan.report_versions import verdict_status
 
@@ -52,17 +54,18 @@ def _result(report: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _performance(report: Mapping[str, Any]) -> list[dict[str, Any]]:
-    overall = _metrics(report, "performance.overall").get("metrics") or []
-    confidence = _metrics(report, "performance.overall").get("confidence")
+    measured = Overall.from_metrics(_metrics(report, "performance.overall"))
+    # The confidence level is a setting the check stores beside its rows, not part of a row.
+    confidence = number(measured.other.get("confidence"))
     rows = []
-    for row in overall:
-        if row.get("estimate") is None:
+    for row in measured.estimates:
+        if row.estimate is None:
             continue
-        label = str(row.get("label") or row["metric"])
+        label = str(row.label or row.metric)
         label = label[:1].upper() + label[1:]
-        if row.get("ci_low") is not None and row.get("ci_high") is not None and confidence:
-            label += f" ({confidence:.0%} CI {_number(row['ci_low'])} to {_number(row['ci_high'])})"
-        rows.append({"type": str(row["metric"]), "value": _number(row["estimate"]), "name": label})
+        if row.ci_low is not None and row.ci_high is not None and confidence:
+            label += f" ({confidence:.0%} CI {_number(row.ci_low)} to {_number(row.ci_high)})"
+        rows.append({"type": str(row.metric), "value": _number(row.estimate), "name": label})
     return rows
 
 
