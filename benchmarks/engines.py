@@ -2,7 +2,7 @@
 Spark local beside DuckDB at 10M. Not a timed test: figures for the closing notes.
 
     python benchmarks/engines.py                       # 1M, 10M, 100M through DuckDB, 3 runs
-    python benchmarks/engines.py --rows 10000000 --spark --reps 1
+    python benchmarks/engines.py --rows 10000000 --engine duckdb spark --reps 1
 
 The logs are generated once as Parquet into ``--cache`` (default ``/tmp/trustscan-engines``):
 sex and race, a logged decision, a continuous score, the outcome and three other columns, in
@@ -97,14 +97,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="*", default=[1_000_000, 10_000_000, 100_000_000])
     parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--spark", action="store_true", help="also Spark local (10M and below)")
+    parser.add_argument(
+        "--engine", nargs="+", choices=("duckdb", "spark", "memory"), default=["duckdb"],
+        help="engines to run on each size; with two, their report numbers are compared",
+    )  # fmt: skip
     parser.add_argument("--cache", type=Path, default=Path("/tmp/trustscan-engines"))
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     summary = []
     for rows in args.rows:
         path = generate(args.cache / f"log-{rows}.parquet", rows)
-        engines = ["duckdb"] + (["spark"] if args.spark and rows <= 10_000_000 else [])
+        engines = args.engine
         reports: dict[str, Path] = {}
         for engine in engines:
             runs = []
@@ -124,9 +127,10 @@ def main() -> None:
                 "median_peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),
                 "microseconds_per_row": round(median / rows * 1e6, 3),
             })  # fmt: skip
-        if len(reports) == 2:
-            same = numbers(reports["duckdb"]) == numbers(reports["spark"])
-            print(json.dumps({"rows": rows, "spark_numbers_equal_duckdb": same}), flush=True)
+        first, *others = engines
+        for other in others:
+            same = numbers(reports[first]) == numbers(reports[other])
+            print(json.dumps({"rows": rows, f"{other}_numbers_equal_{first}": same}), flush=True)
     print(json.dumps({"summary": summary}, indent=1))
 
 

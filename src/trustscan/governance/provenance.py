@@ -14,13 +14,16 @@ import re
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from trustscan import __version__
+from trustscan.errors import InputError
+from trustscan.loading.datasets import resolve_data
 
 PACKAGES = ("scikit-learn", "pandas", "numpy", "fairlearn", "skops")
 """Libraries whose versions decide what the audit computed."""
@@ -43,6 +46,36 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: stream.read(_CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class DataDigest:
+    """The SHA-256 of the audited data: one file's, or for a folder or a glob each file's
+    and a combined digest."""
+
+    sha256: str
+    """The file's digest; for several files, the SHA-256 of ``sha256sum``'s listing of
+    them (``<hex>  <name>`` lines in path order), so ``sha256sum FILES | sha256sum`` run
+    in ``base`` gives the same value."""
+    parts: Mapping[str, str]
+    """Several files: per file (its path under ``base``) its SHA-256; one file: empty."""
+    base: Path | None = None
+    """The folder the part names are relative to."""
+
+
+def sha256_data(spec: Path) -> DataDigest | None:
+    """The digest of what ``--data`` named (a file, a folder or a glob of CSV/Parquet
+    files); None when it names no readable file (a catalog table, a missing path)."""
+    if spec.is_file():
+        return DataDigest(sha256_file(spec), {})
+    try:
+        paths = resolve_data(spec).paths
+    except InputError:
+        return None
+    base = Path(os.path.commonpath([p.parent for p in paths]))
+    parts = {p.relative_to(base).as_posix(): sha256_file(p) for p in paths}
+    listing = "".join(f"{digest}  {name}\n" for name, digest in parts.items())
+    return DataDigest(sha256_text(listing), parts, base)
 
 
 def sha256_text(text: str | bytes) -> str:

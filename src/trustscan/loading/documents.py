@@ -24,6 +24,7 @@ from trustscan.governance.provenance import (
     git_state,
     package_versions,
     platform_description,
+    sha256_data,
     sha256_file,
     skops_saved_versions,
 )
@@ -58,6 +59,9 @@ class Documents:
     platform: Mapping[str, str] = field(default_factory=dict)
     skops_saved: Mapping[str, Any] = field(default_factory=dict)
     """What a ``.skops`` model file records it was saved with (empty for other models)."""
+    data_parts: Mapping[str, Any] = field(default_factory=dict)
+    """``data`` named a folder or a glob: ``base`` (the folder) and ``sha256`` (per file
+    under it, its SHA-256); ``sha256["data"]`` is then their combined digest."""
 
 
 def read_documents(
@@ -72,6 +76,7 @@ def read_documents(
     files = {"model": model_path, "data": data_path, "config": config_path}
     anchor = model_path if model_path is not None else data_path
     skops = model_path is not None and model_path.suffix.lower() == ".skops"
+    data = sha256_data(data_path)
     return Documents(
         model_card_path=Path(docs.model_card),
         model_card=read_model_card(Path(docs.model_card)),
@@ -79,9 +84,14 @@ def read_documents(
         consequences=read_consequences(Path(docs.consequences)),
         files=files,
         sha256={
-            name: sha256_file(path) if path is not None and path.is_file() else None
+            name: (data.sha256 if data is not None else None)
+            if name == "data"
+            else (sha256_file(path) if path is not None and path.is_file() else None)
             for name, path in files.items()
         },
+        data_parts={"base": str(data.base), "sha256": dict(data.parts)}
+        if data is not None and data.parts
+        else {},
         git=git_state(anchor),
         versions=package_versions(),
         platform=platform_description(),

@@ -50,6 +50,8 @@ class ProvenanceCheck(Check):
             "command_line": list(ctx.command_line),
             "expected_sha256": dict(policy.provenance.expected_sha256),
         }
+        if documents.data_parts:  # a folder or a glob: each file's hash beside the combined one
+            metrics["data_files"] = dict(documents.data_parts)
         status = worst_status([f.status for f in findings])
         return self.result(status, self._summary(hashes, git, findings), tuple(findings), metrics)
 

@@ -10,6 +10,8 @@ out-of-core audit reads logged decisions.
 from __future__ import annotations
 
 import math
+import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,10 +50,18 @@ def spark_session(master: str) -> Any:
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    if master.startswith("local"):
+        # A local JVM listens on loopback only (no reachable port, and no warning that the
+        # host name resolves to 127.0.0.1).
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     try:
         session = (
             SparkSession.builder.master(master)
             .appName("trustscan")
+            # Errors only, from the JVM's first line: Spark's default profile logs WARN and
+            # announces itself on stderr before any setLogLevel could run (the shell logger
+            # at the root's level keeps "Setting default log level" quiet too).
+            .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_quiet_logs()}")
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.session.timeZone", "UTC")
@@ -67,6 +77,29 @@ def spark_session(master: str) -> Any:
             f"could not start Spark on {master!r}: {first}",
             "install Java 17+ (java on PATH or JAVA_HOME), or set spark.master in the config",
         ) from exc
+
+
+_LOG4J2 = """\
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = stderr
+appender.stderr.type = Console
+appender.stderr.name = stderr
+appender.stderr.target = SYSTEM_ERR
+appender.stderr.layout.type = PatternLayout
+appender.stderr.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n%ex
+logger.repl.name = org.apache.spark.repl.Main
+logger.repl.level = error
+"""
+
+
+def _quiet_logs() -> Path:
+    """A log4j2 configuration that prints errors (with their stack) and nothing else."""
+    path = Path(tempfile.gettempdir()) / "trustscan-spark-log4j2.properties"
+    if not path.is_file() or path.read_text(encoding="utf-8") != _LOG4J2:
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        partial.write_text(_LOG4J2, encoding="utf-8")
+        partial.replace(path)
+    return path
 
 
 class SparkSource:
