@@ -17,8 +17,11 @@ from typing import Literal
 from trustscan.config import ScanConfig
 from trustscan.context import AuditContext, context_from_frames
 from trustscan.errors import InputError
-from trustscan.loading.data import MEMORY_BUDGET_ENV, memory_budget
+from trustscan.loading.adapter import ModelAdapter
+from trustscan.loading.batch_predict import PredictedLog, predict_in_batches
+from trustscan.loading.data import memory_budget
 from trustscan.loading.datasets import DataFiles, check_same_schema
+from trustscan.loading.models import load_model
 from trustscan.loading.reports import read_report
 from trustscan.stats.sources.base import OutOfCoreSource, Roles
 
@@ -28,6 +31,10 @@ ENGINES = ("auto", "memory", "duckdb", "spark")
 SAMPLE_ROWS = 200_000
 """Rows of the stratified sample the row-level checks (proxies, explanations,
 consistency) read in an out-of-core audit."""
+
+HEAD_ROWS = 5_000
+"""First rows a model-mode audit reads to choose the features and the positive class as an
+in-memory audit would, before predicting every row."""
 
 DUCKDB_MEMORY_LIMIT = (256 * 2**20, 2**30)
 """DuckDB's own memory limit (it spills to a temporary folder beyond it): half the memory
@@ -48,14 +55,15 @@ def choose_engine(config: ScanConfig, files: DataFiles) -> Engine:
 def build_out_of_core_context(config: ScanConfig, files: DataFiles | None) -> AuditContext:
     """The cells context of ``files`` (None: ``config.table``) with its row sample (see the
     module docstring)."""
+    model, predicted, scan_config = None, None, config
     if config.model_path is not None:
-        raise InputError(
-            "an out-of-core audit (--engine duckdb, or data larger than the memory budget) "
-            "reads logged decisions, not a model",
-            "score the data in batches and pass --predictions/--scores, or audit a sample in "
-            f"memory (--engine memory, raising {MEMORY_BUDGET_ENV})",
+        model, predicted = _predict(config, files)
+        # From here the predicted log is audited as a decision log; the sample gets the model.
+        scan_config = replace(
+            config, predictions_column=predicted.decision, scores_column=predicted.score
         )
-    source = _source(config, files)
+        files = predicted.files
+    source = _source(scan_config, files, keep=predicted)
     baseline = (
         read_report(config.baseline_path, what="baseline report")
         if config.baseline_path is not None
@@ -66,13 +74,22 @@ def build_out_of_core_context(config: ScanConfig, files: DataFiles | None) -> Au
     # The cells first, grouped by the named sensitive columns: the sample then takes its
     # strata counts from them instead of another pass. Regrouped below only when the
     # audited attributes come from other columns (detected, or built from several).
-    guess = Roles(tuple(strata), config.predictions_column, config.target, config.scores_column)
+    guess = Roles(
+        tuple(strata), scan_config.predictions_column, config.target, scan_config.scores_column
+    )
     cells = source.cells(guess)
     sample = source.sample(SAMPLE_ROWS, strata=strata, seed=config.seed)
     n_rows = source.n_rows()
     if n_rows == 0:
         raise InputError(f"{source.name} has no rows", "export the data with its rows")
-    sample_ctx = context_from_frames(config, data=sample.frame, model=None, baseline=baseline)
+    if model is not None and predicted is not None:
+        # The model's own audit of the sampled rows, as in memory (it predicts them again).
+        logged = [c for c in (predicted.decision, predicted.score) if c]
+        sample_ctx = context_from_frames(
+            config, data=sample.frame.drop(columns=logged), model=model, baseline=baseline
+        )
+    else:
+        sample_ctx = context_from_frames(config, data=sample.frame, model=None, baseline=baseline)
     # The raw columns behind the audited attributes (detected or named).
     raw = tuple(
         dict.fromkeys(
@@ -81,10 +98,10 @@ def build_out_of_core_context(config: ScanConfig, files: DataFiles | None) -> Au
             for c in sample_ctx.sensitive_sources.get(name, (name,))
         )
     )
-    roles = Roles(raw, config.predictions_column, config.target, config.scores_column)
+    roles = Roles(raw, scan_config.predictions_column, config.target, scan_config.scores_column)
     if roles != guess:
         cells = source.cells(roles)
-    counted = replace(config, sensitive=raw)
+    counted = replace(scan_config, sensitive=raw, model_path=None, features=None)
     ctx = context_from_frames(
         counted, data=cells.frame, model=None, baseline=baseline, weights=cells.weights
     )
@@ -95,6 +112,8 @@ def build_out_of_core_context(config: ScanConfig, files: DataFiles | None) -> Au
         f"consistency checks read a sample of {sample.size:,} rows ({how})."
     )
     notes = [statement]
+    if predicted is not None:
+        notes.append(predicted.describe() + ".")
     if cells.binning is not None and not cells.binning.exact:
         notes.append(f"{config.scores_column!r}: {cells.binning.describe()}.")
     notes.extend(n for n in (*sample_ctx.notes, *ctx.notes) if n not in notes)
@@ -103,6 +122,7 @@ def build_out_of_core_context(config: ScanConfig, files: DataFiles | None) -> Au
         ctx,
         features=features.iloc[:0],
         data_path=config.data_path,
+        model_path=config.model_path,
         notes=tuple(notes),
         source=source,
         sample=replace(sample_ctx, source=source, data_path=config.data_path),
@@ -110,7 +130,40 @@ def build_out_of_core_context(config: ScanConfig, files: DataFiles | None) -> Au
     )
 
 
-def _source(config: ScanConfig, files: DataFiles | None) -> OutOfCoreSource:
+def _predict(config: ScanConfig, files: DataFiles | None) -> tuple[ModelAdapter, PredictedLog]:
+    """The model, and the data with its decisions and scores predicted batch by batch."""
+    if config.engine == "spark" or files is None:
+        raise InputError(
+            "--engine spark audits logged decisions, not a model",
+            "score the table and pass --predictions/--scores, or use --engine duckdb with "
+            "the model on files",
+        )
+    model = load_model(
+        config.model_path,  # type: ignore[arg-type]
+        trust_pickle=config.trust_pickle,
+        trusted_types=config.trust_types,
+    )
+    check_same_schema(files)
+    # The features, classes and positive class of an in-memory audit, from the first rows.
+    from trustscan.stats.sources.duckdb import DuckDBSource
+
+    first = DuckDBSource(files, encoding=config.encoding)
+    try:
+        head = first.head(HEAD_ROWS)
+    finally:
+        first.close()
+    head_ctx = context_from_frames(config, data=head, model=model)
+    predicted = predict_in_batches(
+        files,
+        head_ctx.model or model,
+        head_ctx.feature_names,
+        head_ctx.positive_label,
+        encoding=config.encoding,
+    )
+    return head_ctx.model or model, predicted
+
+
+def _source(config: ScanConfig, files: DataFiles | None, keep: object = None) -> OutOfCoreSource:
     if config.engine == "spark":
         from trustscan.stats.sources.spark import SparkSource
 
@@ -123,4 +176,5 @@ def _source(config: ScanConfig, files: DataFiles | None) -> OutOfCoreSource:
         files,
         encoding=config.encoding,
         memory_limit=min(max(memory_budget() // 2, DUCKDB_MEMORY_LIMIT[0]), DUCKDB_MEMORY_LIMIT[1]),
+        keep=keep,
     )

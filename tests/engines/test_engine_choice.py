@@ -62,10 +62,28 @@ def test_bad_engine_options_are_one_line_errors(
 
 def test_files_with_different_schemas_are_refused(logs: Path, tmp_path: Path) -> None:
     pd.DataFrame({"sex": ["a"], "decision": [1]}).to_parquet(logs / "c.parquet", index=False)
+    out = tmp_path / "r.json"
     for engine in ("memory", "duckdb"):
-        code, output = scan("--data", str(logs), *ARGS, "--engine", engine)
+        code, output = scan("--data", str(logs), *ARGS, "--engine", engine, "--json", str(out))
         assert code == 2, output
         assert "different schema" in output and "c.parquet" in output
+        assert len(output.strip().splitlines()) == 1
+        assert not out.exists()
+
+
+@pytest.mark.parametrize("engine", ["memory", "duckdb"])
+def test_an_unreadable_file_in_a_glob_is_a_one_line_error(
+    logs: Path, tmp_path: Path, engine: str
+) -> None:
+    (logs / "c.parquet").write_bytes(b"PAR1 not really parquet")
+    out = tmp_path / "r.json"
+    code, output = scan(
+        "--data", str(logs / "*.parquet"), *ARGS, "--engine", engine, "--json", str(out)
+    )
+    assert code == 2, output
+    assert "c.parquet" in output
+    assert len(output.strip().splitlines()) == 1
+    assert not out.exists()
 
 
 def test_csv_and_parquet_together_are_refused(logs: Path) -> None:

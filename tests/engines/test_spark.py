@@ -41,6 +41,27 @@ def test_spark_without_pyspark_is_a_one_line_error(
     assert not (tmp_path / "r.json").exists()
 
 
+def test_spark_without_java_is_a_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not _importable("pyspark"):
+        pytest.skip("pyspark not installed: the pyspark error comes first")
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no java anywhere
+    data = tmp_path / "d.parquet"
+    decision_log(100).to_parquet(data, index=False)
+    out = tmp_path / "r.json"
+    done = CliRunner().invoke(
+        main,
+        ["scan", "--data", str(data), "--engine", "spark", "--predictions", "decision",
+         "-s", "sex", "--no-ledger", "-q", "--json", str(out)],
+    )  # fmt: skip
+    assert done.exit_code == 2
+    assert "--engine spark needs Java 17+ (no java on PATH)" in done.output
+    assert len(done.output.strip().splitlines()) == 1
+    assert not out.exists()
+
+
 SAME_EVERYWHERE = (
     "data.quality",
     "fairness.selection_rate",
@@ -108,3 +129,26 @@ def test_spark_and_duckdb_give_the_same_audit(tmp_path: Path) -> None:
     assert reports["spark"]["verdict"] == reports["duckdb"]["verdict"]
     # The planted gap (men get +0.1 on the score before the cut) is found on both engines.
     assert by_engine["spark"]["fairness.selection_rate"]["status"] == "fail"
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_a_missing_table_is_a_one_line_error(tmp_path: Path) -> None:
+    _needs_spark()
+    out = tmp_path / "r.json"
+    command = [
+        sys.executable, "-m", "trustscan", "scan", "--table", "no_such_db.no_such_table",
+        "--engine", "spark", "--predictions", "decision", "-s", "sex",
+        "--json", str(out), "--no-ledger", "-q",
+    ]  # fmt: skip
+    done = subprocess.run(
+        command, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600,
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr[-3000:]
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    # The JVM's own launcher notice ("Using incubator modules") may precede the error.
+    errors = [line for line in lines if "no_such_db.no_such_table" in line]
+    assert len(errors) == 1 and "Spark could not read table" in errors[0], done.stderr
+    assert not [line for line in lines if " WARN " in line or "log4j" in line], done.stderr
+    assert not out.exists() and not done.stdout.strip()

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from trustscan.errors import InputError
 from trustscan.loading.datasets import DataFiles
@@ -63,10 +64,12 @@ class DuckDBSource:
         encoding: str = "utf-8",
         memory_limit: int | None = None,
         threads: int | None = None,
+        keep: object = None,
     ) -> None:
         import duckdb
 
         self.files = files
+        self._keep = keep  # what must live as long as the source (a folder holding the files)
         self.label = "DuckDB"
         count = len(files.paths)
         self.name = f"{files.name} ({count} file{'s' if count != 1 else ''})"
@@ -133,6 +136,15 @@ class DuckDBSource:
 
     def columns(self) -> tuple[str, ...]:
         return tuple(self._types)
+
+    def head(self, rows: int) -> pd.DataFrame:
+        """The first ``rows`` rows."""
+        frame: pd.DataFrame = self._execute(f"SELECT * FROM data LIMIT {int(rows)}").df()
+        return frame
+
+    def batches(self, sql: str, rows: int) -> Iterator[Any]:
+        """The rows of ``sql`` over the view ``data`` as Arrow record batches, streamed."""
+        return arrow_batches(self._con, sql, rows)
 
     def n_rows(self) -> int:
         if self._rows is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,6 +51,14 @@ def spark_session(master: str) -> Any:
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    java_home = os.environ.get("JAVA_HOME")
+    java = Path(java_home) / "bin" / "java" if java_home else shutil.which("java")
+    if java is None or not Path(java).is_file():
+        where = f"JAVA_HOME={java_home} has no bin/java" if java_home else "no java on PATH"
+        raise InputError(
+            f"--engine spark needs Java 17+ ({where})",
+            "install a Java runtime (e.g. openjdk-17-jre-headless) or set JAVA_HOME",
+        )
     if master.startswith("local"):
         # A local JVM listens on loopback only (no reachable port, and no warning that the
         # host name resolves to 127.0.0.1).
