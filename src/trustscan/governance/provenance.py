@@ -22,8 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from trustscan import __version__
-from trustscan.errors import InputError
-from trustscan.loading.datasets import resolve_data
 
 PACKAGES = ("scikit-learn", "pandas", "numpy", "fairlearn", "skops")
 """Libraries whose versions decide what the audit computed."""
@@ -68,6 +66,11 @@ def sha256_data(spec: Path) -> DataDigest | None:
     files); None when it names no readable file (a catalog table, a missing path)."""
     if spec.is_file():
         return DataDigest(sha256_file(spec), {})
+    # Here, not at the top: the ledger commands import this module and must stay instant
+    # (no pandas, which resolving a data folder brings in).
+    from trustscan.errors import InputError
+    from trustscan.loading.datasets import resolve_data
+
     try:
         paths = resolve_data(spec).paths
     except InputError:
