@@ -55,3 +55,30 @@ def test_command_does_not_import_the_numerical_stack(tmp_path: Path, args: list[
     # ledger commands exit 2 here: there is no ledger in an empty folder.
     assert exit_code in {"exit=0", "exit=2"}, completed.stdout + completed.stderr
     assert imported == "imported=", f"`trustscan {' '.join(args)}` {imported}"
+
+
+def test_version_imports_no_command_module(tmp_path: Path) -> None:
+    probe = (
+        "import sys\nfrom click.testing import CliRunner\nfrom trustscan.cli import main\n"
+        "result = CliRunner().invoke(main, ['--version'])\n"
+        "print(result.exit_code, sorted(m for m in sys.modules if m.startswith('trustscan.cli.')))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.strip() == "0 ['trustscan.cli.app']", completed.stdout
+
+
+def test_listed_summaries_are_the_commands_own_help() -> None:
+    """`trustscan --help` lists commands without importing them; each line must still be
+    the first sentence of that command's own help."""
+    import click
+
+    from trustscan.cli import main
+
+    ctx = click.Context(main)
+    for name, lazy in main.lazy.items():
+        command = lazy.load()
+        assert command.name == name
+        assert lazy.summary == command.get_short_help_str(limit=10**6), name
+    assert main.list_commands(ctx) == sorted(main.lazy)

@@ -1,22 +1,25 @@
 """Command line. ``main`` is the click group; each command lives in its own module.
 
-The commands import the audit stack only when they run, so `--version`, `--help`,
-`explain` and `ledger` stay instant.
+Commands are imported only when invoked (or when ``--help`` lists them), so `--version`
+imports no command module and `explain` or `ledger verify` import only their own.
 """
 
 from __future__ import annotations
 
-from trustscan.cli.accountability import COMMANDS as ACCOUNTABILITY_COMMANDS
-from trustscan.cli.app import ExitCode, exit_codes, main
-from trustscan.cli.card import card_command
-from trustscan.cli.demo import demo
-from trustscan.cli.diff import diff
-from trustscan.cli.explain import explain
-from trustscan.cli.render import render_command
-from trustscan.cli.scan import scan
+from trustscan.cli.app import ExitCode, LazyCommand, exit_codes, main
 
-for _command in (scan, demo, explain, *ACCOUNTABILITY_COMMANDS, diff, render_command, card_command):
-    main.add_command(_command)
+main.add_lazy_commands(
+    LazyCommand("scan", "trustscan.cli.scan:scan", "Audit a model (or its logged decisions) on a dataset."),
+    LazyCommand("demo", "trustscan.cli.demo:demo", "Train the bundled sample models, save them with skops, and audit each one."),
+    LazyCommand("explain", "trustscan.cli.explain:explain", "Explain a check: what it measures, its default thresholds and how to fix a failure."),
+    LazyCommand("init", "trustscan.cli.accountability:init_command", "Write commented starters: trustscan.toml, model_card.yaml, consequences.yaml."),
+    LazyCommand("ledger", "trustscan.cli.accountability:ledger_group", "The tamper-evident audit ledger (.trustscan/ledger.jsonl)."),
+    LazyCommand("signoff", "trustscan.cli.accountability:signoff_command", "Record a sign-off bound to the report's SHA-256 in the ledger."),
+    LazyCommand("consequences", "trustscan.cli.accountability:consequences_group", "The consequence scan (consequences.yaml)."),
+    LazyCommand("diff", "trustscan.cli.diff:diff", "Compare two JSON reports: metric changes with intervals, new and resolved findings, verdict change."),
+    LazyCommand("render", "trustscan.cli.render:render_command", "Render a JSON report again in other formats, adding the ledger's sign-offs for it."),
+    LazyCommand("card", "trustscan.cli.card:card_command", "Export a model card with the audit's performance, fairness and trust results."),
+)  # fmt: skip
 
 
 def run() -> None:

@@ -352,7 +352,3 @@ def consequences_suggest(report_path: str) -> None:
         "# an owner, a due date and a review date (YYYY-MM-DD); then paste under `consequences:`."
     )
     click.echo(yaml.safe_dump(drafts, sort_keys=False, allow_unicode=True, width=100).rstrip())
-
-
-COMMANDS = (init_command, ledger_group, signoff_command, consequences_group)
-"""Registered on ``trustscan.cli.main``."""

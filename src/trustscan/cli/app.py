@@ -7,9 +7,11 @@ Exit codes: 0 passed policy, 1 policy failed, 2 usage or input error, 3 internal
 from __future__ import annotations
 
 import enum
+import importlib
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -52,10 +54,55 @@ def exit_codes(debug: bool) -> Iterator[None]:
         sys.exit(ExitCode.INTERNAL_ERROR)
 
 
+@dataclass(frozen=True)
+class LazyCommand:
+    """A command imported from ``target`` ("module:attribute") only when it is invoked;
+    ``summary`` is its help's first sentence, shown by `trustscan --help` without importing
+    it (a test keeps the two equal)."""
+
+    name: str
+    target: str
+    summary: str
+
+    def load(self) -> click.Command:
+        module, attribute = self.target.split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
 class TrustscanGroup(click.Group):
     """Exit codes whatever happens: a usage error is one line and exit 2; SIGINT/SIGTERM in
     any phase is exit 130 (click would print "Aborted!" and exit 1, which CI reads as a policy
-    failure)."""
+    failure). Commands load lazily: each module imports its own stack when it runs."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, LazyCommand] = {}
+
+    def add_lazy_commands(self, *commands: LazyCommand) -> None:
+        self.lazy.update((c.name, c) for c in commands)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            self.add_command(self.lazy[cmd_name].load(), cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        # An unloaded command is listed through a stand-in carrying its summary.
+        listed = [
+            (n, self.commands.get(n) or click.Command(n, help=self.lazy[n].summary)) for n in names
+        ]
+        rows = [(n, c.get_short_help_str(limit)) for n, c in listed if not c.hidden]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def main(
         self,
