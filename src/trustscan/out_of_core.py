@@ -62,8 +62,11 @@ def build_out_of_core_context(config: ScanConfig, files: DataFiles | None) -> Au
         scan_config = replace(
             config, predictions_column=predicted.decision, scores_column=predicted.score
         )
+        data_name = files.name if files is not None else ""
         files = predicted.files
     source = _source(scan_config, files, keep=predicted)
+    if predicted is not None:
+        source.name = f"{data_name} with the model's predictions"
     baseline = (
         read_report(config.baseline_path, what="baseline report")
         if config.baseline_path is not None
@@ -115,7 +118,7 @@ def build_out_of_core_context(config: ScanConfig, files: DataFiles | None) -> Au
     if predicted is not None:
         notes.append(predicted.describe() + ".")
     if cells.binning is not None and not cells.binning.exact:
-        notes.append(f"{config.scores_column!r}: {cells.binning.describe()}.")
+        notes.append(f"{scan_config.scores_column!r}: {cells.binning.describe()}.")
     notes.extend(n for n in (*sample_ctx.notes, *ctx.notes) if n not in notes)
     features = sample_ctx.features
     return replace(

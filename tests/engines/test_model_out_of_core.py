@@ -42,6 +42,7 @@ def test_batches_of_the_model_give_the_counts_of_an_in_memory_audit(
     duckdb = _model_audit(data, model, "duckdb")
     notes = " ".join(duckdb["notes"])
     assert "The model predicted all 3,000 rows in 5 batches of at most 700" in notes
+    assert "rows of d.parquet with the model's predictions" in notes
     assert duckdb["inputs"]["model_path"] == str(model)
     for check_id in COUNTS_CHECKS:
         mine, theirs = result(memory, check_id), result(duckdb, check_id)
