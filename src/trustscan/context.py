@@ -159,7 +159,10 @@ class AuditContext:
 
     @property
     def mode(self) -> str:
-        return "predictions" if self.model is None else "model"
+        """ "model" when a model was audited, even out of core, where the counted rows carry
+        its batch predictions and only the row sample holds the model itself."""
+        audited = self.model if self.sample is None else (self.model or self.sample.model)
+        return "predictions" if audited is None else "model"
 
     @property
     def favourable_label(self) -> Any:

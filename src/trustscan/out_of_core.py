@@ -166,7 +166,9 @@ def _predict(config: ScanConfig, files: DataFiles | None) -> tuple[ModelAdapter,
     return head_ctx.model or model, predicted
 
 
-def _source(config: ScanConfig, files: DataFiles | None, keep: object = None) -> OutOfCoreSource:
+def _source(
+    config: ScanConfig, files: DataFiles | None, keep: PredictedLog | None = None
+) -> OutOfCoreSource:
     if config.engine == "spark":
         from trustscan.stats.sources.spark import SparkSource
 
@@ -180,4 +182,5 @@ def _source(config: ScanConfig, files: DataFiles | None, keep: object = None) ->
         encoding=config.encoding,
         memory_limit=min(max(memory_budget() // 2, DUCKDB_MEMORY_LIMIT[0]), DUCKDB_MEMORY_LIMIT[1]),
         keep=keep,
+        added=tuple(c for c in (keep.decision, keep.score) if c) if keep is not None else (),
     )

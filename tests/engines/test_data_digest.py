@@ -14,7 +14,7 @@ from tests.engines.conftest import decision_log
 from trustscan.checks.traceability.core import ProvenanceCheck
 from trustscan.config import make_scan_config
 from trustscan.context import context_from_frames
-from trustscan.governance.provenance import sha256_data
+from trustscan.governance.provenance import DataDigest, sha256_data
 from trustscan.pipeline import with_documents
 from trustscan.policy import policy_from_mapping
 from trustscan.types import Status
@@ -67,9 +67,7 @@ def test_a_changed_part_changes_the_digest(parts: Path) -> None:
 
 
 def test_one_file_has_its_own_hash_and_no_parts(parts: Path) -> None:
-    assert sha256_data(parts / "a.parquet") == type(sha256_data(parts))(
-        _sha(parts / "a.parquet"), {}
-    )
+    assert sha256_data(parts / "a.parquet") == DataDigest(_sha(parts / "a.parquet"), {})
     assert sha256_data(parts / "missing" / "*.csv") is None
 
 

@@ -65,11 +65,14 @@ class DuckDBSource:
         memory_limit: int | None = None,
         threads: int | None = None,
         keep: object = None,
+        added: Sequence[str] = (),
     ) -> None:
         import duckdb
 
         self.files = files
         self._keep = keep  # what must live as long as the source (a folder holding the files)
+        self._added = tuple(added)
+        """Columns trustscan wrote (a model's batch predictions): not the user's data."""
         self.label = "DuckDB"
         count = len(files.paths)
         self.name = f"{files.name} ({count} file{'s' if count != 1 else ''})"
@@ -312,7 +315,11 @@ class DuckDBSource:
             if gaps == n or (gaps == 0 and same):
                 constant.append(name)
         return ColumnStats(
-            n, len(self._types), missing_counts, tuple(constant), self._duplicate_rows()
+            n,
+            len(self._types) - len(self._added),
+            missing_counts,
+            tuple(constant),
+            self._duplicate_rows(),
         )
 
     def _duplicate_rows(self) -> int:
