@@ -120,3 +120,29 @@ def test_ledger_show_on_a_line_that_is_not_an_object_is_one_line(ledger: Path) -
     assert result.exit_code == 2
     assert result.output.startswith("error: line 3") and "not a ledger entry" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_scan_waiting_for_the_ledger_says_so_and_then_proceeds(tmp_path: Path) -> None:
+    """A scan holds the ledger's lock for its whole audit; a second one must not seem hung."""
+    import fcntl
+
+    ledger = tmp_path / "ledger.jsonl"
+    waiter = (
+        "import sys\nfrom pathlib import Path\nfrom trustscan.governance.ledger import _locked\n"
+        f"with _locked(Path({str(ledger)!r})):\n    print('locked')\n"
+    )
+    with (tmp_path / "ledger.jsonl.lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        process = subprocess.Popen(
+            [sys.executable, "-c", waiter],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        assert line.startswith("waiting for another trustscan process using"), line
+        assert process.poll() is None  # still waiting while the lock is held
+        fcntl.flock(held, fcntl.LOCK_UN)
+        out, _ = process.communicate(timeout=60)
+    assert out.strip() == "locked"

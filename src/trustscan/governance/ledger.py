@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import json
 import os
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -137,7 +138,12 @@ def _locked(path: Path) -> Iterator[None]:
         except ImportError:  # pragma: no cover - Windows: best effort without a lock
             yield
             return
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            # A scan holds the ledger for its whole audit: say why this one seems to hang.
+            print(f"waiting for another trustscan process using {path} ...", file=sys.stderr)
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
