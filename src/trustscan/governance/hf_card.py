@@ -16,7 +16,6 @@ from typing import Any
 import yaml
 
 from trustscan.checks.fairness.measured import FairnessRates
-from trustscan.checks.measured import number
 from trustscan.checks.performance.measured import Overall
 from trustscan.report.markdown import escape
 from trustscan.report_versions import verdict_status
@@ -55,8 +54,7 @@ def _result(report: Mapping[str, Any]) -> dict[str, Any]:
 
 def _performance(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     measured = Overall.from_metrics(_metrics(report, "performance.overall"))
-    # The confidence level is a setting the check stores beside its rows, not part of a row.
-    confidence = number(measured.other.get("confidence"))
+    confidence = measured.confidence
     rows = []
     for row in measured.estimates:
         if row.estimate is None:

@@ -217,6 +217,8 @@ class Overall:
 
     n: int | None
     estimates: tuple[OverallEstimate, ...]
+    confidence: float | None = None
+    """The intervals' confidence level (a setting stored beside the rows)."""
     other: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -225,8 +227,15 @@ class Overall:
         return cls(
             n=int(n) if isinstance(n, int) and not isinstance(n, bool) else None,
             estimates=tuple(OverallEstimate.from_row(r) for r in rows(metrics, "metrics")),
-            other=_rest(metrics, {"n", "metrics"}),
+            confidence=number(metrics.get("confidence")),
+            other=_rest(metrics, {"n", "metrics", "confidence"}),
         )
 
     def to_metrics(self) -> dict[str, Any]:
-        return {**self.other, "n": self.n, "metrics": [e.to_row() for e in self.estimates]}
+        stored = {} if self.confidence is None else {"confidence": self.confidence}
+        return {
+            **self.other,
+            **stored,
+            "n": self.n,
+            "metrics": [e.to_row() for e in self.estimates],
+        }
