@@ -143,6 +143,13 @@ class AuditContext:
         return tuple(str(c) for c in self.sensitive.columns)
 
     @cached_property
+    def memo(self) -> dict[str, Any]:
+        """Results several checks share (e.g. the competence checks' per-group metrics),
+        computed once per context. A cached property, not a field, so ``replace`` starts
+        a new context with an empty memo."""
+        return {}
+
+    @cached_property
     def groupings(self) -> SensitiveGroupings:
         """Group codes of each sensitive column and their intersections, built once."""
         if self.prepared_groupings is not None:

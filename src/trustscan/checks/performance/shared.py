@@ -10,10 +10,9 @@ own fixed random stream.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -27,16 +26,12 @@ from trustscan.stats.performance import MetricSet, PerformanceData, bootstrap, e
 
 T = TypeVar("T")
 
-_MEMO: dict[tuple[int, str], Any] = {}
-
 
 def _memo(ctx: AuditContext, key: str, make: Callable[[], T]) -> T:
-    """``make()`` once per context and ``key``; forgotten when the context is."""
-    slot = (id(ctx), key)
-    if slot not in _MEMO:
-        _MEMO[slot] = make()
-        weakref.finalize(ctx, _MEMO.pop, slot, None)
-    value: T = _MEMO[slot]
+    """``make()`` once per context and ``key``."""
+    if key not in ctx.memo:
+        ctx.memo[key] = make()
+    value: T = ctx.memo[key]
     return value
 
 
