@@ -17,7 +17,8 @@ from trustscan.config import read_config_file, split_settings
 from trustscan.context import AuditContext
 from trustscan.governance.consequences import parse_consequences
 from trustscan.governance.init_files import STARTERS, starter_text
-from trustscan.governance.ledger import read_entries, verify
+from trustscan.governance.ledger.reading import read_entries
+from trustscan.governance.ledger.verify import verify
 from trustscan.pipeline import with_documents
 from trustscan.policy import Policy
 from trustscan.types import Status

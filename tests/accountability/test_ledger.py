@@ -11,17 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from trustscan.cli import main
-from trustscan.governance.ledger import (
-    GENESIS,
-    LedgerError,
-    append_entry,
-    append_signoff,
-    entry_hash,
-    head_path,
-    read_entries,
-    signoffs_for,
-    verify,
-)
+from trustscan.governance.ledger.entries import GENESIS, LedgerError, entry_hash, head_path
+from trustscan.governance.ledger.reading import read_entries, signoffs_for
+from trustscan.governance.ledger.verify import verify
+from trustscan.governance.ledger.writer import append_entry, append_signoff
 
 
 @pytest.fixture()

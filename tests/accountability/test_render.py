@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from trustscan.cli import main
-from trustscan.governance.ledger import append_signoff
+from trustscan.governance.ledger.writer import append_signoff
 from trustscan.report import OutputFormat, render
 from trustscan.report.json_format import report_from_dict
 

@@ -14,18 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from trustscan.cli import main
-from trustscan.governance.ledger import (
-    GENESIS,
-    KEY_ENV,
-    LedgerError,
-    LedgerKey,
-    append_entry,
-    append_signoff,
-    entry_hash,
-    head_path,
-    load_key,
-    verify,
-)
+from trustscan.governance.ledger.entries import GENESIS, KEY_ENV, LedgerError, entry_hash, head_path
+from trustscan.governance.ledger.keys import LedgerKey, load_key
+from trustscan.governance.ledger.verify import verify
+from trustscan.governance.ledger.writer import append_entry, append_signoff
 
 KEY = LedgerKey(b"k" * 32)
 OTHER = LedgerKey(b"x" * 32)
@@ -127,7 +119,7 @@ def test_a_forged_signoff_without_a_mac_is_caught_even_without_the_key(ledger: P
 def test_render_shows_authenticated_signoffs_and_hides_a_forged_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, applicants_csv: Path
 ) -> None:
-    from trustscan.governance.ledger import read_entries
+    from trustscan.governance.ledger.reading import read_entries
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(KEY_ENV, (b"k" * 32).decode())

@@ -12,7 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from trustscan.cli import main
-from trustscan.governance.ledger import LedgerError, append_entry, read_entries, repair, verify
+from trustscan.governance.ledger.entries import LedgerError
+from trustscan.governance.ledger.reading import read_entries
+from trustscan.governance.ledger.repair import repair
+from trustscan.governance.ledger.verify import verify
+from trustscan.governance.ledger.writer import append_entry
 
 
 def disk_full_after(monkeypatch: pytest.MonkeyPatch, nbytes: int) -> None:
@@ -65,7 +69,8 @@ def test_file_size_limit_during_an_append_leaves_the_ledger_as_it_was(ledger: Pa
     code = (
         "import resource, signal, sys\n"
         "from pathlib import Path\n"
-        "from trustscan.governance.ledger import append_entry, LedgerError\n"
+        "from trustscan.governance.ledger.entries import LedgerError\n"
+        "from trustscan.governance.ledger.writer import append_entry\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
         "try:\n"
@@ -128,8 +133,9 @@ def test_a_scan_waiting_for_the_ledger_says_so_and_then_proceeds(tmp_path: Path)
 
     ledger = tmp_path / "ledger.jsonl"
     waiter = (
-        "import sys\nfrom pathlib import Path\nfrom trustscan.governance.ledger import _locked\n"
-        f"with _locked(Path({str(ledger)!r})):\n    print('locked')\n"
+        "import sys\nfrom pathlib import Path\n"
+        "from trustscan.governance.ledger.storage import locked\n"
+        f"with locked(Path({str(ledger)!r})):\n    print('locked')\n"
     )
     with (tmp_path / "ledger.jsonl.lock").open("a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import click
 
-from trustscan.cli.accountability import default_ledger_path
+from trustscan.cli.common import default_ledger_path
 from trustscan.errors import InputError
-from trustscan.governance.ledger import load_key, signoffs_for, verify
+from trustscan.governance.ledger.keys import load_key
+from trustscan.governance.ledger.reading import signoffs_for
+from trustscan.governance.ledger.verify import verify
 from trustscan.outputs import check_output_paths, write_atomically
 from trustscan.report import OutputFormat, render
 
