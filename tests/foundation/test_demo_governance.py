@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from dataclasses import replace
 from pathlib import Path
-from types import SimpleNamespace
-from typing import cast
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from tests.context_builders import predictions_context
 from trustscan.checks import ALL_CHECKS
 from trustscan.checks.documentation.core import ConsequenceScanCheck, ModelCardCheck
 from trustscan.cli import main
@@ -29,7 +28,8 @@ from trustscan.governance.consequences import (
     review_overdue,
     unknown_check_links,
 )
-from trustscan.loading.documents import read_consequences, read_documents, read_model_card
+from trustscan.loading.documents import read_consequences, read_model_card
+from trustscan.pipeline import with_documents
 from trustscan.policy import Policy
 from trustscan.types import CheckResult, Dimension, Severity, Status
 
@@ -78,11 +78,11 @@ def failing_result(check_id: str) -> CheckResult:
 
 
 def docs_context(policy: Policy) -> AuditContext:
-    """The docs checks read only the start time and the documents from the context."""
-    documents = read_documents(
-        policy.docs, model_path=None, data_path=Path("no-data.csv"), config_path=None
-    )
-    return cast(AuditContext, SimpleNamespace(started_at=time.time(), documents=documents))
+    """A context production builds (a small decision log), with the case's documents read
+    the way the pipeline reads them."""
+    frame = pd.DataFrame({"decision": [1, 0] * 20, "gender": ["f", "m", "m", "f"] * 10})
+    ctx = predictions_context(frame, predictions="decision", sensitive=["gender"])
+    return with_documents(ctx, policy)
 
 
 @pytest.mark.parametrize("name", CASE_NAMES)

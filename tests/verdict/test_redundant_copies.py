@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
 import pandas as pd
 
+from tests.context_builders import predictions_context
 from trustscan.checks.leakage.influence import permutation_influence, redundant_copies
 
 
@@ -40,10 +39,12 @@ def test_a_feature_whose_copy_drives_the_model_is_not_read_as_unused() -> None:
         decisions: np.ndarray = (f["club_copy"].to_numpy() == "member").astype(int)
         return decisions
 
-    ctx = SimpleNamespace(task="binary")
+    logged = frame.assign(decision=predict(frame), sex=frame["other"])
+    ctx = predictions_context(logged, predictions="decision", sensitive=["sex"])
+    assert ctx.task == "binary"
     rng = np.random.default_rng(1)
-    alone = permutation_influence(ctx, predict, frame, ["club"], rng)  # type: ignore[arg-type]
+    alone = permutation_influence(ctx, predict, frame, ["club"], rng)
     assert alone["club"] == 0.0  # the old reading: "barely used (0.0%)"
     together = {"club": redundant_copies(frame, "club")}
-    grouped = permutation_influence(ctx, predict, frame, ["club"], rng, together)  # type: ignore[arg-type]
+    grouped = permutation_influence(ctx, predict, frame, ["club"], rng, together)
     assert grouped["club"] > 0.4  # about half the decisions change when both move

@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 import pandas as pd
 
-from trustscan.sensitive.attributes import RACE_INDICATORS, is_indicator, race_word
+from trustscan.sensitive.indicators import RACE_INDICATORS, is_indicator, race_word
 from trustscan.sensitive.lexicon import SensitiveMatch, detect_sensitive_columns, load_lexicon
 
 _GROUP_NAMED = frozenset({"colour", "color", "coloured", "colored", "black", "white"})
