@@ -16,7 +16,8 @@ from tests.engines.conftest import audit, decision_log
 from trustscan.loading.datasets import resolve_data
 from trustscan.stats.sources import duckdb_cells
 from trustscan.stats.sources.base import Roles
-from trustscan.stats.sources.duckdb import DuckDBSource, monotonic_column
+from trustscan.stats.sources.duckdb import DuckDBSource
+from trustscan.stats.sources.duckdb_sql import monotonic_column
 from trustscan.stats.sources.memory import MemorySource, count_duplicate_rows
 
 

@@ -34,6 +34,13 @@ from trustscan.stats.sources.base import (
     ScoreBinning,
     score_bins,
 )
+from trustscan.stats.sources.duckdb_sql import (
+    arrow_batches,
+    is_numeric_type,
+    monotonic_column,
+    quote,
+    sql_literal,
+)
 
 LOG = logging.getLogger(__name__)
 """Each query's seconds at DEBUG level (``TRUSTSCAN_LOG=debug``-style profiling)."""
@@ -41,15 +48,6 @@ LOG = logging.getLogger(__name__)
 SAMPLE_FLOOR = 2_000
 """Each group combination keeps at least this many rows (or all of its rows) in the sample."""
 _HASH_SPACE = 1 << 32
-
-
-def quote(name: str) -> str:
-    """A SQL identifier for any column name."""
-    return '"' + str(name).replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 class DuckDBSource:
@@ -91,14 +89,14 @@ class DuckDBSource:
         # trustscan reports its own progress; DuckDB's bar would break the calm terminal.
         self._con.execute("SET enable_progress_bar = false")
         self._duckdb_error = duckdb.Error
-        paths = "[" + ", ".join(_literal(str(p)) for p in files.paths) + "]"
+        paths = "[" + ", ".join(sql_literal(str(p)) for p in files.paths) + "]"
         if files.format == "parquet":
             reader = f"read_parquet({paths})"
         else:
             options = (
                 ""
                 if encoding.lower() in ("utf-8", "utf8")
-                else f", encoding = {_literal(encoding)}"
+                else f", encoding = {sql_literal(encoding)}"
             )
             reader = f"read_csv({paths}, header = true{options})"
         self._execute(f"CREATE VIEW data AS SELECT * FROM {reader}")
@@ -285,7 +283,7 @@ class DuckDBSource:
     def _score_expression(self, score: str, *, skip: Sequence[str]) -> tuple[ScoreBinning, str]:
         column = quote(score)
         kind = self._types.get(score, "")
-        if not _is_numeric_type(kind):
+        if not is_numeric_type(kind):
             self._measure(None, skip=skip)
             return ScoreBinning(0), column  # the context refuses a non-numeric score
         distinct, low, high = self._measure(score, skip=skip)
@@ -383,78 +381,3 @@ class DuckDBSource:
             how = "a uniform draw by a seeded hash of each row"
         frame = self._execute(sql).df()
         return RowSample(frame.reset_index(drop=True), total, how)
-
-
-_ORDERED_TYPES = ("BIGINT", "INTEGER", "UBIGINT", "UINTEGER", "DATE", "TIMESTAMP")
-"""Types wide enough to hold a distinct value per row of a large file, compared in numpy."""
-_ORDER_BATCH = 1 << 20
-
-
-def monotonic_column(con: Any, types: dict[str, str], rows: int = _ORDER_BATCH) -> str | None:
-    """A column whose values strictly rise, or strictly fall, from the first row to the
-    last (so no two rows are equal), read in file order batch by batch; None when there is
-    none. A column drops out at its first tie, gap or turn, so data without such a column
-    costs about one batch."""
-    names = [c for c, kind in types.items() if kind.upper().startswith(_ORDERED_TYPES)]
-    if not names:
-        return None
-    rising: dict[str, bool | None] = dict.fromkeys(names)
-    """Per column still in the running: True rising, False falling, None not yet known."""
-    last: dict[str, Any] = {}
-    columns = ", ".join(quote(c) for c in names)
-    for batch in arrow_batches(con, f"SELECT {columns} FROM data", rows):
-        for name in list(rising):
-            column = batch.column(name)
-            if column.null_count:
-                del rising[name]
-                continue
-            values = column.to_numpy(zero_copy_only=False)
-            if name in last:
-                values = np.concatenate((np.asarray([last[name]], dtype=values.dtype), values))
-            if len(values) < 2:
-                last.update({name: values[-1]} if len(values) else {})
-                continue
-            up = rising[name]
-            if up is None:
-                up = bool(values[1] > values[0])
-            ordered = values[1:] > values[:-1] if up else values[1:] < values[:-1]
-            if not bool(ordered.all()):
-                del rising[name]
-                continue
-            rising[name], last[name] = up, values[-1]
-        if not rising:
-            return None
-    return next((name for name, up in rising.items() if up is not None), None)
-
-
-def arrow_batches(con: Any, sql: str, rows: int = _ORDER_BATCH) -> Iterator[Any]:
-    """The rows of ``sql`` as Arrow record batches, streamed (never all in memory), on a
-    cursor of their own so that the connection stays free and a reader left early ends."""
-    cursor = con.cursor()
-    try:
-        relation = cursor.sql(sql)
-        reader = getattr(relation, "to_arrow_reader", None)  # DuckDB >= 1.4
-        yield from reader(rows) if reader is not None else relation.fetch_arrow_reader(rows)
-    finally:
-        cursor.close()
-
-
-def _is_numeric_type(kind: str) -> bool:
-    kind = kind.upper()
-    return kind.startswith(
-        (
-            "DOUBLE",
-            "FLOAT",
-            "REAL",
-            "DECIMAL",
-            "TINYINT",
-            "SMALLINT",
-            "INTEGER",
-            "BIGINT",
-            "HUGEINT",
-            "UTINYINT",
-            "USMALLINT",
-            "UINTEGER",
-            "UBIGINT",
-        )
-    )
