@@ -22,6 +22,7 @@ from trustscan.loading.data import read_column_names
 from trustscan.loading.datasets import DataFiles, check_same_schema, resolve_data
 from trustscan.loading.documents import Documents
 from trustscan.loading.reports import read_report
+from trustscan.memo import Memo
 from trustscan.outcomes import (
     NamedColumn,
     Outcome,
@@ -143,11 +144,11 @@ class AuditContext:
         return tuple(str(c) for c in self.sensitive.columns)
 
     @cached_property
-    def memo(self) -> dict[str, Any]:
+    def memo(self) -> Memo:
         """Results several checks share (e.g. the competence checks' per-group metrics),
         computed once per context. A cached property, not a field, so ``replace`` starts
         a new context with an empty memo."""
-        return {}
+        return Memo()
 
     @cached_property
     def groupings(self) -> SensitiveGroupings:

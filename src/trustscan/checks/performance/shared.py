@@ -29,10 +29,7 @@ T = TypeVar("T")
 
 def _memo(ctx: AuditContext, key: str, make: Callable[[], T]) -> T:
     """``make()`` once per context and ``key``."""
-    if key not in ctx.memo:
-        ctx.memo[key] = make()
-    value: T = ctx.memo[key]
-    return value
+    return ctx.memo.get(key, make)
 
 
 @dataclass(frozen=True)
