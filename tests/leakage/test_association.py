@@ -1,4 +1,4 @@
-"""stats.association against scikit-learn, and its bootstrap and sampling on known answers."""
+"""stats.association, ranks, separability and sampling against scikit-learn, and its bootstrap and sampling on known answers."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import pytest
 from sklearn.metrics import normalized_mutual_info_score, roc_auc_score, roc_curve
 
 from trustscan.stats import association as assoc
+from trustscan.stats import ranks
+from trustscan.stats import separability as sep
+from trustscan.stats.sampling import stratified_indices
 
 
 @pytest.fixture
@@ -19,7 +22,7 @@ def test_rank_auc_matches_sklearn_with_ties(seed: int) -> None:
     rng = np.random.default_rng(seed)
     positive = rng.random(3000) < 0.3
     scores = np.round(rng.normal(size=3000) + 0.7 * positive, 1)  # many ties
-    assert assoc.roc_auc(positive, scores) == pytest.approx(
+    assert ranks.roc_auc(positive, scores) == pytest.approx(
         roc_auc_score(positive, scores), abs=1e-12
     )
 
@@ -28,20 +31,20 @@ def test_one_vs_rest_auc_matches_sklearn_macro(rng: np.random.Generator) -> None
     codes = rng.integers(0, 4, 5000)
     proba = rng.random((5000, 4)) + 0.4 * np.eye(4)[codes]
     proba /= proba.sum(axis=1, keepdims=True)
-    per_class = assoc.roc_auc_ovr(codes, proba)
+    per_class = ranks.roc_auc_ovr(codes, proba)
     assert np.nanmean(per_class) == pytest.approx(
         roc_auc_score(codes, proba, multi_class="ovr", average="macro"), abs=1e-12
     )
     single = proba[:, 2]
     expected = [roc_auc_score(codes == c, single) for c in range(4)]
-    np.testing.assert_allclose(assoc.roc_auc_ovr(codes, single), expected, atol=1e-12)
+    np.testing.assert_allclose(ranks.roc_auc_ovr(codes, single), expected, atol=1e-12)
 
 
 def test_ks_advantage_is_max_tpr_minus_fpr(rng: np.random.Generator) -> None:
     positive = rng.random(4000) < 0.4
     scores = np.round(rng.normal(size=4000) + positive, 2)
     fpr, tpr, _ = roc_curve(positive, scores)
-    assert assoc.ks_advantage(positive, scores) == pytest.approx((tpr - fpr).max(), abs=1e-12)
+    assert ranks.ks_advantage(positive, scores) == pytest.approx((tpr - fpr).max(), abs=1e-12)
 
 
 def _nmi(a: np.ndarray, b: np.ndarray) -> float:
@@ -88,7 +91,7 @@ def test_separability_ci_brackets_the_estimate_and_narrows_with_n(rng: np.random
     for n in (1000, 20000):
         group = rng.random(n) < 0.3
         scores = rng.normal(size=n) + 1.0 * group
-        result = assoc.separability_scores(
+        result = sep.separability_scores(
             group.astype(np.int64), scores, 2, resamples=400, confidence=0.95, rng=rng
         )
         assert result.auc == pytest.approx(roc_auc_score(group, scores), abs=1e-12)
@@ -101,7 +104,7 @@ def test_separability_ci_brackets_the_estimate_and_narrows_with_n(rng: np.random
 def test_lower_scores_for_a_group_reveal_it_too(rng: np.random.Generator) -> None:
     group = rng.random(5000) < 0.5
     scores = -2.0 * group + rng.normal(size=5000)
-    result = assoc.separability_scores(
+    result = sep.separability_scores(
         group.astype(np.int64), scores, 2, resamples=200, confidence=0.95, rng=rng
     )
     assert result.auc == pytest.approx(1 - roc_auc_score(group, scores), abs=1e-12)
@@ -110,7 +113,7 @@ def test_lower_scores_for_a_group_reveal_it_too(rng: np.random.Generator) -> Non
 
 def test_independent_score_has_an_interval_around_one_half(rng: np.random.Generator) -> None:
     codes = rng.integers(0, 3, 6000)
-    result = assoc.separability_scores(
+    result = sep.separability_scores(
         codes, rng.random(6000), 3, resamples=300, confidence=0.95, rng=rng
     )
     assert result.ci_low < 0.53 and result.auc < 0.53
@@ -119,7 +122,7 @@ def test_independent_score_has_an_interval_around_one_half(rng: np.random.Genera
 def test_binary_separability_interval_contains_the_sklearn_auc(rng: np.random.Generator) -> None:
     positive = rng.random(3000) < 0.2
     scores = rng.normal(size=3000) + positive
-    result = assoc.separability_scores(
+    result = sep.separability_scores(
         positive.astype(np.int64), scores, 2, resamples=300, confidence=0.95, rng=rng
     )
     assert result.auc == pytest.approx(roc_auc_score(positive, scores), abs=1e-9)
@@ -128,7 +131,7 @@ def test_binary_separability_interval_contains_the_sklearn_auc(rng: np.random.Ge
 
 def test_stratified_sample_keeps_proportions_and_size(rng: np.random.Generator) -> None:
     codes = np.repeat([0, 1, 2, -1], [9000, 900, 90, 10])
-    idx = assoc.stratified_indices(codes, 1000, rng)
+    idx = stratified_indices(codes, 1000, rng)
     assert idx.size == 1000 and len(set(idx.tolist())) == 1000
     quota = np.array([9000, 900, 90]) * 1000 / 9990  # proportional to the rows with a value
     assert np.abs(np.bincount(codes[idx]) - quota).max() < 1
@@ -150,7 +153,7 @@ def _scores(n: int = 20_000, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
 def test_merged_bins_keep_the_fine_interval_and_the_exact_estimate() -> None:
     codes, scores = _scores()
     fine, merged = (
-        assoc.separability_scores(
+        sep.separability_scores(
             codes,
             scores,
             3,
@@ -173,7 +176,7 @@ def test_merging_equal_mass_bins_moves_the_auc_by_less_than_the_stated_bound(bin
     value_codes, width = assoc.quantile_codes(scores, 1024)
     table = assoc.crosstab(codes, 3, value_codes, width)
     fine = assoc.table_auc(table, ordered=True)
-    merged = assoc.table_auc(assoc.merge_bins(table, bins), ordered=True)
+    merged = assoc.table_auc(sep.merge_bins(table, bins), ordered=True)
     assert np.all(np.abs(fine - merged) <= 1 / (2 * bins))
 
 
@@ -182,6 +185,26 @@ def test_the_bound_needs_equal_mass_bins() -> None:
     separation into ties, far beyond 1 / (2 * bins)."""
     table = np.array([[0, 5, 0, 0], [5, 0, 0, 0]])  # class 0 above class 1, all in bins 0-1
     fine = assoc.table_auc(table, ordered=True)
-    merged = assoc.table_auc(assoc.merge_bins(table, 2), ordered=True)
+    merged = assoc.table_auc(sep.merge_bins(table, 2), ordered=True)
     assert fine[0] == 1.0 and merged[0] == 0.5
     assert abs(fine[0] - merged[0]) > 1 / (2 * 2)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_quantiles_from_levels_equal_numpy_quantiles(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    values = np.concatenate([rng.normal(size=5000), np.round(rng.normal(size=3000), 1)])
+    distinct, level = ranks.levels(values)
+    q = np.linspace(0, 1, 257)
+    np.testing.assert_allclose(
+        assoc.level_quantiles(distinct, level, q), np.quantile(values, q), rtol=0, atol=1e-12
+    )
+    binned, n = assoc.quantile_codes(values, 64)
+    assert n <= 66 and binned.min() == 1
+
+
+def test_average_ranks_equal_scipy_rankdata() -> None:
+    from scipy.stats import rankdata
+
+    values = np.round(np.random.default_rng(5).normal(size=4000), 1)
+    np.testing.assert_array_equal(ranks.average_ranks(ranks.levels(values)[1]), rankdata(values))

@@ -6,7 +6,7 @@ import numpy as np
 
 from trustscan.checks.fairness.comparison import _Settings
 from trustscan.context import AuditContext
-from trustscan.stats.association import stratified_indices
+from trustscan.stats.sampling import stratified_indices
 
 
 def skip_reason(ctx: AuditContext, what: str, *, needs_target: bool) -> str | None:

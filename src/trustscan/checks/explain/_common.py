@@ -19,8 +19,9 @@ from threadpoolctl import threadpool_limits
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
 from trustscan.stats import from_codes, group_counts
-from trustscan.stats.association import roc_auc, stratified_indices
 from trustscan.stats.groups import GroupCodes
+from trustscan.stats.ranks import roc_auc
+from trustscan.stats.sampling import stratified_indices
 
 MAX_STACKED_ROWS = 200_000
 """Rows per model call when predicting on stacked copies of the sample (bounds memory)."""

@@ -30,6 +30,7 @@ from trustscan.numbers.display import number as _fmt
 from trustscan.numbers.json_safe import rounded as _round
 from trustscan.policy import Policy
 from trustscan.stats import association as assoc
+from trustscan.stats import separability as sep
 from trustscan.stats.groups import GroupCodes
 from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
@@ -115,7 +116,7 @@ class OutputInferenceCheck(Check):
         resamples = policy.stats.bootstrap_resamples
         confidence = policy.stats.confidence
         if output.ordered:
-            result = assoc.separability_scores(
+            result = sep.separability_scores(
                 codes,
                 values,
                 k,
@@ -128,7 +129,7 @@ class OutputInferenceCheck(Check):
             )
         else:
             table = assoc.crosstab(codes, k, values, int(values.max()) + 1)
-            result = assoc.separability(
+            result = sep.separability(
                 table, ordered=False, resamples=resamples, confidence=confidence, rng=rng
             )
         small = [c for c in range(k) if result.classes[c].n < policy.stats.min_group_size]
@@ -224,7 +225,7 @@ class OutputInferenceCheck(Check):
         self,
         attribute: GroupCodes,
         output: _Output,
-        result: assoc.Separability,
+        result: sep.Separability,
         status: Status,
         insufficient: bool,
         small: Sequence[int],

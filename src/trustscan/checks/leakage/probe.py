@@ -14,8 +14,9 @@ from trustscan.context import AuditContext
 from trustscan.numbers.json_safe import rounded as _round
 from trustscan.policy import Policy
 from trustscan.sensitive.groups import is_numeric
-from trustscan.stats import association as assoc
+from trustscan.stats import separability as sep
 from trustscan.stats.groups import GroupCodes
+from trustscan.stats.sampling import stratified_indices
 from trustscan.types import Status
 
 
@@ -61,7 +62,7 @@ def joint_probe(
 
     rng = ctx.rng(f"leakage.proxy_features:probe:{attribute.name}")
     known = attribute.known_codes()
-    idx = assoc.stratified_indices(known, policy.leakage.sample_size, rng)
+    idx = stratified_indices(known, policy.leakage.sample_size, rng)
     codes = known[idx]
     counts = np.bincount(codes, minlength=attribute.schema.n_known)
     present = counts[counts > 0]
@@ -86,7 +87,7 @@ def joint_probe(
         proba = probe.predict_proba(matrix[held])
     sampled = int(codes.size)
     codes = codes[held]
-    result = assoc.separability_scores(
+    result = sep.separability_scores(
         codes,
         proba if k > 2 else proba[:, 1],
         k,

@@ -32,6 +32,8 @@ from trustscan.policy import Policy
 from trustscan.sensitive.groups import is_numeric
 from trustscan.stats import association as assoc
 from trustscan.stats.groups import GroupCodes
+from trustscan.stats.sampling import stratified_indices
+from trustscan.stats.separability import separability
 from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
 _MAX_CATEGORIES = 31
@@ -143,7 +145,7 @@ class ProxyFeaturesCheck(Check):
     ) -> list[dict[str, Any]]:
         rng = ctx.rng(f"{self.id}:sample:{attribute.name}")
         known = attribute.known_codes()
-        rows_idx = assoc.stratified_indices(known, policy.leakage.sample_size, rng)
+        rows_idx = stratified_indices(known, policy.leakage.sample_size, rng)
         codes = known[rows_idx]
         k = attribute.schema.n_known
         frame = ctx.features.iloc[rows_idx]
@@ -179,7 +181,7 @@ class ProxyFeaturesCheck(Check):
                 or (row["auc"] or 0) >= limits.auc_warn
                 or (row["nmi"] or 0) >= limits.proxy_nmi
             ):
-                result = assoc.separability(
+                result = separability(
                     row["_table"],
                     ordered=row["_ordered"],
                     resamples=policy.stats.bootstrap_resamples,
