@@ -1,7 +1,8 @@
 """``fairness.mitigation_preview``: what group-specific thresholds would buy, and cost.
 
 When ``fairness.selection_rate`` or ``fairness.error_rates`` fails, this check fits
-fairlearn's ``ThresholdOptimizer`` on the model's cached scores (no re-prediction) for
+group thresholds as fairlearn's ``ThresholdOptimizer`` does (``stats.thresholds``) on the
+model's cached scores (no re-prediction) for
 demographic parity and for equalized odds on one half of a stratified sample, and measures
 on the other, held-out half the lowest impact ratio, TPR/FPR ratios and accuracy before and
 after, with intervals. It is a preview of the trade-off, never a recommendation: thresholds
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import warnings
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -31,6 +31,7 @@ from trustscan.numbers.json_safe import scalar as _json
 from trustscan.policy import Policy
 from trustscan.stats.groups import GroupCodes
 from trustscan.stats.intervals import normal_quantile, wilson_interval
+from trustscan.stats.thresholds import apply_rules, fit_rules
 from trustscan.types import CheckResult, Evidence, Status
 
 CONSTRAINTS = ("demographic_parity", "equalized_odds")
@@ -88,44 +89,16 @@ def group_thresholds(
     levels: int | None = SCORE_LEVELS,
 ) -> np.ndarray:
     """Decisions on ``held`` rows from group-specific thresholds fitted on ``fit`` rows
-    (fairlearn's ThresholdOptimizer, maximising accuracy under ``constraint``), on the
-    scores' quantile levels (``levels``; None = the exact scores)."""
-    # Late imports: heavy, and needed only here.
-    from fairlearn.postprocessing import ThresholdOptimizer
-    from sklearn.base import BaseEstimator, ClassifierMixin
-
-    class ScoresAsModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # untyped bases
-        """A fitted 'classifier' whose prediction is its one input column: the cached scores,
-        so the optimiser moves thresholds without re-running the model."""
-
-        def __init__(self) -> None:
-            self.classes_ = np.array([0, 1])  # a fitted attribute, for the is-fitted test
-
-        def fit(self, x: Any, y: Any) -> ScoresAsModel:
-            return self
-
-        def predict(self, x: Any) -> np.ndarray:
-            return np.asarray(x, dtype=float)[:, 0]
-
+    (fairlearn's ThresholdOptimizer algorithm, maximising accuracy under ``constraint``; see
+    ``stats.thresholds``), on the scores' quantile levels (``levels``; None = the exact
+    scores)."""
     # Only the sampled rows' scores are mapped to levels (not every row of the data set).
     x_fit, x_held = (
         (scores[part] if levels is None else score_levels(scores, fit, levels, part))
         for part in (fit, held)
     )
-    optimizer = ThresholdOptimizer(
-        estimator=ScoresAsModel(),
-        constraints=constraint,
-        objective="accuracy_score",
-        prefit=True,
-        predict_method="predict",
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        optimizer.fit(x_fit.reshape(-1, 1), y[fit].astype(int), sensitive_features=groups[fit])
-        decisions = optimizer.predict(
-            x_held.reshape(-1, 1), sensitive_features=groups[held], random_state=seed
-        )
-    return np.asarray(decisions, dtype=bool)
+    rules = fit_rules(x_fit, y[fit].astype(int), groups[fit], constraint)
+    return apply_rules(rules, x_held, groups[held], seed)
 
 
 def _outcome(
@@ -259,7 +232,7 @@ class MitigationPreviewCheck(Check):
                     cfg.confidence,
                     n=n_held,
                     threshold=cfg.threshold,
-                    method="fairlearn ThresholdOptimizer on the cached scores' "
+                    method="ThresholdOptimizer's algorithm (as fairlearn) on the cached scores' "
                     f"{SCORE_LEVELS:,} quantile levels (thresholds within 0.1% of the fitted "
                     "rows of the exact ones); held-out split; Katz interval",
                 ),
