@@ -455,3 +455,33 @@ def test_regression_prediction_that_tracks_gender_fails_and_says_how_far_it_move
     proxies = ProxyFeaturesCheck().run(ctx, policy)
     club = next(f for f in proxies.findings if f.subject == "club")
     assert "moves predictions by" in club.message and "standard deviations" in club.message
+
+
+def test_an_attribute_carried_only_by_a_combination_of_inputs_is_found_by_the_probe(
+    make_predictions_context: MakeContext, fast_policy: Policy
+) -> None:
+    """Interaction proxy: gender is the XOR of two inputs, each unrelated to it alone. No
+    single feature is associated; the joint probe recovers it (redundant encoding)."""
+    rng = np.random.default_rng(11)
+    n = 6000
+    a, b = rng.integers(0, 2, n), rng.integers(0, 2, n)
+    female = (a ^ b).astype(bool) ^ (rng.random(n) < 0.05)
+    data = pd.DataFrame(
+        {
+            "gender": np.where(female, "female", "male"),
+            "shift": np.where(a == 1, "night", "day"),
+            "site": b + rng.normal(0, 0.2, n),
+            "tenure": rng.normal(size=n),
+        }
+    )
+    data["decision"] = (data["tenure"] + rng.normal(size=n) > 0).astype(int)
+    features = ["shift", "site", "tenure"]
+    ctx = make_predictions_context(
+        data, features=features, sensitive=["gender"], target=None, predictions="decision"
+    )
+    result = ProxyFeaturesCheck().run(ctx, fast_policy)
+    assert not any(r["associated"] for r in result.metrics["features"])
+    probe = result.metrics["probes"][0]
+    assert probe["auc"] > 0.9 and probe["ci_low"] >= fast_policy.leakage.auc_fail
+    assert result.status is Status.WARN
+    assert [f.title for f in result.findings if f.status is Status.WARN] == ["Redundant encoding"]

@@ -65,9 +65,9 @@ PROXY_FEATURES = CheckSpec(
     "proxy only when it is both associated (AUC >= leakage.auc_warn or NMI >= "
     "leakage.proxy_nmi) and influential (>= leakage.influence_min of decisions change); a "
     "proxy the model ignores is reported, not failed. Fails when a used proxy's AUC lower "
-    "bound reaches leakage.auc_fail; warns for other used proxies and when a cross-validated "
-    "HistGradientBoosting probe recovers the attribute from all inputs together (redundant "
-    "encoding). Predictions-only mode measures influence on a surrogate model of the logged "
+    "bound reaches leakage.auc_fail; warns for other used proxies and when a gradient-boosted "
+    "tree probe (fitted on half a stratified sample, scored on the other half) recovers the "
+    "attribute from all inputs together (redundant encoding). Predictions-only mode measures influence on a surrogate model of the logged "
     "decisions. Fix: drop or transform the proxy, or record a legal basis for the attribute.",
     implementation="trustscan.checks.leakage.proxies:ProxyFeaturesCheck",
     section="sensitive-inference",

@@ -11,6 +11,7 @@ import pandas as pd
 
 from trustscan.checks.leakage.probe import one_thread, probe_matrix
 from trustscan.context import AuditContext
+from trustscan.stats.boosting import Booster, Model
 
 MAX_STACKED_ROWS = 200_000
 """Rows per model call when predicting permuted copies of the sample together (memory)."""
@@ -44,32 +45,37 @@ def measure_influence(
     size = min(n, max(2000, sample_size // 2))
     idx = np.sort(rng.choice(n, size=size, replace=False))
     frame = ctx.features.iloc[idx].reset_index(drop=True)
+    # Copies are searched among the measured inputs only: a copy of an associated input is
+    # as associated, so it is among them.
+    together = redundant_copy_map(frame[candidates])
+    regression = ctx.task == "regression"
     if ctx.model is not None:
-        predict = _model_predictor(ctx)
         how = f"share of decisions that change when the feature is permuted ({len(idx):,} rows)"
+        with one_thread():
+            values = permutation_influence(
+                ctx, _model_predictor(ctx), frame, candidates, rng, together
+            )
     else:
         if capped:
             frame = frame[candidates]
         fitted = _surrogate(ctx, frame, idx, rng)
         if fitted is None:
             return None
-        predict, fidelity = fitted
+        surrogate, usable, fidelity = fitted
         how = (
             "share of decisions that change when the feature is permuted, measured on a "
             f"surrogate model of the logged decisions (fidelity {fidelity:.0%}, {len(idx):,} rows)"
         )
-    # Copies are searched among the measured inputs only: a copy of an associated input is
-    # as associated, so it is among them.
-    together = redundant_copy_map(frame[candidates])
-    with one_thread():
-        values = permutation_influence(ctx, predict, frame, candidates, rng, together)
-    if ctx.task == "regression":
+        values = surrogate_influence(
+            surrogate, frame[usable], candidates, rng, together, regression
+        )
+    if regression:
         how = how.replace(
             "share of decisions that change", "mean change of the prediction in standard deviations"
         )
     if any(together.values()):
         how += "; a feature's redundant copies among the inputs are permuted with it"
-    return Influence(values, how, len(idx), regression=ctx.task == "regression", together=together)
+    return Influence(values, how, len(idx), regression=regression, together=together)
 
 
 REDUNDANT_CORRELATION = 0.98
@@ -179,11 +185,7 @@ def permutation_influence(
         stacked = copies[0] if len(copies) == 1 else pd.concat(copies, ignore_index=True)
         predicted = np.asarray(predict(stacked))
         for i, feature in enumerate(batch):
-            changed = predicted[i * rows : (i + 1) * rows]
-            if regression:
-                values[feature] = float(np.mean(np.abs(changed - base)) / scale)
-            else:
-                values[feature] = float(np.mean(changed != base))
+            values[feature] = _change(predicted[i * rows : (i + 1) * rows], base, regression, scale)
     return values
 
 
@@ -196,40 +198,79 @@ def _model_predictor(ctx: AuditContext) -> Any:
     return lambda frame: np.asarray(model.predict_proba(frame)).argmax(axis=1)
 
 
+SURROGATE = Booster(iterations=60, learning_rate=0.1, depth=6)
+"""The surrogate of logged decisions: 60 trees of depth 6 (scikit-learn's HistGradientBoosting
+default grows 31 leaves leaf-wise, often deeper than 5 levels; at depth 5 permutation
+influence read systematically lower than its on real data)."""
+
+
 def _surrogate(
     ctx: AuditContext, frame: pd.DataFrame, idx: np.ndarray, rng: np.random.Generator
-) -> tuple[Any, float] | None:
-    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
-
+) -> tuple[Model, list[str], float] | None:
+    """A model of the logged decisions (or predictions) fitted on the first half of the
+    sampled rows, the inputs it uses, and its fidelity on the second half."""
     half = len(idx) // 2
-    # Columns empty or constant in the fitting half carry nothing, and an empty one breaks
-    # HistGradientBoosting's binning ("window shape cannot be larger than input array").
+    # Columns empty or constant in the fitting half carry nothing.
     usable = [c for c in frame.columns if frame[c].iloc[:half].nunique(dropna=True) > 1]
     if not usable:
         return None
     matrix, categorical = probe_matrix(frame[usable])
-    seed = int(rng.integers(2**31 - 1))
     if ctx.task == "regression":
         target = np.asarray(ctx.predictions, dtype=float)[idx]
-        model: Any = HistGradientBoostingRegressor(
-            categorical_features=categorical, max_iter=60, random_state=seed
-        )
-    else:
-        target = pd.Series(ctx.predictions[idx]).astype(str).to_numpy()
-        if len(np.unique(target)) < 2:
-            return None
-        model = HistGradientBoostingClassifier(
-            categorical_features=categorical, max_iter=60, random_state=seed
-        )
-    with one_thread():
-        model.fit(matrix[:half], target[:half])
+        model = SURROGATE.regressor(matrix[:half], categorical, target[:half])
         held_out = model.predict(matrix[half:])
-    if ctx.task == "regression":
         fidelity = float(
             max(0.0, 1 - np.var(held_out - target[half:]) / (np.var(target[half:]) or 1))
         )
     else:
-        fidelity = float(np.mean(held_out == target[half:]))
+        labels = pd.Series(ctx.predictions[idx]).astype(str).to_numpy()
+        _, target = np.unique(labels, return_inverse=True)
+        target = target.reshape(-1)
+        if len(np.unique(target[:half])) < 2:
+            return None
+        model = SURROGATE.classifier(matrix[:half], categorical, target[:half])
+        fidelity = float(np.mean(model.predict(matrix[half:]) == target[half:]))
     # The surrogate measured is the one fitted on the first half, whose held-out fidelity is
     # the one reported (refitting on all rows cost a second fit for an unmeasured model).
-    return (lambda f: np.asarray(model.predict(probe_matrix(f[usable])[0]))), fidelity
+    return model, usable, fidelity
+
+
+def surrogate_influence(
+    model: Model,
+    frame: pd.DataFrame,
+    candidates: list[str],
+    rng: np.random.Generator,
+    together: dict[str, list[str]],
+    regression: bool,
+) -> dict[str, float]:
+    """``permutation_influence`` on the surrogate: the rows are binned once and each
+    feature's bin column (with its copies') is permuted in the binned matrix, so no frame is
+    copied or re-encoded per feature. Inputs the surrogate does not use change nothing."""
+    matrix, _ = probe_matrix(frame)
+    binned = model.bins.apply(matrix)
+    position = {str(c): j for j, c in enumerate(frame.columns)}
+    rows = binned.shape[0]
+    base = model.predict_binned(binned)
+    scale = (float(np.std(base)) or 1.0) if regression else 1.0
+    values: dict[str, float] = {}
+    per_call = max(1, MAX_STACKED_ROWS // max(rows, 1))
+    for start in range(0, len(candidates), per_call):
+        batch = candidates[start : start + per_call]
+        copies = []
+        for feature in batch:
+            shuffled = binned.copy()
+            order = rng.permutation(rows)
+            used = [position[c] for c in [feature, *together.get(feature, [])] if c in position]
+            shuffled[:, used] = binned[order][:, used]
+            copies.append(shuffled)
+        predicted = model.predict_binned(np.concatenate(copies))
+        for i, feature in enumerate(batch):
+            values[feature] = _change(predicted[i * rows : (i + 1) * rows], base, regression, scale)
+    return values
+
+
+def _change(changed: np.ndarray, base: np.ndarray, regression: bool, scale: float) -> float:
+    """Share of decisions that differ (regression: mean absolute change in ``scale`` units)."""
+    if regression:
+        return float(np.mean(np.abs(changed - base)) / scale)
+    return float(np.mean(changed != base))
