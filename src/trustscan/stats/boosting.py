@@ -306,14 +306,19 @@ def _histograms(
     hess: np.ndarray,
     parent: np.ndarray | None,
 ) -> np.ndarray:
-    """``(2, nodes, inputs, bins)`` sums of gradient and hessian per node, input and bin. Below the root, only the left children are counted; each right child is its parent
-    minus its left sibling (half the rows through ``bincount``). One ``bincount`` per input
+    """``(2, nodes, inputs, bins)`` sums of gradient and hessian per node, input and bin.
+
+    Below the root only the smaller child of each parent is counted; its sibling is the
+    parent minus it (at most half the rows through ``bincount``). One ``bincount`` per input
     and sum: no ``(rows, inputs)`` index or weight array is built."""
     columns = by_input.shape[0]
+    small_is_left = np.ones(0, dtype=bool)
     if parent is None:
         rows, slot, slots = None, node, nodes
     else:
-        rows = np.flatnonzero(node % 2 == 0)
+        sizes = np.bincount(node, minlength=nodes)
+        small_is_left = sizes[0::2] <= sizes[1::2]
+        rows = np.flatnonzero((node % 2 == 0) == small_is_left[node // 2])
         slot, slots = node[rows] // 2, nodes // 2
     g, h = (grad, hess) if rows is None else (grad[rows], hess[rows])
     offset = slot * width
@@ -325,9 +330,11 @@ def _histograms(
         out[1, :, j] = np.bincount(index, h, size).reshape(slots, width)
     if parent is None:
         return out
+    assert parent is not None
     full = np.empty((2, nodes, columns, width))
-    full[:, 0::2] = out
-    full[:, 1::2] = parent - out
+    counted = 2 * np.arange(slots) + ~small_is_left
+    full[:, counted] = out
+    full[:, counted ^ 1] = parent - out
     return full
 
 
