@@ -208,3 +208,32 @@ def test_average_ranks_equal_scipy_rankdata() -> None:
 
     values = np.round(np.random.default_rng(5).normal(size=4000), 1)
     np.testing.assert_array_equal(ranks.average_ranks(ranks.levels(values)[1]), rankdata(values))
+
+
+def test_dense_codes_equal_numpy_unique_inverse() -> None:
+    from trustscan.stats.sampling import dense_codes
+
+    rng = np.random.default_rng(3)
+    for values in (
+        rng.integers(0, 9, 5000) * 3,
+        rng.normal(size=100),
+        np.array([5, 5, 2]),
+        np.array([True, False, True]),
+    ):
+        expected = np.unique(values, return_inverse=True)[1].reshape(-1)
+        np.testing.assert_array_equal(dense_codes(values), expected)
+
+
+@pytest.mark.parametrize("classes", [3, 40])
+def test_stratified_sample_is_the_same_with_few_or_many_classes(classes: int) -> None:
+    """Few classes find their rows by comparison, many by one sort: the same sample."""
+    from trustscan.stats import sampling
+
+    codes = np.random.default_rng(1).integers(-1, classes, 20_000)
+    fast = stratified_indices(codes, 700, np.random.default_rng(9))
+    old, sampling.FEW_CLASSES = sampling.FEW_CLASSES, 0
+    try:
+        sorted_way = stratified_indices(codes, 700, np.random.default_rng(9))
+    finally:
+        sampling.FEW_CLASSES = old
+    np.testing.assert_array_equal(fast, sorted_way)

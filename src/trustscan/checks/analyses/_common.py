@@ -6,7 +6,7 @@ import numpy as np
 
 from trustscan.checks.fairness.comparison import _Settings
 from trustscan.context import AuditContext
-from trustscan.stats.sampling import stratified_indices
+from trustscan.stats.sampling import dense_codes, stratified_indices
 
 
 def skip_reason(ctx: AuditContext, what: str, *, needs_target: bool) -> str | None:
@@ -33,7 +33,7 @@ def sample_and_split(
     """Row positions of a search/fit half and a held-out half of a sample of at most ``size``
     rows, both stratified on ``strata`` (e.g. group × label) and deterministic per seed."""
     rng = ctx.rng(purpose)
-    codes = np.unique(np.asarray(strata), return_inverse=True)[1].reshape(-1)
+    codes = dense_codes(strata)
     sample = stratified_indices(codes, size, rng)
     first = sample[stratified_indices(codes[sample], sample.size // 2, rng)]
     return first, np.setdiff1d(sample, first, assume_unique=True)
