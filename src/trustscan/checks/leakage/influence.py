@@ -161,29 +161,59 @@ def permutation_influence(
     rng: np.random.Generator,
     together: dict[str, list[str]] | None = None,
 ) -> dict[str, float]:
-    base = predict(frame)
-    regression = ctx.task == "regression"
+    """Per candidate: how much ``predict``'s output on ``frame`` changes when the feature
+    (and its redundant copies, with one permutation) is permuted."""
+
+    def shuffled(columns: list[str], order: np.ndarray) -> pd.DataFrame:
+        copy = frame.copy()
+        for column in columns:
+            # a re-indexed Series keeps the column's dtype (categoricals stay categorical)
+            copy[column] = frame[column].iloc[order].set_axis(frame.index)
+        return copy
+
+    return _permuted_changes(
+        predict,
+        frame,
+        len(frame),
+        candidates,
+        rng,
+        together or {},
+        regression=ctx.task == "regression",
+        shuffled=shuffled,
+        stack=lambda copies: pd.concat(copies, ignore_index=True),
+    )
+
+
+def _permuted_changes(
+    predict: Any,
+    original: Any,
+    rows: int,
+    candidates: list[str],
+    rng: np.random.Generator,
+    together: dict[str, list[str]],
+    *,
+    regression: bool,
+    shuffled: Any,
+    stack: Any,
+) -> dict[str, float]:
+    """The permutation loop shared by the model and the surrogate: ``shuffled(columns,
+    order)`` is the input with those columns permuted, ``stack`` joins several inputs."""
+    base = np.asarray(predict(original))
     scale = (float(np.std(base)) or 1.0) if regression else 1.0
     values: dict[str, float] = {}
-    rows = len(frame)
     # Permuted copies are stacked and predicted together, up to MAX_STACKED_ROWS rows per
     # call: one model call per batch instead of one per feature (each call pays the model's
     # input validation; predictions are per row, so the numbers are the same).
     per_call = max(1, MAX_STACKED_ROWS // max(rows, 1))
     for start in range(0, len(candidates), per_call):
         batch = candidates[start : start + per_call]
-        copies = []
-        for feature in batch:
-            shuffled = frame.copy()
-            order = rng.permutation(rows)
-            # One permutation for the feature and its copies keeps them consistent with each
-            # other, so a copy left in place cannot stand in for the permuted feature.
-            for column in [feature, *(together or {}).get(feature, [])]:
-                # a re-indexed Series keeps the column's dtype (categoricals stay categorical)
-                shuffled[column] = frame[column].iloc[order].set_axis(frame.index)
-            copies.append(shuffled)
-        stacked = copies[0] if len(copies) == 1 else pd.concat(copies, ignore_index=True)
-        predicted = np.asarray(predict(stacked))
+        # One permutation for the feature and its copies keeps them consistent with each
+        # other, so a copy left in place cannot stand in for the permuted feature.
+        copies = [
+            shuffled([feature, *together.get(feature, [])], rng.permutation(rows))
+            for feature in batch
+        ]
+        predicted = np.asarray(predict(copies[0] if len(copies) == 1 else stack(copies)))
         for i, feature in enumerate(batch):
             values[feature] = _change(predicted[i * rows : (i + 1) * rows], base, regression, scale)
     return values
@@ -246,27 +276,26 @@ def surrogate_influence(
     """``permutation_influence`` on the surrogate: the rows are binned once and each
     feature's bin column (with its copies') is permuted in the binned matrix, so no frame is
     copied or re-encoded per feature. Inputs the surrogate does not use change nothing."""
-    matrix, _ = probe_matrix(frame)
-    binned = model.bins.apply(matrix)
+    binned = model.bins.apply(probe_matrix(frame)[0])
     position = {str(c): j for j, c in enumerate(frame.columns)}
-    rows = binned.shape[0]
-    base = model.predict_binned(binned)
-    scale = (float(np.std(base)) or 1.0) if regression else 1.0
-    values: dict[str, float] = {}
-    per_call = max(1, MAX_STACKED_ROWS // max(rows, 1))
-    for start in range(0, len(candidates), per_call):
-        batch = candidates[start : start + per_call]
-        copies = []
-        for feature in batch:
-            shuffled = binned.copy()
-            order = rng.permutation(rows)
-            used = [position[c] for c in [feature, *together.get(feature, [])] if c in position]
-            shuffled[:, used] = binned[order][:, used]
-            copies.append(shuffled)
-        predicted = model.predict_binned(np.concatenate(copies))
-        for i, feature in enumerate(batch):
-            values[feature] = _change(predicted[i * rows : (i + 1) * rows], base, regression, scale)
-    return values
+
+    def shuffled(columns: list[str], order: np.ndarray) -> np.ndarray:
+        used = [position[c] for c in columns if c in position]
+        copy = binned.copy()
+        copy[:, used] = binned[order][:, used]
+        return copy
+
+    return _permuted_changes(
+        model.predict_binned,
+        binned,
+        binned.shape[0],
+        candidates,
+        rng,
+        together,
+        regression=regression,
+        shuffled=shuffled,
+        stack=np.concatenate,
+    )
 
 
 def _change(changed: np.ndarray, base: np.ndarray, regression: bool, scale: float) -> float:
