@@ -19,10 +19,12 @@ YES = {"1", "1.0", "true", "yes", "y", "t"}
 NO = {"0", "0.0", "false", "no", "n", "f"}
 FEATURE_BINS = 256
 """Quantile bins of a numeric input (and of a probe's probabilities) for its AUC."""
-CI_BINS = 64
+CI_BINS = 32
 """Bins an AUC's bootstrap resamples (neighbours merged, replicates centred on the estimate
-from every bin): 16x fewer draws than 1,024 score bins; the merged AUC is within
-1 / (2 * 64) = 0.008 of the fine one and its spread moves far less (tested)."""
+from every bin): 32x fewer draws than 1,024 score bins. The merged AUC is within
+1 / (2 * 32) = 0.016 of the fine one, but only its spread is read: the interval's ends
+stay within bootstrap noise of the unmerged ones (as close as with 64 bins, tested on
+balanced and 0.3%-minority classes), and resampling costs half of 64 bins'."""
 
 
 def sensitive_attributes(ctx: AuditContext) -> tuple[list[GroupCodes], list[str]]:
