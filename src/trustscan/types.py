@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 if TYPE_CHECKING:
     from trustscan.headline import Headline
@@ -124,6 +124,27 @@ class Scoring:
     """Share (0-1) of its subjects it could judge; None: all of them."""
 
 
+class Measured(Protocol):
+    """What a check measured, typed: a frozen dataclass of its family
+    (``checks/<family>/measured.py``). Its JSON form (a result's ``metrics``) is
+    ``to_metrics()``, and ``from_metrics`` reads that form back (a report re-read from JSON)."""
+
+    def to_metrics(self) -> dict[str, Any]: ...
+
+    @classmethod
+    def from_metrics(cls, metrics: Mapping[str, Any]) -> Self: ...
+
+
+M = TypeVar("M", bound=Measured)
+
+RESULT_KEYS = ("sample",)
+"""Keys of a result's ``metrics`` that the engine adds, not the check (``sample``: the
+result was measured on a row sample, see ``engine.on_sample``)."""
+
+NOT_JSON = {"json": False}
+"""Field metadata: the serializer leaves the field out of the JSON (it is derived there)."""
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """Everything one check reports."""
@@ -137,12 +158,40 @@ class CheckResult:
     """One-line outcome, e.g. why it failed or was skipped."""
     findings: tuple[Finding, ...] = ()
     metrics: Mapping[str, Any] = field(default_factory=dict)
-    """JSON-serialisable numbers and tables (lists of dicts) for reports and charts."""
+    """The JSON form of what the check measured. With ``measured`` it is derived:
+    ``measured.to_metrics()`` plus the engine's ``RESULT_KEYS`` (only those are kept from
+    what is passed). Without it (checks not yet converted, results of checks that declare no
+    typed result) it is the check's own dict."""
     scoring: Scoring = field(default_factory=Scoring)
     """What the check's score is computed from, beside its status."""
     duration_s: float = 0.0
     error: str | None = None
     """For ``Status.ERROR``: the exception, as text."""
+    measured: Measured | None = field(default=None, compare=False, metadata=NOT_JSON)
+    """What the check measured, typed; read it with ``measured_as``. Not in the JSON
+    itself: ``metrics`` is its JSON form."""
+
+    def __post_init__(self) -> None:
+        if self.measured is not None:
+            engine = {k: self.metrics[k] for k in RESULT_KEYS if k in self.metrics}
+            object.__setattr__(self, "metrics", {**self.measured.to_metrics(), **engine})
+
+
+def measured_as(result: CheckResult, kind: type[M]) -> M:
+    """``result``'s typed result as ``kind`` (a renamed field then fails mypy, not the report).
+
+    Transitional: a check that still passes ``metrics=`` to ``Check.result`` (leakage,
+    performance, mitigation preview, slice search) has no ``measured``; its ``metrics`` are
+    read into ``kind`` here. Raises ``TypeError`` when the result holds another kind.
+    """
+    measured = result.measured
+    if measured is None:
+        return kind.from_metrics({k: v for k, v in result.metrics.items() if k not in RESULT_KEYS})
+    if not isinstance(measured, kind):
+        raise TypeError(
+            f"{result.check_id} measured a {type(measured).__name__}, not a {kind.__name__}"
+        )
+    return measured
 
 
 def verdict(results: Sequence[CheckResult]) -> Status:

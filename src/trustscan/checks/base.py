@@ -8,7 +8,15 @@ from typing import Any, ClassVar
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
-from trustscan.types import CheckResult, Dimension, Finding, Scoring, Severity, Status
+from trustscan.types import (
+    CheckResult,
+    Dimension,
+    Finding,
+    Measured,
+    Scoring,
+    Severity,
+    Status,
+)
 
 
 class Check:
@@ -64,7 +72,14 @@ class Check:
         metrics: Mapping[str, Any] | None = None,
         severity: Severity | None = None,
         scoring: Scoring | None = None,
+        *,
+        measured: Measured | None = None,
     ) -> CheckResult:
+        """The result, with what the check ``measured`` (its typed result; the JSON
+        ``metrics`` are derived from it). ``metrics=`` is the transitional path for checks not
+        yet converted (they pass a dict; ``types.measured_as`` reads it): pass one or the other."""
+        if measured is not None and metrics:
+            raise ValueError(f"{self.id}: pass measured or metrics, not both")
         return CheckResult(
             check_id=self.id,
             title=self.title,
@@ -75,6 +90,7 @@ class Check:
             findings=findings,
             metrics=dict(metrics or {}),
             scoring=scoring or Scoring(),
+            measured=measured,
         )
 
     def skip(self, reason: str) -> CheckResult:

@@ -14,7 +14,7 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from trustscan.types import Dimension, Severity
+from trustscan.types import Dimension, Measured, Severity
 
 if TYPE_CHECKING:
     from trustscan.checks.base import Check
@@ -52,6 +52,9 @@ class CheckSpec:
     counts_only: bool = False
     """Runs on per-group counts alone, so an out-of-core audit runs it on every row (the
     context's cells, weighted); the others read rows, and there get the row sample."""
+    measured: type[Measured] | None = None
+    """The typed result it reports (``<family>/measured.py``, light to import): the check
+    builds it, and a report re-read from JSON reads its ``metrics`` back into it."""
     reads_rows: bool = True
     """False for checks about files and documents (provenance, model card): a row sample
     changes nothing they report, so their results do not mention it."""

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from typing import Any
 
+from trustscan.checks import registry
 from trustscan.report_versions import upgrade_result, verdict_status
 from trustscan.scoring import gate_fails, overall
 from trustscan.serialize import to_jsonable
 from trustscan.typed_mapping import dataclass_from_mapping
-from trustscan.types import Report
+from trustscan.types import RESULT_KEYS, CheckResult, Report
 
 SCHEMA_VERSION = "3.0"
 """Version of the JSON report this trustscan writes. 3.0: each result's ``scoring`` object
@@ -42,7 +44,18 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
         stored["results"] = [
             upgrade_result(r) if isinstance(r, Mapping) else r for r in data["results"]
         ]
-    return dataclass_from_mapping(Report, stored, "report")
+    report = dataclass_from_mapping(Report, stored, "report")
+    return dataclasses.replace(report, results=tuple(_typed(r) for r in report.results))
+
+
+def _typed(result: CheckResult) -> CheckResult:
+    """``result`` with its typed result read back from its ``metrics``, when its check
+    declares one (``CheckSpec.measured``)."""
+    spec = registry.spec_by_id(result.check_id)
+    if spec is None or spec.measured is None or not result.metrics:
+        return result
+    stored = {k: v for k, v in result.metrics.items() if k not in RESULT_KEYS}
+    return dataclasses.replace(result, measured=spec.measured.from_metrics(stored))
 
 
 def render(report: Report) -> str:

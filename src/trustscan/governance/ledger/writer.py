@@ -27,6 +27,7 @@ from trustscan.governance.ledger.storage import (
 )
 from trustscan.governance.provenance import sha256_file
 from trustscan.interrupts import deferred_interrupts
+from trustscan.types import measured_as
 
 
 class LedgerWriter:
@@ -124,9 +125,7 @@ def append_scan(
     """Record a finished scan. ``report`` is a ``Report``; hashes of model, data and config are
     taken from ``trace.provenance`` when it ran, otherwise computed from the files."""
     provenance = report.result("trace.provenance")
-    hashes = (
-        dict(Provenance.from_metrics(provenance.metrics).sha256) if provenance is not None else {}
-    )
+    hashes = dict(measured_as(provenance, Provenance).sha256) if provenance is not None else {}
     files = {
         "model": Path(report.inputs.model_path) if report.inputs.model_path else None,
         "data": Path(report.inputs.data_path),

@@ -21,7 +21,7 @@ from trustscan.report.html.extras import (
     RenderContext,
     _with_interval,
 )
-from trustscan.types import CheckResult
+from trustscan.types import CheckResult, measured_as
 
 _NO_INTERVAL: Interval = (None, None)
 
@@ -37,7 +37,7 @@ def _grouping(feature: str | None) -> str:
 def render_data_bias(result: CheckResult, ctx: RenderContext) -> Extras:
     """The label gap beside the model's gap per group, then Clarify's label distances."""
     extras = Extras()
-    rows = DataBias.from_metrics(result.metrics).groups
+    rows = measured_as(result, DataBias).groups
     if not rows:
         return extras
     extras.tables.append(
@@ -98,7 +98,7 @@ def render_data_bias(result: CheckResult, ctx: RenderContext) -> Extras:
 def render_conditional_disparity(result: CheckResult, ctx: RenderContext) -> Extras:
     """Unconditional and within-stratum gaps side by side, with what conditioning does."""
     extras = Extras()
-    measured = ConditionalDisparity.from_metrics(result.metrics)
+    measured = measured_as(result, ConditionalDisparity)
     rows = measured.groups
     if not rows:
         return extras
@@ -143,7 +143,7 @@ def render_conditional_disparity(result: CheckResult, ctx: RenderContext) -> Ext
 def render_mitigation_preview(result: CheckResult, ctx: RenderContext) -> Extras:
     """Before / after group-specific thresholds on the held-out rows, one row per variant."""
     extras = Extras()
-    measured = MitigationPreview.from_metrics(result.metrics)
+    measured = measured_as(result, MitigationPreview)
     rows = measured.variants
     if not rows:
         return extras
@@ -187,7 +187,7 @@ def render_mitigation_preview(result: CheckResult, ctx: RenderContext) -> Extras
 def render_slice_search(result: CheckResult, ctx: RenderContext) -> Extras:
     """Discovered subgroups with their held-out effect, interval and adjusted p-values."""
     extras = Extras()
-    rows = SliceSearch.from_metrics(result.metrics).slices
+    rows = measured_as(result, SliceSearch).slices
     if not rows:
         return extras
     extras.tables.append(

@@ -30,12 +30,12 @@ from trustscan.report.html.extras import (
     _domain_top,
     _with_interval,
 )
-from trustscan.types import CheckResult
+from trustscan.types import CheckResult, measured_as
 
 
 def render_importance(result: CheckResult, ctx: RenderContext) -> Extras:
     extras = Extras()
-    measured = Importance.from_metrics(result.metrics)
+    measured = measured_as(result, Importance)
     rows = [r for r in measured.rows if r.mean is not None]
     if not rows:
         return extras
@@ -93,7 +93,7 @@ def render_importance(result: CheckResult, ctx: RenderContext) -> Extras:
 
 def render_group_importance(result: CheckResult, ctx: RenderContext) -> Extras:
     extras = Extras()
-    measured = GroupImportance.from_metrics(result.metrics)
+    measured = measured_as(result, GroupImportance)
     for attribute, detail in measured.attributes.items():
         features = detail.features
         labels: list[str] = []
@@ -179,7 +179,7 @@ def partial_dependence(curves: Sequence[DependenceCurve], ctx: RenderContext) ->
 
 def render_counterfactual(result: CheckResult, ctx: RenderContext) -> Extras:
     extras = Extras()
-    attributes = Counterfactual.from_metrics(result.metrics).attributes
+    attributes = measured_as(result, Counterfactual).attributes
     if not attributes:
         return extras
     rows, group_rows = [], []
@@ -225,7 +225,7 @@ def render_counterfactual(result: CheckResult, ctx: RenderContext) -> Extras:
 
 def render_disparity_drivers(result: CheckResult, ctx: RenderContext) -> Extras:
     extras = Extras()
-    drivers = DisparityDrivers.from_metrics(result.metrics).attributes
+    drivers = measured_as(result, DisparityDrivers).attributes
     if not drivers:
         return extras
     threshold = ctx.threshold("fairness", "impact_ratio_min", 0.8)

@@ -22,13 +22,13 @@ from trustscan.report.html.extras import (
     _tone,
 )
 from trustscan.report.html.group_table import exclusion_label, group_tables
-from trustscan.types import CheckResult
+from trustscan.types import CheckResult, measured_as
 
 
 def render_fairness(result: CheckResult, ctx: RenderContext) -> Extras:
     """Per-group rates with intervals, the four-fifths line, and intersections, read from
     the typed rows (``FairnessRates``)."""
-    measured = FairnessRates.from_metrics(result.metrics)
+    measured = measured_as(result, FairnessRates)
     extras = Extras()
     singles, inters = list(measured.groups), list(measured.intersections)
     if not measured.compared or not (singles or inters):

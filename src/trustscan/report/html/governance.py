@@ -14,7 +14,7 @@ from trustscan.report.html.extras import (
     Extras,
     RenderContext,
 )
-from trustscan.types import CheckResult, Report
+from trustscan.types import CheckResult, Report, measured_as
 
 DISPOSITIONS = ("act", "influence", "monitor")
 _CONSEQUENCE_COLUMNS = (
@@ -43,7 +43,9 @@ def render_consequence_scan(result: CheckResult, ctx: RenderContext) -> Extras:
 
 def traceability_view(report: Report) -> dict[str, Any]:
     result = report.result("trace.provenance")
-    provenance = Provenance.from_metrics(result.metrics if result is not None else {})
+    provenance = (
+        measured_as(result, Provenance) if result is not None else Provenance.from_metrics({})
+    )
     hash_rows = [
         {
             "artifact": name,
@@ -91,7 +93,11 @@ def traceability_view(report: Report) -> dict[str, Any]:
 
 def consequence_view(report: Report) -> dict[str, Any]:
     result = report.result("docs.consequence_scan")
-    scan = ConsequenceScanResult.from_metrics(result.metrics if result is not None else {})
+    scan = (
+        measured_as(result, ConsequenceScanResult)
+        if result is not None
+        else ConsequenceScanResult.from_metrics({})
+    )
     entries = scan.consequences
     groups = []
     for disposition in (*DISPOSITIONS, None):

@@ -18,12 +18,12 @@ from trustscan.report.html.extras import (
     _tone,
     _with_interval,
 )
-from trustscan.types import CheckResult
+from trustscan.types import CheckResult, measured_as
 
 
 def render_output_inference(result: CheckResult, ctx: RenderContext) -> Extras:
     extras = Extras()
-    measured = OutputInference.from_metrics(result.metrics)
+    measured = measured_as(result, OutputInference)
     rows = measured.attributes
     if not rows:
         return extras
@@ -111,7 +111,7 @@ def render_output_inference(result: CheckResult, ctx: RenderContext) -> Extras:
 
 def render_proxy_features(result: CheckResult, ctx: RenderContext) -> Extras:
     extras = Extras()
-    measured = ProxyFeatures.from_metrics(result.metrics)
+    measured = measured_as(result, ProxyFeatures)
     rows = measured.features
     if not rows:
         return extras

@@ -18,12 +18,12 @@ from trustscan.report.html.extras import (
     _tone,
     _with_interval,
 )
-from trustscan.types import CheckResult
+from trustscan.types import CheckResult, measured_as
 
 
 def render_overall(result: CheckResult, ctx: RenderContext) -> Extras:
     extras = Extras()
-    measured = Overall.from_metrics(result.metrics)
+    measured = measured_as(result, Overall)
     if not measured.estimates:
         return extras
     extras.tables.append(
@@ -46,7 +46,7 @@ def render_overall(result: CheckResult, ctx: RenderContext) -> Extras:
 
 def render_group_gap(result: CheckResult, ctx: RenderContext) -> Extras:
     extras = Extras()
-    measured = GroupGaps.from_metrics(result.metrics)
+    measured = measured_as(result, GroupGaps)
     limit = measured.group_gap_max or ctx.threshold("performance", "group_gap_max", 0.05)
     gaps = [g for g in measured.gaps if g.gap is not None]
     if gaps:
@@ -105,7 +105,7 @@ def render_group_gap(result: CheckResult, ctx: RenderContext) -> Extras:
 
 def render_calibration(result: CheckResult, ctx: RenderContext) -> Extras:
     extras = Extras()
-    measured = Calibration.from_metrics(result.metrics)
+    measured = measured_as(result, Calibration)
     series = []
     first_grouping = next((c.grouping for c in measured.reliability if c.grouping), None)
     for curve in measured.reliability:

@@ -36,7 +36,7 @@ from trustscan.report.html.sections import (
 from trustscan.report.ranking import fold_by_subject
 from trustscan.report.text import headline_line, incomplete_line
 from trustscan.serialize import to_jsonable
-from trustscan.types import CheckResult, Dimension, Finding, Report, Status
+from trustscan.types import CheckResult, Dimension, Finding, Report, Status, measured_as
 
 MAX_OPEN_FINDINGS = 6
 """Problem findings shown in full per check; the rest are listed under "more findings"."""
@@ -427,7 +427,7 @@ def used_proxies(report: Report) -> dict[str, str]:
     if result is None:
         return {}
     found: dict[str, str] = {}
-    for row in ProxyFeatures.from_metrics(result.metrics).features:
+    for row in measured_as(result, ProxyFeatures).features:
         if row.used_proxy and row.feature is not None:
             found.setdefault(row.feature, str(row.attribute))
     return found
