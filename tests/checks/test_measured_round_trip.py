@@ -8,6 +8,7 @@ result and back to the same JSON, and every check with a renderer has a typed re
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -38,8 +39,9 @@ from trustscan.checks.fairness.measured import FairnessRates
 from trustscan.checks.leakage.measured import OutputInference, ProxyFeatures
 from trustscan.checks.performance.measured import Calibration, GroupGaps, Overall
 from trustscan.checks.traceability.measured import Provenance
+from trustscan.report.json_format import report_from_dict, report_to_dict
 from trustscan.serialize import to_jsonable
-from trustscan.types import Report
+from trustscan.types import RESULT_KEYS, Report, Status, measured_as
 
 TYPED: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     "fairness.selection_rate": FairnessRates.from_metrics,
@@ -171,3 +173,63 @@ def test_a_renamed_key_is_kept_but_not_read_as_the_field() -> None:
     )
     gender = flips.attributes["gender"]
     assert gender.flip_rate is None and gender.extra == {"flip_rat": 0.2}
+
+
+def unmodelled(value: Any, path: str = "") -> list[str]:
+    """Where a typed result holds keys its type does not model (``other`` / ``extra``)."""
+    found: list[str] = []
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            inner = getattr(value, f.name)
+            if f.name in ("other", "extra") and inner:
+                found.append(f"{path}.{f.name}: {sorted(inner)}")
+            elif f.name not in ("other", "extra"):
+                found += unmodelled(inner, f"{path}.{f.name}")
+    elif isinstance(value, Mapping):
+        for key, inner in value.items():
+            found += unmodelled(inner, f"{path}[{key!r}]")
+    elif isinstance(value, tuple):
+        for i, inner in enumerate(value):
+            found += unmodelled(inner, f"{path}[{i}]")
+    return found
+
+
+CONVERTED = ("trace.provenance", "trace.compatibility")
+"""Checks that build their typed result (``CheckSpec.measured``); the rest still pass
+``metrics=`` (the transitional path)."""
+
+
+def test_converted_checks_store_only_keys_their_typed_result_models(report: Report) -> None:
+    """A key a check writes under a name its type does not read would land in ``other`` or
+    ``extra`` when the report is read back: none may, so a renamed key cannot hide."""
+    ran = []
+    for result in report.results:
+        spec = registry.spec_by_id(result.check_id)
+        assert spec is not None
+        if spec.measured is None or result.status in (Status.SKIP, Status.ERROR):
+            continue
+        assert isinstance(result.measured, spec.measured), result.check_id
+        assert unmodelled(result.measured) == [], result.check_id
+        stored = {k: v for k, v in to_jsonable(result.metrics).items() if k not in RESULT_KEYS}
+        again = spec.measured.from_metrics(stored)
+        assert unmodelled(again) == [], result.check_id
+        assert to_jsonable(again.to_metrics()) == stored, result.check_id
+        ran.append(result.check_id)
+    assert sorted(ran) == sorted(CONVERTED)
+
+
+def test_a_report_read_back_from_json_has_typed_results(report: Report) -> None:
+    again = report_from_dict(report_to_dict(report))
+    for result in again.results:
+        spec = registry.spec_by_id(result.check_id)
+        if spec is not None and spec.measured is not None and result.metrics:
+            assert isinstance(result.measured, spec.measured), result.check_id
+    assert report_to_dict(again) == report_to_dict(report)
+
+
+def test_measured_as_refuses_another_kind(report: Report) -> None:
+    result = report.result("trace.provenance")
+    assert result is not None
+    assert measured_as(result, Provenance) is result.measured
+    with pytest.raises(TypeError, match="not a Counterfactual"):
+        measured_as(result, Counterfactual)

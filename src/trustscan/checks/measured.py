@@ -72,8 +72,12 @@ class StoredRow:
     nested: ClassVar[Mapping[str, type[StoredRow]]] = {}
     """Fields that hold other stored rows, with their type: a list of them when the field is
     a tuple, else one (a missing or malformed one reads as None)."""
-    present: frozenset[str] = field(default=frozenset(), repr=False)
-    """Which typed fields the row stored (absent and null differ in the JSON)."""
+    optional: ClassVar[frozenset[str]] = frozenset()
+    """Fields a check writes only when they have a value (a row it built leaves them out
+    when None)."""
+    present: frozenset[str] | None = field(default=None, repr=False)
+    """Which typed fields the row stored (absent and null differ in the JSON); None for a
+    row a check built: every field, except the ``optional`` ones that are None."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Keys the type does not model, as stored."""
 
@@ -109,10 +113,16 @@ class StoredRow:
             **values,
         )
 
+    def stored(self, name: str) -> bool:
+        """Whether the row holds field ``name`` (read from JSON: it was stored there)."""
+        if self.present is not None:
+            return name in self.present
+        return name not in self.optional or getattr(self, name) is not None
+
     def to_row(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
-            if f.name not in self.present:
+            if f.name in ("present", "extra") or not self.stored(f.name):
                 continue
             value = getattr(self, f.name)
             if isinstance(value, StoredRow):

@@ -6,6 +6,7 @@ Declarations only (light to import): the implementations are loaded when a check
 from __future__ import annotations
 
 from trustscan.checks.spec import CheckSpec
+from trustscan.checks.traceability.measured import Compatibility, Provenance
 from trustscan.types import Dimension, Severity
 
 PROVENANCE = CheckSpec(
@@ -24,6 +25,7 @@ PROVENANCE = CheckSpec(
     section="traceability",
     renderer="trustscan.report.html.governance:render_provenance",
     policy_keys=("provenance.expected_sha256",),
+    measured=Provenance,
     reads_rows=False,
 )
 
@@ -42,5 +44,6 @@ COMPATIBILITY = CheckSpec(
     implementation="trustscan.checks.traceability.core:CompatibilityCheck",
     section="traceability",
     policy_keys=("provenance.expected_sha256",),
+    measured=Compatibility,
     reads_rows=False,
 )

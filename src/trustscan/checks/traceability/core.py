@@ -14,6 +14,7 @@ import pandas as pd
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.spec import CheckSpec
 from trustscan.checks.traceability import COMPATIBILITY, PROVENANCE
+from trustscan.checks.traceability.measured import Compatibility, FeatureMatch, Provenance
 from trustscan.context import AuditContext
 from trustscan.governance.provenance import (
     utc_iso,
@@ -39,21 +40,22 @@ class ProvenanceCheck(Check):
             for name, expected in sorted(policy.provenance.expected_sha256.items())
         ]
         git = None if documents.git is None else dict(documents.git)
-        metrics = {
-            "sha256": hashes,
-            "files": {name: str(path) if path else None for name, path in paths.items()},
-            "versions": dict(documents.versions),
-            "platform": dict(documents.platform),
-            "git": git,
-            "started_at": utc_iso(ctx.started_at),
-            "seed": ctx.seed,
-            "command_line": list(ctx.command_line),
-            "expected_sha256": dict(policy.provenance.expected_sha256),
-        }
-        if documents.data_parts:  # a folder or a glob: each file's hash beside the combined one
-            metrics["data_files"] = dict(documents.data_parts)
+        measured = Provenance(
+            sha256=hashes,
+            files={name: str(path) if path else None for name, path in paths.items()},
+            versions=dict(documents.versions),
+            platform=dict(documents.platform),
+            git=git,
+            started_at=utc_iso(ctx.started_at),
+            seed=ctx.seed,
+            command_line=tuple(ctx.command_line),
+            expected_sha256=dict(policy.provenance.expected_sha256),
+            # A folder or a glob: each file's hash beside the combined one.
+            data_files=dict(documents.data_parts) if documents.data_parts else None,
+        )
         status = worst_status([f.status for f in findings])
-        return self.result(status, self._summary(hashes, git, findings), tuple(findings), metrics)
+        summary = self._summary(hashes, git, findings)
+        return self.result(status, summary, tuple(findings), measured=measured)
 
     def _compare(self, name: str, expected: str, actual: str | None, path: Path | None) -> Finding:
         if actual is None:
@@ -139,13 +141,13 @@ class CompatibilityCheck(Check):
         other_warnings = [
             w for w in ctx.model.load_warnings if not w.startswith("InconsistentVersionWarning")
         ]
-        metrics = {
-            "sklearn_installed": installed,
-            "sklearn_saved": saved,
-            "skops": skops_info,
-            "load_warnings": list(ctx.model.load_warnings),
-            "features": feature_rows,
-        }
+        measured = Compatibility(
+            sklearn_installed=installed,
+            sklearn_saved=tuple(saved),
+            skops=skops_info,
+            load_warnings=tuple(ctx.model.load_warnings),
+            features=tuple(feature_rows),
+        )
         status = worst_status([f.status for f in findings])
         if status is Status.PASS:
             saved_text = ", ".join(saved) if saved else "not recorded"
@@ -157,7 +159,7 @@ class CompatibilityCheck(Check):
             summary = f"{len(findings)} compatibility problem(s) between model, software and data."
         if other_warnings:
             summary += f" {len(other_warnings)} other warning(s) while loading the model."
-        return self.result(status, summary, tuple(findings), metrics)
+        return self.result(status, summary, tuple(findings), measured=measured)
 
     def _version_finding(
         self, saved: str, installed: str | None, from_warnings: list[dict[str, str]]
@@ -174,7 +176,7 @@ class CompatibilityCheck(Check):
             f"model and re-save it with {installed}.",
         )
 
-    def _compare_features(self, ctx: AuditContext, findings: list[Finding]) -> list[dict[str, Any]]:
+    def _compare_features(self, ctx: AuditContext, findings: list[Finding]) -> list[FeatureMatch]:
         assert ctx.model is not None
         estimator = ctx.model.estimator
         names = ctx.feature_names
@@ -203,15 +205,11 @@ class CompatibilityCheck(Check):
                 )
             )
         expectations = _feature_expectations(estimator, names)
-        rows: list[dict[str, Any]] = []
+        rows: list[FeatureMatch] = []
         for name in names:
             column = ctx.features[name]
             expected = expectations.get(name, _Expectation("unknown"))
-            row: dict[str, Any] = {
-                "feature": name,
-                "expected": expected.kind,
-                "data_dtype": str(column.dtype),
-            }
+            unseen_share: float | None = None
             is_numeric = pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)
             if expected.kind == "numeric" and not is_numeric:
                 findings.append(
@@ -225,10 +223,16 @@ class CompatibilityCheck(Check):
                 )
             if expected.kind == "categorical" and expected.categories is not None:
                 unseen_share, unseen = _unseen_categories(column, expected.categories)
-                row["unseen_share"] = unseen_share
                 if unseen:
                     findings.append(self._unseen_finding(name, column, unseen_share, unseen))
-            rows.append(row)
+            rows.append(
+                FeatureMatch(
+                    feature=name,
+                    expected=expected.kind,
+                    data_dtype=str(column.dtype),
+                    unseen_share=unseen_share,
+                )
+            )
         return rows
 
     def _unseen_finding(

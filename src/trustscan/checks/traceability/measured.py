@@ -1,5 +1,6 @@
-"""What ``trace.provenance`` recorded, typed: artifact hashes and files, the software
-environment, the git state and the command line.
+"""What the traceability checks recorded, typed: ``trace.provenance``'s artifact hashes and
+files, software environment, git state and command line; ``trace.compatibility``'s versions
+and feature matches.
 
 ``from_metrics`` reads the JSON layout the check stores and ``to_metrics`` writes it back (a
 test holds the round trip lossless on real check output); the report's traceability section
@@ -10,11 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from trustscan.checks.measured import mapping, rest
+from trustscan.checks.measured import StoredRow, mapping, rest, text, typed_rows
 
-_KEYS = ("sha256", "files", "versions", "platform", "git", "command_line")
+_KEYS = (
+    "sha256",
+    "files",
+    "versions",
+    "platform",
+    "git",
+    "started_at",
+    "seed",
+    "command_line",
+    "expected_sha256",
+    "data_files",
+)
 
 
 @dataclass(frozen=True)
@@ -31,11 +43,18 @@ class Provenance:
     git: Mapping[str, Any] | None
     """Commit, branch and dirty flag of the repository holding the model, if any."""
     command_line: tuple[str, ...] | None
+    started_at: str | None = None
+    """UTC ISO-8601 time the audit started."""
+    seed: int | None = None
+    expected_sha256: Mapping[str, str] = field(default_factory=dict)
+    """The policy's expected hash per artifact (``provenance.expected_sha256``)."""
+    data_files: Mapping[str, str] | None = None
+    """A folder or glob of data files: each file's hash beside the combined one."""
     other: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_metrics(cls, metrics: Mapping[str, Any]) -> Provenance:
-        git, command = metrics.get("git"), metrics.get("command_line")
+        git, command, seed = metrics.get("git"), metrics.get("command_line"), metrics.get("seed")
         return cls(
             sha256=_texts(mapping(metrics, "sha256")),
             files=_texts(mapping(metrics, "files")),
@@ -43,18 +62,84 @@ class Provenance:
             platform=dict(mapping(metrics, "platform")),
             git=git if isinstance(git, Mapping) else None,
             command_line=tuple(str(c) for c in command) if isinstance(command, list) else None,
+            started_at=text(metrics.get("started_at")),
+            seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
+            expected_sha256={
+                str(k): str(v) for k, v in mapping(metrics, "expected_sha256").items()
+            },
+            data_files={str(k): str(v) for k, v in mapping(metrics, "data_files").items()}
+            if "data_files" in metrics
+            else None,
             other=rest(metrics, _KEYS),
         )
 
     def to_metrics(self) -> dict[str, Any]:
-        return {
-            **self.other,
+        out = {
             "sha256": dict(self.sha256),
             "files": dict(self.files),
             "versions": dict(self.versions),
             "platform": dict(self.platform),
             "git": None if self.git is None else dict(self.git),
+            "started_at": self.started_at,
+            "seed": self.seed,
             "command_line": None if self.command_line is None else list(self.command_line),
+            "expected_sha256": dict(self.expected_sha256),
+            **self.other,
+        }
+        if self.data_files is not None:
+            out["data_files"] = dict(self.data_files)
+        return out
+
+
+@dataclass(frozen=True)
+class FeatureMatch(StoredRow):
+    """One model input compared with the data column that feeds it."""
+
+    optional: ClassVar[frozenset[str]] = frozenset({"unseen_share"})
+    feature: str | None = None
+    expected: str | None = None
+    """What the model expects: ``numeric``, ``categorical`` or ``unknown``."""
+    data_dtype: str | None = None
+    unseen_share: float | None = None
+    """Categorical inputs: share of rows with a category the encoder never saw."""
+
+
+_COMPATIBILITY_KEYS = ("sklearn_installed", "sklearn_saved", "skops", "load_warnings", "features")
+
+
+@dataclass(frozen=True)
+class Compatibility:
+    """What ``trace.compatibility`` compared."""
+
+    sklearn_installed: str | None
+    sklearn_saved: tuple[str, ...]
+    """scikit-learn versions the model was saved with (skops schema and load warnings)."""
+    skops: Mapping[str, Any]
+    """What the skops file records about how it was saved, as read."""
+    load_warnings: tuple[str, ...]
+    features: tuple[FeatureMatch, ...]
+    other: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_metrics(cls, metrics: Mapping[str, Any]) -> Compatibility:
+        saved, warnings = metrics.get("sklearn_saved"), metrics.get("load_warnings")
+        return cls(
+            sklearn_installed=text(metrics.get("sklearn_installed")),
+            sklearn_saved=tuple(str(v) for v in saved) if isinstance(saved, list) else (),
+            skops=dict(mapping(metrics, "skops")),
+            load_warnings=tuple(str(w) for w in warnings) if isinstance(warnings, list) else (),
+            features=typed_rows(metrics, "features", FeatureMatch),
+            other=rest(metrics, _COMPATIBILITY_KEYS),
+        )
+
+    def to_metrics(self) -> dict[str, Any]:
+        return {
+            "sklearn_installed": self.sklearn_installed,
+            "sklearn_saved": list(self.sklearn_saved),
+            "skops": dict(self.skops),
+            "load_warnings": list(self.load_warnings),
+            "features": [f.to_row() for f in self.features],
+            **self.other,
         }
 
 

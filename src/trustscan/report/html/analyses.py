@@ -103,7 +103,7 @@ def render_conditional_disparity(result: CheckResult, ctx: RenderContext) -> Ext
     if not rows:
         return extras
     condition = measured.condition or "the stratum"
-    labels = any("cdd_labels" in r.present for r in rows)
+    labels = any(r.stored("cdd_labels") for r in rows)
     extras.tables.append(
         table(
             f"Gap overall vs within the same {condition}",

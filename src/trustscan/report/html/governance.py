@@ -104,7 +104,7 @@ def consequence_view(report: Report) -> dict[str, Any]:
         members = [e for e in entries if (e.disposition or None) == disposition]
         if not members:
             continue
-        columns = [c for c in _CONSEQUENCE_COLUMNS if any(c in e.present for e in members)]
+        columns = [c for c in _CONSEQUENCE_COLUMNS if any(e.stored(c) for e in members)]
         groups.append(
             {
                 "title": disposition.capitalize() if disposition else "No disposition",
