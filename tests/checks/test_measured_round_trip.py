@@ -194,7 +194,12 @@ def unmodelled(value: Any, path: str = "") -> list[str]:
     return found
 
 
-CONVERTED = ("trace.provenance", "trace.compatibility")
+CONVERTED = (
+    "trace.provenance",
+    "trace.compatibility",
+    "docs.model_card",
+    "docs.consequence_scan",
+)
 """Checks that build their typed result (``CheckSpec.measured``); the rest still pass
 ``metrics=`` (the transitional path)."""
 

@@ -5,6 +5,7 @@ Declarations only (light to import): the implementations are loaded when a check
 
 from __future__ import annotations
 
+from trustscan.checks.documentation.measured import ConsequenceScanResult, ModelCardReview
 from trustscan.checks.spec import ALL_OTHERS, CheckSpec
 from trustscan.types import Dimension, Severity
 
@@ -29,6 +30,7 @@ MODEL_CARD = CheckSpec(
     "when docs.require_model_card is true); fails on a card that is not valid YAML. "
     "Fix: `trustscan init`, then fill in every field.",
     implementation="trustscan.checks.documentation.core:ModelCardCheck",
+    measured=ModelCardReview,
     section="traceability",
     policy_keys=POLICY_KEYS,
     reads_rows=False,
@@ -49,6 +51,7 @@ CONSEQUENCE_SCAN = CheckSpec(
     "linked to its id (warns, listing the uncovered findings). Fix: `trustscan consequences "
     "suggest --report report.json` drafts entries to edit.",
     implementation="trustscan.checks.documentation.core:ConsequenceScanCheck",
+    measured=ConsequenceScanResult,
     section="consequences",
     renderer="trustscan.report.html.governance:render_consequence_scan",
     policy_keys=POLICY_KEYS,

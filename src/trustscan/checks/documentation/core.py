@@ -9,6 +9,12 @@ from typing import ClassVar
 
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.documentation import CONSEQUENCE_SCAN, MODEL_CARD
+from trustscan.checks.documentation.measured import (
+    Consequence,
+    ConsequenceScanResult,
+    ModelCardReview,
+    Uncovered,
+)
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.governance.consequences import (
@@ -49,7 +55,13 @@ class ModelCardCheck(Check):
                 status,
                 f"No model card at {path}; {INIT_HINT}.",
                 (finding,),
-                {"path": str(path), "completeness": 0.0, "missing": list(REQUIRED_FIELDS)},
+                measured=ModelCardReview(
+                    path=str(path),
+                    completeness=0.0,
+                    filled=None,
+                    missing=tuple(REQUIRED_FIELDS),
+                    authors=None,
+                ),
             )
 
         findings: list[Finding] = [
@@ -110,14 +122,14 @@ class ModelCardCheck(Check):
             summary += f"; missing {len(review.missing)} field(s)"
         if review.errors:
             summary += f"; {len(review.errors)} error(s)"
-        metrics = {
-            "path": str(path),
-            "completeness": completeness,
-            "filled": list(review.filled),
-            "missing": list(review.missing),
-            "authors": list(review.authors),
-        }
-        return self.result(status, summary + ".", tuple(findings), metrics)
+        measured = ModelCardReview(
+            path=str(path),
+            completeness=completeness,
+            filled=tuple(review.filled),
+            missing=tuple(review.missing),
+            authors=tuple(review.authors),
+        )
+        return self.result(status, summary + ".", tuple(findings), measured=measured)
 
 
 class ConsequenceScanCheck(Check):
@@ -165,34 +177,34 @@ class ConsequenceScanCheck(Check):
             )
         status = worst_status([f.status for f in findings])
         entries = scan.consequences if scan is not None else ()
-        metrics = {
-            "path": str(path),
-            "entries": len(entries),
-            "intended": sum(1 for c in entries if c.intended is True),
-            "unintended": sum(1 for c in entries if c.intended is False),
-            "negative": sum(1 for c in entries if c.impact == "negative"),
-            "schema_errors": len(scan.errors) if scan is not None else 0,
-            "failed_findings": len(failed),
-            "uncovered": [{"check_id": c, "subject": s} for c, s in gaps],
-            "today": today.isoformat(),
+        measured = ConsequenceScanResult(
+            path=str(path),
+            entries=len(entries),
+            intended=sum(1 for c in entries if c.intended is True),
+            unintended=sum(1 for c in entries if c.intended is False),
+            negative=sum(1 for c in entries if c.impact == "negative"),
+            schema_errors=len(scan.errors) if scan is not None else 0,
+            failed_findings=len(failed),
+            uncovered=tuple(Uncovered(check_id=c, subject=s) for c, s in gaps),
+            today=today.isoformat(),
             # One row per entry, for the report's act / influence / monitor grouping.
-            "consequences": [
-                {
-                    "id": c.id,
-                    "statement": c.statement,
-                    "intended": c.intended,
-                    "impact": c.impact,
-                    "affected_group": c.affected_group,
-                    "disposition": c.disposition,
-                    "owner": c.owner,
-                    "action": c.action,
-                    "due": c.due.isoformat() if c.due else None,
-                    "checks": list(c.checks),
-                    "review": c.review.isoformat() if c.review else None,
-                }
+            consequences=tuple(
+                Consequence(
+                    id=c.id,
+                    statement=c.statement,
+                    intended=c.intended,
+                    impact=c.impact,
+                    affected_group=c.affected_group,
+                    disposition=c.disposition,
+                    owner=c.owner,
+                    action=c.action,
+                    due=c.due.isoformat() if c.due else None,
+                    checks=list(c.checks),
+                    review=c.review.isoformat() if c.review else None,
+                )
                 for c in entries
-            ],
-        }
+            ),
+        )
         if scan is None:
             summary = f"No consequence scan at {path}; {INIT_HINT}."
         elif status is Status.PASS:
@@ -203,7 +215,7 @@ class ConsequenceScanCheck(Check):
         else:
             bad = sum(1 for f in findings if f.status in (Status.FAIL, Status.WARN))
             summary = f"{len(entries)} consequence(s) recorded; {bad} rule violation(s)."
-        return self.result(status, summary, tuple(findings), metrics)
+        return self.result(status, summary, tuple(findings), measured=measured)
 
     def _rule_findings(self, scan: ConsequenceScan, today: dt.date, path: Path) -> list[Finding]:
         from trustscan.checks import registry  # late: the registry imports this package

@@ -1,5 +1,6 @@
-"""What ``docs.consequence_scan`` found, typed: the recorded consequences, the failing
-findings no consequence covers, and the counts.
+"""What the documentation checks found, typed: ``docs.consequence_scan``'s recorded
+consequences, the failing findings no consequence covers and the counts; ``docs.model_card``'s
+completeness.
 
 ``from_metrics`` reads the JSON layout the check stores and ``to_metrics`` writes it back (a
 test holds the round trip lossless on real check output); the report's consequence section
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from trustscan.checks.measured import StoredRow, rest, text, typed_rows
+from trustscan.checks.measured import StoredRow, number, rest, text, typed_rows
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ COUNTS = ("entries", "intended", "unintended", "negative", "failed_findings", "s
 """The counts the scan reports, in the order the report lists them."""
 
 
+def _count(metrics: Mapping[str, Any], key: str) -> int | None:
+    value = metrics.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 @dataclass(frozen=True)
 class ConsequenceScanResult:
     """What ``docs.consequence_scan`` found."""
@@ -53,14 +59,23 @@ class ConsequenceScanResult:
     path: str | None
     consequences: tuple[Consequence, ...]
     uncovered: tuple[Uncovered, ...]
-    counts: Mapping[str, int]
-    """The :data:`COUNTS` the check stored, by name (``entries`` ... ``schema_errors``)."""
+    entries: int | None
+    """How many consequences the record holds."""
+    intended: int | None
+    unintended: int | None
+    negative: int | None
+    """Consequences whose impact is negative."""
+    failed_findings: int | None
+    """Failing findings of this run (those a consequence should cover)."""
+    schema_errors: int | None
+    today: str | None = None
+    """The audit's start date, which review and due dates are compared with."""
     other: Mapping[str, Any] = field(default_factory=dict)
 
     @property
-    def entries(self) -> int | None:
-        """How many consequences the record holds (also when they are not copied here)."""
-        return self.counts.get("entries")
+    def counts(self) -> dict[str, int]:
+        """The :data:`COUNTS` the check stored, by name, in that order."""
+        return {k: v for k in COUNTS if (v := getattr(self, k)) is not None}
 
     @classmethod
     def from_metrics(cls, metrics: Mapping[str, Any]) -> ConsequenceScanResult:
@@ -68,19 +83,60 @@ class ConsequenceScanResult:
             path=text(metrics.get("path")),
             consequences=typed_rows(metrics, "consequences", Consequence),
             uncovered=typed_rows(metrics, "uncovered", Uncovered),
-            counts={
-                k: v
-                for k in COUNTS
-                if isinstance(v := metrics.get(k), int) and not isinstance(v, bool)
-            },
-            other=rest(metrics, ("path", "consequences", "uncovered", *COUNTS)),
+            entries=_count(metrics, "entries"),
+            intended=_count(metrics, "intended"),
+            unintended=_count(metrics, "unintended"),
+            negative=_count(metrics, "negative"),
+            failed_findings=_count(metrics, "failed_findings"),
+            schema_errors=_count(metrics, "schema_errors"),
+            today=text(metrics.get("today")),
+            other=rest(metrics, ("path", "consequences", "uncovered", "today", *COUNTS)),
         )
 
     def to_metrics(self) -> dict[str, Any]:
-        return {
-            **self.other,
-            "path": self.path,
-            **self.counts,
-            "uncovered": [u.to_row() for u in self.uncovered],
-            "consequences": [c.to_row() for c in self.consequences],
-        }
+        out: dict[str, Any] = {"path": self.path, **self.counts}
+        out["uncovered"] = [u.to_row() for u in self.uncovered]
+        if self.today is not None:
+            out["today"] = self.today
+        out["consequences"] = [c.to_row() for c in self.consequences]
+        return {**out, **self.other}
+
+
+@dataclass(frozen=True)
+class ModelCardReview:
+    """What ``docs.model_card`` found in the model card."""
+
+    path: str | None
+    completeness: float | None
+    """Share of the required fields that are filled in."""
+    filled: tuple[str, ...] | None
+    """Required fields filled in; None when there is no card to read."""
+    missing: tuple[str, ...]
+    """Required fields left empty or as placeholders (``section.field``)."""
+    authors: tuple[str, ...] | None
+    """None when there is no card to read."""
+    other: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_metrics(cls, metrics: Mapping[str, Any]) -> ModelCardReview:
+        def names(key: str) -> tuple[str, ...] | None:
+            value = metrics.get(key)
+            return tuple(str(v) for v in value) if isinstance(value, list) else None
+
+        return cls(
+            path=text(metrics.get("path")),
+            completeness=number(metrics.get("completeness")),
+            filled=names("filled"),
+            missing=names("missing") or (),
+            authors=names("authors"),
+            other=rest(metrics, ("path", "completeness", "filled", "missing", "authors")),
+        )
+
+    def to_metrics(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": self.path, "completeness": self.completeness}
+        if self.filled is not None:
+            out["filled"] = list(self.filled)
+        out["missing"] = list(self.missing)
+        if self.authors is not None:
+            out["authors"] = list(self.authors)
+        return {**out, **self.other}
