@@ -199,6 +199,8 @@ CONVERTED = (
     "trace.compatibility",
     "docs.model_card",
     "docs.consequence_scan",
+    "fairness.data_bias",
+    "fairness.conditional_disparity",
 )
 """Checks that build their typed result (``CheckSpec.measured``); the rest still pass
 ``metrics=`` (the transitional path)."""

@@ -27,6 +27,15 @@ def interval(value: Any) -> Interval | None:
     return None
 
 
+def span(low: Any, high: Any) -> Interval:
+    """An interval from two numbers a check computed (numpy scalars too); a missing, NaN or
+    infinite end is None."""
+    return (
+        None if low is None else number(float(low)),
+        None if high is None else number(float(high)),
+    )
+
+
 def text(value: Any) -> str | None:
     return None if value is None else str(value)
 

@@ -6,6 +6,7 @@ Declarations only (light to import): the implementations are loaded when a check
 
 from __future__ import annotations
 
+from trustscan.checks.analyses.measured import ConditionalDisparity, DataBias
 from trustscan.checks.fairness import SELECTION_RATE
 from trustscan.checks.spec import CheckSpec
 from trustscan.types import Dimension, Severity
@@ -47,6 +48,7 @@ CONDITIONAL_DISPARITY = CheckSpec(
     "all-clear. Fix: find where within strata the gap arises (explain.disparity_drivers) "
     "and re-train; if the stratum is not legitimate, judge the unconditional gap.",
     implementation="trustscan.checks.analyses.conditional:ConditionalDisparityCheck",
+    measured=ConditionalDisparity,
     section="analyses",
     renderer="trustscan.report.html.analyses:render_conditional_disparity",
     policy_keys=SELECTION_RATE.policy_keys,
@@ -74,6 +76,7 @@ DATA_BIAS = CheckSpec(
     "re-weight or re-label; amplification means the model adds to it — look for proxies "
     "(leakage.proxy_features, explain.disparity_drivers) and re-train.",
     implementation="trustscan.checks.analyses.data_bias:DataBiasCheck",
+    measured=DataBias,
     section="analyses",
     renderer="trustscan.report.html.analyses:render_data_bias",
     policy_keys=(

@@ -11,13 +11,14 @@ rules, and says whether conditioning removes, reverses, reveals or keeps the gap
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
 from trustscan import stats
 from trustscan.checks.analyses import CONDITIONAL_DISPARITY
 from trustscan.checks.analyses._common import no_evidence_summary, skip_reason
+from trustscan.checks.analyses.measured import ConditionalDisparity, ConditionalRow
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.fairness.comparison import (
     _JUDGED,
@@ -27,9 +28,9 @@ from trustscan.checks.fairness.comparison import (
     compare_rates,
 )
 from trustscan.checks.fairness.phrasing import _capital, _who, format_p
+from trustscan.checks.measured import Interval, span
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
-from trustscan.numbers.json_safe import pair as _pair
 from trustscan.numbers.json_safe import scalar as _json
 from trustscan.policy import Policy
 from trustscan.sensitive.groups import group_column
@@ -82,6 +83,19 @@ def _dd_with_interval(
     return {"dd": (dd, dd_low, dd_high), "cdd": (cdd, cdd_low, cdd_high)}
 
 
+def _spread(
+    dd: dict[str, dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]],
+    outcome: str,
+    key: str,
+    i: int,
+) -> tuple[float | None, Interval | None]:
+    """Group ``i``'s ``dd`` or ``cdd`` of ``outcome`` with its interval (None without it)."""
+    if outcome not in dd:
+        return None, None
+    value, low, high = dd[outcome][key]
+    return _json(float(value[i])), span(low[i], high[i])
+
+
 class ConditionalDisparityCheck(Check):
     spec: ClassVar[CheckSpec] = CONDITIONAL_DISPARITY
 
@@ -98,7 +112,7 @@ class ConditionalDisparityCheck(Check):
         assert decisions is not None
         cfg = _settings(policy, policy.fairness.impact_ratio_min)
         strata = group_column(ctx.condition_name, ctx.data[ctx.condition_name])
-        rows: list[dict[str, Any]] = []
+        rows: list[ConditionalRow] = []
         findings: list[Finding] = []
         for grouping in ctx.groupings.singles:
             counts = stats.group_counts(grouping, decisions)
@@ -137,7 +151,7 @@ class ConditionalDisparityCheck(Check):
         dd: dict[str, dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]],
         strata: GroupCodes,
         cfg: _Settings,
-    ) -> tuple[list[dict[str, Any]], list[Finding]]:
+    ) -> tuple[list[ConditionalRow], list[Finding]]:
         g = grouping.n_groups
         ref = c.reference
         mh = np.full((g, 3), np.nan)
@@ -156,28 +170,37 @@ class ConditionalDisparityCheck(Check):
             else:
                 status = c.status[i] if c.status[i] in ("reference", "excluded") else "n/a"
             effect = _effect(float(c.ratio[i]), float(mh[i, 0]), status, cfg.threshold)
-            row: dict[str, Any] = {
-                "feature": grouping.name,
-                "group": grouping.labels[i],
-                "n": int(c.denominator[i]),
-                "gated": c.excluded[i] is None,
-                "excluded_reason": c.excluded[i],
-                "reference": grouping.labels[ref] if ref is not None else None,
-                "selection_rate": _json(float(c.rate[i])),
-                "ratio": _json(float(c.ratio[i])),
-                "ratio_ci": _pair(c.katz_low[i], c.katz_high[i]),
-                "conditional_ratio": _json(float(mh[i, 0])),
-                "conditional_ratio_ci": _pair(mh[i, 1], mh[i, 2]),
-                "cmh_p_value_adjusted": _json(float(p_adj[i])),
-                "status": status,
-                "effect": effect,
-            }
-            for outcome, values in dd.items():
-                suffix = "" if outcome == "decisions" else "_labels"
-                for key, (value, low, high) in values.items():
-                    row[f"{key}{suffix}"] = _json(float(value[i]))
-                    row[f"{key}{suffix}_ci"] = _pair(low[i], high[i])
-            rows.append(row)
+
+            dd_value, dd_ci = _spread(dd, "decisions", "dd", i)
+            cdd_value, cdd_ci = _spread(dd, "decisions", "cdd", i)
+            dd_labels, dd_labels_ci = _spread(dd, "labels", "dd", i)
+            cdd_labels, cdd_labels_ci = _spread(dd, "labels", "cdd", i)
+            rows.append(
+                ConditionalRow(
+                    feature=grouping.name,
+                    group=grouping.labels[i],
+                    n=int(c.denominator[i]),
+                    gated=c.excluded[i] is None,
+                    excluded_reason=c.excluded[i],
+                    reference=grouping.labels[ref] if ref is not None else None,
+                    selection_rate=_json(float(c.rate[i])),
+                    ratio=_json(float(c.ratio[i])),
+                    ratio_ci=span(c.katz_low[i], c.katz_high[i]),
+                    conditional_ratio=_json(float(mh[i, 0])),
+                    conditional_ratio_ci=span(mh[i, 1], mh[i, 2]),
+                    cmh_p_value_adjusted=_json(float(p_adj[i])),
+                    status=status,
+                    effect=effect,
+                    dd=dd_value,
+                    dd_ci=dd_ci,
+                    cdd=cdd_value,
+                    cdd_ci=cdd_ci,
+                    dd_labels=dd_labels,
+                    dd_labels_ci=dd_labels_ci,
+                    cdd_labels=cdd_labels,
+                    cdd_labels_ci=cdd_labels_ci,
+                )
+            )
             if ref is not None and effect in _EFFECT_WORDS:
                 findings.append(self._finding(grouping, i, ref, c, mh[i], p_adj[i], status,
                                               effect, strata, cfg))  # fmt: skip
@@ -247,22 +270,22 @@ class ConditionalDisparityCheck(Check):
     def _finish(
         self,
         strata: GroupCodes,
-        rows: list[dict[str, Any]],
+        rows: list[ConditionalRow],
         findings: list[Finding],
         cfg: _Settings,
     ) -> CheckResult:
-        judged = [r for r in rows if r["status"] in _JUDGED]
-        status = worst_status([Status(r["status"]) for r in judged])
-        ratios = [r["conditional_ratio"] for r in judged if r["conditional_ratio"] is not None]
+        judged = [r for r in rows if r.status in _JUDGED]
+        status = worst_status([Status(r.status) for r in judged])
+        ratios = [r.conditional_ratio for r in judged if r.conditional_ratio is not None]
         lowest = f" Lowest conditional ratio {min(ratios):.2f}." if ratios else ""
-        counted = {e: sum(r["effect"] == e for r in judged) for e in _EFFECT_WORDS}
+        counted = {e: sum(r.effect == e for r in judged) for e in _EFFECT_WORDS}
         changes = [f"{_EFFECT_WORDS[e]} {k} gap(s)" for e, k in counted.items() if k]
         changed = f" Conditioning on {strata.name} {', '.join(changes)}." if changes else ""
         if not judged:
             status = Status.WARN
             summary = no_evidence_summary(cfg)
         elif status is Status.FAIL:
-            fails = sum(r["status"] == "fail" for r in judged)
+            fails = sum(r.status == "fail" for r in judged)
             summary = (
                 f"{fails} significant gap(s) below {cfg.threshold:.2f} within the same "
                 f"{strata.name}.{lowest}{changed}"
@@ -274,14 +297,14 @@ class ConditionalDisparityCheck(Check):
                 f"No significant gap below {cfg.threshold:.2f} within the same "
                 f"{strata.name}.{lowest}{changed}"
             )
-        metrics: dict[str, Any] = {
-            "condition": strata.name,
-            "strata": list(strata.labels),
-            "threshold": cfg.threshold,
-            "alpha": cfg.alpha,
-            "confidence": cfg.confidence,
-            "groups": rows,
-            "methods": {
+        measured = ConditionalDisparity(
+            condition=strata.name,
+            strata=tuple(strata.labels),
+            threshold=cfg.threshold,
+            alpha=cfg.alpha,
+            confidence=cfg.confidence,
+            groups=tuple(rows),
+            methods={
                 "conditional_ratio": "Mantel–Haenszel pooled selection-rate ratio to the "
                 "most-favoured group; Greenland–Robins interval; Cochran–Mantel–Haenszel "
                 "test without continuity correction, Holm-corrected",
@@ -289,10 +312,10 @@ class ConditionalDisparityCheck(Check):
                 "rest); cdd: stratum-size-weighted mean of DD within strata; percentile "
                 "bootstrap of the group × stratum × decision counts",
             },
-        }
+        )
         red = (cfg.threshold - 0.4) / 0.6  # the threshold scores 40, as in fairness.*
         scoring = Scoring(
             score_input=ScoreInput(min(ratios), 1.0, red) if ratios else None,
             insufficient_evidence=not judged,
         )
-        return self.result(status, summary, tuple(findings), metrics, scoring=scoring)
+        return self.result(status, summary, tuple(findings), scoring=scoring, measured=measured)

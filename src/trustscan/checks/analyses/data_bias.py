@@ -10,13 +10,14 @@ selection-rate gap with the label gap on the same people (``stats.label_bias``).
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
 from trustscan import stats
 from trustscan.checks.analyses import DATA_BIAS
 from trustscan.checks.analyses._common import no_evidence_summary, skip_reason
+from trustscan.checks.analyses.measured import DataBias, LabelBiasRow
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.fairness.comparison import (
     _JUDGED,
@@ -27,13 +28,18 @@ from trustscan.checks.fairness.comparison import (
 )
 from trustscan.checks.fairness.phrasing import _capital, _who, format_p
 from trustscan.checks.fairness.rows import _row_status
+from trustscan.checks.measured import number, span
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
-from trustscan.numbers.json_safe import pair as _pair
 from trustscan.numbers.json_safe import scalar as _json
 from trustscan.policy import Policy
 from trustscan.stats.groups import GroupCodes
-from trustscan.stats.label_bias import Amplification, amplification, label_distances
+from trustscan.stats.label_bias import (
+    Amplification,
+    LabelDistances,
+    amplification,
+    label_distances,
+)
 from trustscan.types import CheckResult, Evidence, Finding, ScoreInput, Scoring, Severity, Status
 
 _DISTANCES = (
@@ -79,7 +85,7 @@ class DataBiasCheck(Check):
         assert decisions is not None and labels is not None
         cfg = _settings(policy, policy.fairness.impact_ratio_min)
         limit = policy.fairness.amplification_max
-        rows: list[dict[str, Any]] = []
+        rows: list[LabelBiasRow] = []
         findings: list[Finding] = []
         label_ratios: list[float] = []
         for grouping in ctx.groupings.singles:
@@ -100,13 +106,12 @@ class DataBiasCheck(Check):
                 amp = amplification(counts, label.reference, confidence=cfg.confidence)
                 amp_status, amp_p = _amplification_status(label, amp, limit, cfg.alpha)
             for i in range(grouping.n_groups):
-                row = self._row(grouping, i, counts.n, ctx.n_rows, label, selection, cfg)
-                row.update({k: _json(float(getattr(distances, k)[i])) for k in _DISTANCES})
-                row.update(self._amp_columns(amp, i, amp_status[i], amp_p[i]))
-                # A label gap warns (the data carries it); only amplification fails.
-                label_row = "warn" if label.status[i] == "fail" else label.status[i]
-                row["status"] = _row_status([label_row, amp_status[i]])
-                rows.append(row)
+                rows.append(
+                    self._row(
+                        grouping, i, counts.n, ctx.n_rows, label, selection, distances,
+                        amp, amp_status[i], amp_p[i],
+                    )
+                )  # fmt: skip
                 if label.status[i] in _JUDGED and math.isfinite(label.ratio[i]):
                     label_ratios.append(float(label.ratio[i]))
             findings += self._label_findings(grouping, label, cfg)
@@ -124,43 +129,56 @@ class DataBiasCheck(Check):
         total: int,
         label: Comparison,
         selection: np.ndarray,
-        cfg: _Settings,
-    ) -> dict[str, Any]:
+        distances: LabelDistances,
+        amp: Amplification | None,
+        amp_status: str,
+        amp_p: float,
+    ) -> LabelBiasRow:
         ref = label.reference
         model_ratio = (
             float(stats.safe_divide(selection[i], selection[ref])) if ref is not None else math.nan
         )
-        return {
-            "feature": grouping.name,
-            "group": grouping.labels[i],
-            "n": int(n[i]),
-            "share": _json(float(n[i] / total)) if total else None,
-            "gated": label.excluded[i] is None,
-            "excluded_reason": label.excluded[i],
-            "reference": grouping.labels[ref] if ref is not None else None,
-            "label_rate": _json(float(label.rate[i])),
-            "label_rate_ci": _pair(label.rate_low[i], label.rate_high[i]),
-            "label_ratio": _json(float(label.ratio[i])),
-            "label_ratio_ci": _pair(label.katz_low[i], label.katz_high[i]),
-            "label_p_value_adjusted": _json(float(label.p_adjusted[i])),
-            "label_test": label.test[i],
-            "label_status": label.status[i],
-            "selection_rate": _json(float(selection[i])),
-            "model_ratio": _json(model_ratio),
-        }
 
-    @staticmethod
-    def _amp_columns(amp: Amplification | None, i: int, status: str, p: float) -> dict[str, Any]:
-        if amp is None:
-            return {"amplification_status": status}
-        return {
-            "label_gap": _json(float(amp.label_gap[i])),
-            "model_gap": _json(float(amp.model_gap[i])),
-            "amplification": _json(float(amp.change[i])),
-            "amplification_ci": _pair(amp.low[i], amp.high[i]),
-            "amplification_p_value_adjusted": _json(float(p)),
-            "amplification_status": status,
-        }
+        def distance(name: str) -> float | None:
+            return number(float(getattr(distances, name)[i]))
+
+        def gap(values: np.ndarray | None) -> float | None:
+            return None if values is None else number(float(values[i]))
+
+        # A label gap warns (the data carries it); only amplification fails.
+        label_row = "warn" if label.status[i] == "fail" else label.status[i]
+        return LabelBiasRow(
+            feature=grouping.name,
+            group=grouping.labels[i],
+            n=int(n[i]),
+            share=number(float(n[i] / total)) if total else None,
+            gated=label.excluded[i] is None,
+            excluded_reason=label.excluded[i],
+            reference=grouping.labels[ref] if ref is not None else None,
+            label_rate=number(float(label.rate[i])),
+            label_rate_ci=span(label.rate_low[i], label.rate_high[i]),
+            label_ratio=number(float(label.ratio[i])),
+            label_ratio_ci=span(label.katz_low[i], label.katz_high[i]),
+            label_p_value_adjusted=number(float(label.p_adjusted[i])),
+            label_test=label.test[i],
+            label_status=label.status[i],
+            selection_rate=number(float(selection[i])),
+            model_ratio=number(model_ratio),
+            class_imbalance=distance("class_imbalance"),
+            positive_proportion_difference=distance("positive_proportion_difference"),
+            kl_divergence=distance("kl_divergence"),
+            js_divergence=distance("js_divergence"),
+            lp_norm=distance("lp_norm"),
+            total_variation=distance("total_variation"),
+            ks_distance=distance("ks_distance"),
+            label_gap=gap(None if amp is None else amp.label_gap),
+            model_gap=gap(None if amp is None else amp.model_gap),
+            amplification=gap(None if amp is None else amp.change),
+            amplification_ci=None if amp is None else span(amp.low[i], amp.high[i]),
+            amplification_p_value_adjusted=None if amp is None else number(float(amp_p)),
+            amplification_status=amp_status,
+            status=_row_status([label_row, amp_status]),
+        )
 
     # -- findings ---------------------------------------------------------------------------
 
@@ -294,7 +312,7 @@ class DataBiasCheck(Check):
 
     def _finish(
         self,
-        rows: list[dict[str, Any]],
+        rows: list[LabelBiasRow],
         findings: list[Finding],
         label_ratios: list[float],
         cfg: _Settings,
@@ -308,7 +326,7 @@ class DataBiasCheck(Check):
         amp_fails = sum(
             f.status is Status.FAIL and f.title.startswith("Model amplifies") for f in findings
         )
-        judged = any(r["label_status"] in _JUDGED for r in rows)
+        judged = any(r.label_status in _JUDGED for r in rows)
         lowest = f" Lowest label ratio {min(label_ratios):.2f}." if label_ratios else ""
         parts = []
         if amp_fails:
@@ -331,14 +349,14 @@ class DataBiasCheck(Check):
                 f"No significant label gap below {cfg.threshold:.2f}, and the model does not "
                 f"widen any gap by more than {100 * limit:.0f} points." + lowest
             )
-        metrics: dict[str, Any] = {
-            "threshold": cfg.threshold,
-            "amplification_max": limit,
-            "alpha": cfg.alpha,
-            "confidence": cfg.confidence,
-            "groups": rows,
-            "distance_metrics": list(_DISTANCES),
-            "methods": {
+        measured = DataBias(
+            threshold=cfg.threshold,
+            amplification_max=limit,
+            alpha=cfg.alpha,
+            confidence=cfg.confidence,
+            groups=tuple(rows),
+            distance_metrics=_DISTANCES,
+            methods={
                 "label_ratio": "positive-label share over the most-favoured group's; Katz "
                 "interval; z-test or Fisher's exact test, Holm-corrected",
                 "distances": "each group against all other rows (SageMaker Clarify "
@@ -346,10 +364,10 @@ class DataBiasCheck(Check):
                 "amplification": "selection-rate gap minus label gap to the same reference "
                 "group, on the same rows; Wald interval and test from the confusion counts",
             },
-        }
+        )
         red = (cfg.threshold - 0.4) / 0.6  # the threshold scores 40, as in fairness.*
         scoring = Scoring(
             score_input=ScoreInput(min(label_ratios), 1.0, red) if label_ratios else None,
             insufficient_evidence=status is Status.WARN and not label_ratios,
         )
-        return self.result(status, summary, tuple(findings), metrics, scoring=scoring)
+        return self.result(status, summary, tuple(findings), scoring=scoring, measured=measured)

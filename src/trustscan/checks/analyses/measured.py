@@ -13,7 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from trustscan.checks.measured import Interval, StoredRow, number, rest, text, typed_rows
+from trustscan.checks.measured import (
+    Interval,
+    StoredRow,
+    mapping,
+    number,
+    rest,
+    text,
+    typed_rows,
+)
 
 
 @dataclass(frozen=True)
@@ -24,21 +32,63 @@ class LabelBiasRow(StoredRow):
     feature: str | None = None
     group: str | None = None
     n: int | None = None
+    share: float | None = None
+    gated: bool | None = None
+    excluded_reason: str | None = None
+    reference: str | None = None
     label_rate: float | None = None
     label_rate_ci: Interval | None = None
     label_ratio: float | None = None
     label_ratio_ci: Interval | None = None
+    label_p_value_adjusted: float | None = None
+    label_test: str | None = None
+    label_status: str | None = None
     selection_rate: float | None = None
     model_ratio: float | None = None
-    amplification: float | None = None
-    """How much wider the model's gap is than the labels' (selection-rate gap − label gap)."""
-    amplification_ci: Interval | None = None
-    status: str | None = None
     class_imbalance: float | None = None
     positive_proportion_difference: float | None = None
     kl_divergence: float | None = None
     js_divergence: float | None = None
+    lp_norm: float | None = None
     total_variation: float | None = None
+    ks_distance: float | None = None
+    label_gap: float | None = None
+    model_gap: float | None = None
+    amplification: float | None = None
+    """How much wider the model's gap is than the labels' (selection-rate gap − label gap)."""
+    amplification_ci: Interval | None = None
+    amplification_p_value_adjusted: float | None = None
+    amplification_status: str | None = None
+    status: str | None = None
+
+    def stored(self, name: str) -> bool:
+        # A row a check built has the amplification columns when the model's gap was
+        # compared with the labels' (there is no reference group otherwise): then the
+        # interval is set, though its ends or the gaps may be null.
+        if self.present is None and name in _AMPLIFICATION:
+            return self.amplification_ci is not None
+        return super().stored(name)
+
+
+_AMPLIFICATION = frozenset(
+    {
+        "label_gap",
+        "model_gap",
+        "amplification",
+        "amplification_ci",
+        "amplification_p_value_adjusted",
+    }
+)
+
+_DATA_BIAS_KEYS = (
+    "threshold",
+    "amplification_max",
+    "alpha",
+    "confidence",
+    "groups",
+    "distance_metrics",
+    "methods",
+)
 
 
 @dataclass(frozen=True)
@@ -46,14 +96,39 @@ class DataBias:
     """What ``fairness.data_bias`` measured."""
 
     groups: tuple[LabelBiasRow, ...]
+    threshold: float | None = None
+    amplification_max: float | None = None
+    alpha: float | None = None
+    confidence: float | None = None
+    distance_metrics: tuple[str, ...] = ()
+    methods: Mapping[str, str] = field(default_factory=dict)
     other: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_metrics(cls, metrics: Mapping[str, Any]) -> DataBias:
-        return cls(typed_rows(metrics, "groups", LabelBiasRow), rest(metrics, ("groups",)))
+        names = metrics.get("distance_metrics")
+        return cls(
+            groups=typed_rows(metrics, "groups", LabelBiasRow),
+            threshold=number(metrics.get("threshold")),
+            amplification_max=number(metrics.get("amplification_max")),
+            alpha=number(metrics.get("alpha")),
+            confidence=number(metrics.get("confidence")),
+            distance_metrics=tuple(str(n) for n in names) if isinstance(names, list) else (),
+            methods={str(k): str(v) for k, v in mapping(metrics, "methods").items()},
+            other=rest(metrics, _DATA_BIAS_KEYS),
+        )
 
     def to_metrics(self) -> dict[str, Any]:
-        return {**self.other, "groups": [r.to_row() for r in self.groups]}
+        return {
+            "threshold": self.threshold,
+            "amplification_max": self.amplification_max,
+            "alpha": self.alpha,
+            "confidence": self.confidence,
+            "groups": [r.to_row() for r in self.groups],
+            "distance_metrics": list(self.distance_metrics),
+            "methods": dict(self.methods),
+            **self.other,
+        }
 
 
 @dataclass(frozen=True)
@@ -63,6 +138,11 @@ class ConditionalRow(StoredRow):
     feature: str | None = None
     group: str | None = None
     n: int | None = None
+    gated: bool | None = None
+    excluded_reason: str | None = None
+    reference: str | None = None
+    """Label of the reference group."""
+    selection_rate: float | None = None
     ratio: float | None = None
     ratio_ci: Interval | None = None
     conditional_ratio: float | None = None
@@ -76,9 +156,26 @@ class ConditionalRow(StoredRow):
     """Conditional demographic disparity (dd averaged over the strata)."""
     cdd_ci: Interval | None = None
     cdd_labels: float | None = None
+    """The same disparity in the labels (when the data has them)."""
+    cdd_labels_ci: Interval | None = None
+    dd_labels: float | None = None
+    dd_labels_ci: Interval | None = None
     effect: str | None = None
     """What conditioning does to the gap (reverses, removes, reveals, persists)."""
     status: str | None = None
+
+    def stored(self, name: str) -> bool:
+        # A row a check built has the label columns when the data has labels: then their
+        # intervals are set, though their ends or the estimates may be null.
+        if self.present is None and name in _LABEL_COLUMNS:
+            return self.dd_labels_ci is not None
+        return super().stored(name)
+
+
+_LABEL_COLUMNS = frozenset({"dd_labels", "dd_labels_ci", "cdd_labels", "cdd_labels_ci"})
+
+
+_CONDITIONAL_KEYS = ("condition", "strata", "threshold", "alpha", "confidence", "groups", "methods")
 
 
 @dataclass(frozen=True)
@@ -87,21 +184,37 @@ class ConditionalDisparity:
 
     condition: str | None
     groups: tuple[ConditionalRow, ...]
+    strata: tuple[str, ...] = ()
+    threshold: float | None = None
+    alpha: float | None = None
+    confidence: float | None = None
+    methods: Mapping[str, str] = field(default_factory=dict)
     other: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_metrics(cls, metrics: Mapping[str, Any]) -> ConditionalDisparity:
+        strata = metrics.get("strata")
         return cls(
             condition=text(metrics.get("condition")),
             groups=typed_rows(metrics, "groups", ConditionalRow),
-            other=rest(metrics, ("condition", "groups")),
+            strata=tuple(str(s) for s in strata) if isinstance(strata, list) else (),
+            threshold=number(metrics.get("threshold")),
+            alpha=number(metrics.get("alpha")),
+            confidence=number(metrics.get("confidence")),
+            methods={str(k): str(v) for k, v in mapping(metrics, "methods").items()},
+            other=rest(metrics, _CONDITIONAL_KEYS),
         )
 
     def to_metrics(self) -> dict[str, Any]:
         return {
-            **self.other,
             "condition": self.condition,
+            "strata": list(self.strata),
+            "threshold": self.threshold,
+            "alpha": self.alpha,
+            "confidence": self.confidence,
             "groups": [r.to_row() for r in self.groups],
+            "methods": dict(self.methods),
+            **self.other,
         }
 
 
