@@ -195,6 +195,7 @@ def unmodelled(value: Any, path: str = "") -> list[str]:
 
 
 CONVERTED = (
+    "data.quality",
     "trace.provenance",
     "trace.compatibility",
     "docs.model_card",

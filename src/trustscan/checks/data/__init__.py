@@ -5,6 +5,7 @@ Declarations only (light to import): the implementations are loaded when a check
 
 from __future__ import annotations
 
+from trustscan.checks.data.measured import DataQuality
 from trustscan.checks.spec import CheckSpec
 from trustscan.types import Dimension, Severity
 
@@ -19,6 +20,7 @@ QUALITY = CheckSpec(
     "exceed data_quality.max_duplicate_share (default 1%); fails when a feature is entirely empty. "
     "Fix: impute or drop incomplete columns, de-duplicate rows, drop constant columns.",
     implementation="trustscan.checks.data.quality:DataQualityCheck",
+    measured=DataQuality,
     section="competence",
     policy_keys=(
         "data_quality.max_missing_share",

@@ -8,6 +8,7 @@ import pandas as pd
 
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.data import QUALITY
+from trustscan.checks.data.measured import DataQuality
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
@@ -72,18 +73,18 @@ class DataQualityCheck(Check):
             )
 
         status = worst_status([f.status for f in findings])
-        metrics = {
-            "rows": n,
-            "columns": columns.n_columns,
-            "duplicate_rows": duplicates,
-            "constant_features": constant,
-            "missing_share": {str(k): float(v) for k, v in missing_share.items() if v > 0},
-        }
+        measured = DataQuality(
+            rows=n,
+            columns=columns.n_columns,
+            duplicate_rows=duplicates,
+            constant_features=tuple(constant),
+            missing_share={str(k): float(v) for k, v in missing_share.items() if v > 0},
+        )
         if status is Status.PASS:
             summary = f"{n:,} rows, no feature over {limits.max_missing_share:.0%} missing, no duplicate or constant problems."
         else:
             summary = f"{len(findings)} data-quality problem(s) found in {n:,} rows."
-        return self.result(status, summary, tuple(findings), metrics)
+        return self.result(status, summary, tuple(findings), measured=measured)
 
     def _missing(
         self, column: object, share: float, n: int, status: Status, threshold: float
