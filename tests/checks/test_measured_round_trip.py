@@ -195,6 +195,8 @@ def unmodelled(value: Any, path: str = "") -> list[str]:
 
 
 CONVERTED = (
+    "consistency.determinism",
+    "consistency.perturbation",
     "data.quality",
     "trace.provenance",
     "trace.compatibility",

@@ -5,6 +5,7 @@ Declarations only (light to import): the implementations are loaded when a check
 
 from __future__ import annotations
 
+from trustscan.checks.consistency.measured import Determinism, Perturbation
 from trustscan.checks.spec import ALL_OTHERS, CheckSpec
 from trustscan.types import Dimension, Severity
 
@@ -30,6 +31,7 @@ DETERMINISM = CheckSpec(
     "predictions-only mode. Fix: fix random seeds, disable stochastic inference, make "
     "parallel reductions deterministic.",
     implementation="trustscan.checks.consistency.core:DeterminismCheck",
+    measured=Determinism,
     section="competence",
     policy_keys=POLICY_KEYS,
 )
@@ -51,6 +53,7 @@ PERTURBATION = CheckSpec(
     "move the threshold away from the cluster, add a review band around it, or smooth the "
     "model.",
     implementation="trustscan.checks.consistency.core:PerturbationCheck",
+    measured=Perturbation,
     section="competence",
     policy_keys=POLICY_KEYS,
 )

@@ -8,7 +8,7 @@ nudges numeric features by a small fraction of their spread and counts flipped d
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -16,6 +16,7 @@ import pandas as pd
 from trustscan import stats
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.consistency import DETERMINISM, PERTURBATION
+from trustscan.checks.consistency.measured import Determinism, GroupFlips, Perturbation
 from trustscan.checks.not_judged import groups_not_judged
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
@@ -86,13 +87,13 @@ class DeterminismCheck(Check):
             ),
             Evidence("max_probability_difference", max_proba_diff, n=n, threshold=PROBA_TOLERANCE),
         )
-        metrics = {
-            "rows_checked": n,
-            "rows_changed": n_changed,
-            "changed_share": share,
-            "max_probability_difference": max_proba_diff,
-            "tolerance": PROBA_TOLERANCE,
-        }
+        measured = Determinism(
+            rows_checked=n,
+            rows_changed=n_changed,
+            changed_share=share,
+            max_probability_difference=max_proba_diff,
+            tolerance=PROBA_TOLERANCE,
+        )
         if n_changed:
             finding = self.finding(
                 Status.FAIL,
@@ -108,7 +109,7 @@ class DeterminismCheck(Check):
                 Status.FAIL,
                 f"{n_changed:,} of {n:,} rows got a different answer when predicted again",
                 (finding,),
-                metrics,
+                measured=measured,
             )
         finding = self.finding(
             Status.PASS,
@@ -119,7 +120,10 @@ class DeterminismCheck(Check):
             severity=Severity.INFO,
         )
         return self.result(
-            Status.PASS, f"{n:,} rows predicted twice, identical answers", (finding,), metrics
+            Status.PASS,
+            f"{n:,} rows predicted twice, identical answers",
+            (finding,),
+            measured=measured,
         )
 
 
@@ -252,24 +256,24 @@ class PerturbationCheck(Check):
         summary = f"{rate:.2%} of {n:,} decisions flipped under {limits.noise_scale:.0%}-SD noise"
         if fragile:
             summary += "; " + ", ".join(str(f.subject) for f in fragile) + " more fragile"
-        metrics = {
-            "rows": n,
-            "flipped": k,
-            "flip_rate": rate,
-            "ci": [low, high],
-            "confidence": confidence,
-            "noise_scale": limits.noise_scale,
-            "perturbed_features": moved,
-            "unchanged_features": [c for c in ctx.feature_names if c not in moved],
-            "groups": group_rows,
-        }
-        return self.result(status, summary, tuple(findings), metrics)
+        measured = Perturbation(
+            rows=n,
+            flipped=k,
+            flip_rate=rate,
+            ci=(low, high),
+            confidence=confidence,
+            noise_scale=limits.noise_scale,
+            perturbed_features=tuple(moved),
+            unchanged_features=tuple(c for c in ctx.feature_names if c not in moved),
+            groups=tuple(group_rows),
+        )
+        return self.result(status, summary, tuple(findings), measured=measured)
 
     def _groups(
         self, ctx: AuditContext, policy: Policy, rows: np.ndarray, flipped: np.ndarray
-    ) -> tuple[list[dict[str, Any]], list[Finding], list[tuple[str, str, int, str]]]:
+    ) -> tuple[list[GroupFlips], list[Finding], list[tuple[str, str, int, str]]]:
         confidence = policy.stats.confidence
-        table: list[dict[str, Any]] = []
+        table: list[GroupFlips] = []
         fragile: list[Finding] = []
         excluded: list[tuple[str, str, int, str]] = []
         total, total_flips = int(rows.size), int(flipped.sum())
@@ -291,17 +295,17 @@ class PerturbationCheck(Check):
                 g_low, g_high = wilson_interval(int(x[g]), int(n[g]), confidence=confidence)
                 label = grouping.labels[g]
                 table.append(
-                    {
-                        "grouping": grouping.name,
-                        "group": label,
-                        "n": int(n[g]),
-                        "flipped": int(x[g]),
-                        "flip_rate": None if math.isnan(rate) else rate,
-                        "ci": [g_low, g_high],
-                        "judged": reasons[g] is None,
-                        "excluded_reason": reasons[g],
-                        "p_value_vs_rest": None if math.isnan(p[g]) else float(p[g]),
-                    }
+                    GroupFlips(
+                        grouping=grouping.name,
+                        group=label,
+                        n=int(n[g]),
+                        flipped=int(x[g]),
+                        flip_rate=None if math.isnan(rate) else float(rate),
+                        ci=(g_low, g_high),
+                        judged=reasons[g] is None,
+                        excluded_reason=reasons[g],
+                        p_value_vs_rest=None if math.isnan(p[g]) else float(p[g]),
+                    )
                 )
                 if reasons[g] is not None:
                     if n[g]:
