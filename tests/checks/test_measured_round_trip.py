@@ -195,6 +195,7 @@ def unmodelled(value: Any, path: str = "") -> list[str]:
 
 
 CONVERTED = (
+    "explain.feature_importance",
     "consistency.determinism",
     "consistency.perturbation",
     "data.quality",

@@ -20,6 +20,11 @@ def number(value: Any) -> float | None:
     return float(value) if math.isfinite(float(value)) else None
 
 
+def whole(value: Any) -> int | None:
+    """An int, or None (bools and floats are not whole numbers here)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def interval(value: Any) -> Interval | None:
     """A stored ``[low, high]`` pair, or None."""
     if isinstance(value, list | tuple) and len(value) == 2:

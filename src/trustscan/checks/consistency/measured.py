@@ -9,11 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from trustscan.checks.measured import Interval, interval, number, rest, rows, text
-
-
-def _whole(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+from trustscan.checks.measured import Interval, interval, number, rest, rows, text, whole
 
 
 def _names(value: Any) -> tuple[str, ...]:
@@ -44,8 +40,8 @@ class Determinism:
     @classmethod
     def from_metrics(cls, metrics: Mapping[str, Any]) -> Determinism:
         return cls(
-            rows_checked=_whole(metrics.get("rows_checked")),
-            rows_changed=_whole(metrics.get("rows_changed")),
+            rows_checked=whole(metrics.get("rows_checked")),
+            rows_changed=whole(metrics.get("rows_changed")),
             changed_share=number(metrics.get("changed_share")),
             max_probability_difference=number(metrics.get("max_probability_difference")),
             tolerance=number(metrics.get("tolerance")),
@@ -86,8 +82,8 @@ class GroupFlips:
         return cls(
             grouping=text(row.get("grouping")),
             group=text(row.get("group")),
-            n=_whole(row.get("n")),
-            flipped=_whole(row.get("flipped")),
+            n=whole(row.get("n")),
+            flipped=whole(row.get("flipped")),
             flip_rate=number(row.get("flip_rate")),
             ci=interval(row.get("ci")),
             judged=judged if isinstance(judged, bool) else None,
@@ -156,8 +152,8 @@ class Perturbation:
     @classmethod
     def from_metrics(cls, metrics: Mapping[str, Any]) -> Perturbation:
         return cls(
-            rows=_whole(metrics.get("rows")),
-            flipped=_whole(metrics.get("flipped")),
+            rows=whole(metrics.get("rows")),
+            flipped=whole(metrics.get("flipped")),
             flip_rate=number(metrics.get("flip_rate")),
             ci=interval(metrics.get("ci")),
             confidence=number(metrics.get("confidence")),

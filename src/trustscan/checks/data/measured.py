@@ -8,13 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from trustscan.checks.measured import mapping, number, rest
+from trustscan.checks.measured import mapping, number, rest, whole
 
 _KEYS = ("rows", "columns", "duplicate_rows", "constant_features", "missing_share")
-
-
-def _whole(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 @dataclass(frozen=True)
@@ -34,9 +30,9 @@ class DataQuality:
     def from_metrics(cls, metrics: Mapping[str, Any]) -> DataQuality:
         constant = metrics.get("constant_features")
         return cls(
-            rows=_whole(metrics.get("rows")),
-            columns=_whole(metrics.get("columns")),
-            duplicate_rows=_whole(metrics.get("duplicate_rows")),
+            rows=whole(metrics.get("rows")),
+            columns=whole(metrics.get("columns")),
+            duplicate_rows=whole(metrics.get("duplicate_rows")),
             constant_features=tuple(str(c) for c in constant) if isinstance(constant, list) else (),
             missing_share={
                 str(k): v

@@ -5,6 +5,7 @@ Declarations only (light to import): the implementations are loaded when a check
 
 from __future__ import annotations
 
+from trustscan.checks.explain.measured import Importance
 from trustscan.checks.spec import CheckSpec
 from trustscan.types import Dimension, Severity
 
@@ -72,6 +73,7 @@ FEATURE_IMPORTANCE = CheckSpec(
     "feature_importances_) beside it when it has one. Passes when computed; skipped in "
     "predictions-only mode. Use it to check that the model relies on what it should.",
     implementation="trustscan.checks.explain.importance:FeatureImportanceCheck",
+    measured=Importance,
     section="explainability",
     renderer="trustscan.report.html.explain:render_importance",
     policy_keys=POLICY_KEYS,

@@ -3,7 +3,7 @@ and the sampling and scoring it shares with ``explain.group_importance``."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,7 @@ from trustscan.checks.explain._common import (
     sklearn_permutations,
     t_interval_text,
 )
+from trustscan.checks.explain.measured import Importance, ImportanceRow
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.display import number as fmt
@@ -98,41 +99,41 @@ class FeatureImportanceCheck(Check):
         findings = tuple(
             self._finding(row, scoring, len(rows), confidence, method) for row in table[:_TOP]
         )
-        leaders = ", ".join(f"{row['feature']} {fmt(row['mean'], 3)}" for row in table[:3])
+        leaders = ", ".join(f"{row.feature} {fmt(row.mean, 3)}" for row in table[:3])
         summary = (
             f"Most important inputs (drop in {_SCORE_WORDS[scoring.name]} when shuffled, "
             f"{len(rows):,} rows × {settings.repeats} repeats): {leaders}."
         )
-        metrics: dict[str, Any] = {
-            "importance": table,
-            "scoring": scoring.name,
-            "scored_against": scoring.against,
-            "baseline_score": clean(float(result.baseline[0])),
-            "sample_size": len(rows),
-            "repeats": settings.repeats,
-            "random_state": random_state,
-            "confidence": confidence,
-            "native_method": native[1] if native else None,
-        }
-        return self.result(Status.PASS, summary, findings, metrics)
+        measured = Importance(
+            rows=tuple(table),
+            scoring=scoring.name,
+            scored_against=scoring.against,
+            baseline_score=clean(float(result.baseline[0])),
+            sample_size=len(rows),
+            repeats=settings.repeats,
+            random_state=random_state,
+            confidence=confidence,
+            native_method=native[1] if native else None,
+        )
+        return self.result(Status.PASS, summary, findings, measured=measured)
 
     def _finding(
-        self, row: dict[str, Any], scoring: Scoring, n: int, confidence: float, method: str
+        self, row: ImportanceRow, scoring: Scoring, n: int, confidence: float, method: str
     ) -> Finding:
-        native = row["native"]
+        native = row.native
         extra = f"; the model's own importance is {fmt(native, 3)}" if native is not None else ""
         return self.finding(
             Status.PASS,
-            f"Shuffling {row['feature']!r} lowers the model's {_SCORE_WORDS[scoring.name]} by "
-            f"{fmt(row['mean'], 3)} ({confidence:.0%} CI {fmt(row['ci_low'], 3)} to "
-            f"{fmt(row['ci_high'], 3)}){extra}.",
-            subject=row["feature"],
+            f"Shuffling {row.feature!r} lowers the model's {_SCORE_WORDS[scoring.name]} by "
+            f"{fmt(row.mean, 3)} ({confidence:.0%} CI {fmt(row.ci_low, 3)} to "
+            f"{fmt(row.ci_high, 3)}){extra}.",
+            subject=row.feature,
             evidence=(
                 Evidence(
                     "permutation_importance",
-                    row["mean"],
-                    row["ci_low"],
-                    row["ci_high"],
+                    row.mean,
+                    row.ci_low,
+                    row.ci_high,
                     confidence=confidence,
                     n=n,
                     method=method,
@@ -144,19 +145,19 @@ class FeatureImportanceCheck(Check):
 
 def _importance_table(
     result: PermutationResult, confidence: float, native: dict[str, float] | None
-) -> list[dict[str, Any]]:
+) -> list[ImportanceRow]:
     mean = result.mean()[:, 0]
     low, high = (bound[:, 0] for bound in result.interval(confidence))
     std = np.std(result.importances[:, :, 0], axis=1)  # ddof=0, as scikit-learn reports it
     rows = [
-        {
-            "feature": feature,
-            "mean": clean(mean[j]),
-            "ci_low": clean(low[j]),
-            "ci_high": clean(high[j]),
-            "std": clean(std[j]),
-            "native": clean(native.get(feature)) if native and feature in native else None,
-        }
+        ImportanceRow(
+            feature=feature,
+            mean=clean(mean[j]),
+            ci_low=clean(low[j]),
+            ci_high=clean(high[j]),
+            std=clean(std[j]),
+            native=clean(native.get(feature)) if native and feature in native else None,
+        )
         for j, feature in enumerate(result.features)
     ]
-    return sorted(rows, key=lambda r: -(r["mean"] if r["mean"] is not None else -np.inf))
+    return sorted(rows, key=lambda r: -(r.mean if r.mean is not None else -np.inf))

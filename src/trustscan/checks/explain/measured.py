@@ -22,6 +22,7 @@ from trustscan.checks.measured import (
     text,
     typed_by_name,
     typed_rows,
+    whole,
 )
 
 
@@ -38,6 +39,19 @@ class ImportanceRow(StoredRow):
     """The model's own importance (coefficients, impurity), when it has one."""
 
 
+_IMPORTANCE_KEYS = (
+    "importance",
+    "scoring",
+    "scored_against",
+    "baseline_score",
+    "sample_size",
+    "repeats",
+    "random_state",
+    "confidence",
+    "native_method",
+)
+
+
 @dataclass(frozen=True)
 class Importance:
     """What ``explain.feature_importance`` measured."""
@@ -46,6 +60,13 @@ class Importance:
     scoring: str | None
     """The score that drops (``roc_auc``, ``accuracy``, ``r2``)."""
     native_method: str | None
+    scored_against: str | None = None
+    """What the score compares the model with (the labels, or its own decisions)."""
+    baseline_score: float | None = None
+    sample_size: int | None = None
+    repeats: int | None = None
+    random_state: int | None = None
+    confidence: float | None = None
     other: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -54,7 +75,13 @@ class Importance:
             rows=typed_rows(metrics, "importance", ImportanceRow),
             scoring=text(metrics.get("scoring")),
             native_method=text(metrics.get("native_method")),
-            other=rest(metrics, ("importance", "scoring", "native_method")),
+            scored_against=text(metrics.get("scored_against")),
+            baseline_score=number(metrics.get("baseline_score")),
+            sample_size=whole(metrics.get("sample_size")),
+            repeats=whole(metrics.get("repeats")),
+            random_state=whole(metrics.get("random_state")),
+            confidence=number(metrics.get("confidence")),
+            other=rest(metrics, _IMPORTANCE_KEYS),
         )
 
     def to_metrics(self) -> dict[str, Any]:
@@ -62,6 +89,12 @@ class Importance:
             **self.other,
             "importance": [r.to_row() for r in self.rows],
             "scoring": self.scoring,
+            "scored_against": self.scored_against,
+            "baseline_score": self.baseline_score,
+            "sample_size": self.sample_size,
+            "repeats": self.repeats,
+            "random_state": self.random_state,
+            "confidence": self.confidence,
             "native_method": self.native_method,
         }
 
