@@ -5,7 +5,7 @@ Declarations only (light to import): the implementations are loaded when a check
 
 from __future__ import annotations
 
-from trustscan.checks.explain.measured import Importance
+from trustscan.checks.explain.measured import GroupImportance, Importance
 from trustscan.checks.spec import CheckSpec
 from trustscan.types import Dimension, Severity
 
@@ -92,6 +92,7 @@ GROUP_IMPORTANCE = CheckSpec(
     "find out why the feature means something else per group (a proxy, a data-collection "
     "difference) before release.",
     implementation="trustscan.checks.explain.group_importance:GroupImportanceCheck",
+    measured=GroupImportance,
     section="explainability",
     renderer="trustscan.report.html.explain:render_group_importance",
     policy_keys=POLICY_KEYS,

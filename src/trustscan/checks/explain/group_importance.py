@@ -22,6 +22,13 @@ from trustscan.checks.explain._common import (
     within_group_permutations,
 )
 from trustscan.checks.explain.importance import NO_SENSITIVE, PREDICTIONS_ONLY, _baseline
+from trustscan.checks.explain.measured import (
+    AttributeImportance,
+    DependenceCurve,
+    FeatureByGroup,
+    GroupEstimate,
+    GroupImportance,
+)
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.display import number as fmt
@@ -54,8 +61,8 @@ class GroupImportanceCheck(Check):
         if not attributes:
             return self.skip(NO_SENSITIVE if not skipped else "; ".join(skipped))
         findings: list[Finding] = []
-        per_attribute: dict[str, Any] = {}
-        curves: list[dict[str, Any]] = []
+        per_attribute: dict[str, AttributeImportance] = {}
+        curves: list[DependenceCurve] = []
         for attribute in attributes:
             outcome = self._attribute(ctx, policy, attribute)
             findings.extend(outcome[0])
@@ -64,9 +71,9 @@ class GroupImportanceCheck(Check):
         status = Status.WARN if findings else Status.PASS
         if findings:
             parts = [
-                f"{', '.join(detail['flagged'])} (by {column})"
+                f"{', '.join(detail.flagged)} (by {column})"
                 for column, detail in per_attribute.items()
-                if detail["flagged"]
+                if detail.flagged
             ]
             summary = (
                 "Features that matter much more for some groups than others: "
@@ -75,17 +82,17 @@ class GroupImportanceCheck(Check):
             )
         else:
             summary = "No feature's importance differs strongly between groups."
-        metrics: dict[str, Any] = {
-            "group_importance": per_attribute,
-            "partial_dependence": curves,
-            "skipped_attributes": skipped,
-            "repeats": policy.explain.repeats,
-        }
-        return self.result(status, summary, tuple(findings), metrics)
+        measured = GroupImportance(
+            attributes=per_attribute,
+            curves=tuple(curves),
+            skipped_attributes=tuple(skipped),
+            repeats=policy.explain.repeats,
+        )
+        return self.result(status, summary, tuple(findings), measured=measured)
 
     def _attribute(
         self, ctx: AuditContext, policy: Policy, attribute: GroupCodes
-    ) -> tuple[list[Finding], dict[str, Any], list[dict[str, Any]]]:
+    ) -> tuple[list[Finding], AttributeImportance, list[DependenceCurve]]:
         settings = policy.explain
         confidence = policy.stats.confidence
         column = attribute.name
@@ -116,21 +123,21 @@ class GroupImportanceCheck(Check):
         )
         mean = result.mean()
         low, high = result.interval(confidence)
-        table = [
-            {
-                "feature": feature,
-                "groups": {
-                    label: {
-                        "mean": clean(mean[j, k]),
-                        "ci_low": clean(low[j, k]),
-                        "ci_high": clean(high[j, k]),
-                        "n": sizes[k],
-                    }
+        table = tuple(
+            FeatureByGroup(
+                feature=feature,
+                groups={
+                    label: GroupEstimate(
+                        mean=clean(mean[j, k]),
+                        ci_low=clean(low[j, k]),
+                        ci_high=clean(high[j, k]),
+                        n=sizes[k],
+                    )
                     for k, label in enumerate(labels)
                 },
-            }
+            )
             for j, feature in enumerate(result.features)
-        ]
+        )
         measure = (
             "share of the group's decisions that change"
             if scoring.name == "accuracy"
@@ -177,14 +184,14 @@ class GroupImportanceCheck(Check):
             _positions(pd_rows, segments),
             top,
         )
-        summary = {
-            "sample_size": len(rows),
-            "scoring": scoring.name,
-            "random_state": random_state,
-            "features": table,
-            "top_features": top,
-            "flagged": flagged,
-        }
+        summary = AttributeImportance(
+            sample_size=len(rows),
+            scoring=scoring.name,
+            random_state=random_state,
+            features=table,
+            top_features={label: tuple(names) for label, names in top.items()},
+            flagged=tuple(str(f) for f in flagged),
+        )
         return findings, summary, curves
 
     def _compare(
@@ -318,7 +325,7 @@ def _partial_dependence(
     labels: list[str],
     segments: list[np.ndarray],
     top: dict[str, list[str]],
-) -> list[dict[str, Any]]:
+) -> list[DependenceCurve]:
     """Average model output at each grid value, per group; one batched call per feature."""
     model = ctx.model
     assert model is not None
@@ -342,7 +349,7 @@ def _partial_dependence(
     else:
         return []
     features = list(dict.fromkeys(f for group_top in top.values() for f in group_top))
-    curves: list[dict[str, Any]] = []
+    curves: list[DependenceCurve] = []
     n = len(frame)
     for feature in features:
         grid, kind = _grid(frame[feature])
@@ -357,17 +364,17 @@ def _partial_dependence(
             copies.append(copy)
         out = np.concatenate(stacked_outputs(outputs, copies)).reshape(len(grid), n)
         curves.append(
-            {
-                "attribute": column,
-                "feature": feature,
-                "kind": kind,
-                "response": response,
-                "grid": [v if isinstance(v, str) else clean(float(v), 6) for v in grid],
-                "groups": {
-                    label: [clean(float(v), 4) for v in out[:, seg].mean(axis=1)]
+            DependenceCurve(
+                attribute=column,
+                feature=feature,
+                kind=kind,
+                response=response,
+                grid=tuple(v if isinstance(v, str) else clean(float(v), 6) for v in grid),
+                groups={
+                    label: tuple(clean(float(v), 4) for v in out[:, seg].mean(axis=1))
                     for label, seg in zip(labels, segments, strict=True)
                 },
-                "top_for": [label for label in labels if feature in top[label]],
-            }
+                top_for=tuple(label for label in labels if feature in top[label]),
+            )
         )
     return curves

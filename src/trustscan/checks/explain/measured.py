@@ -134,22 +134,49 @@ class FeatureByGroup:
         return {"feature": self.feature, "groups": groups, **self.extra}
 
 
+def _names(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list | tuple) else ()
+
+
+_ATTRIBUTE_KEYS = ("sample_size", "scoring", "random_state", "features", "top_features", "flagged")
+
+
 @dataclass(frozen=True)
 class AttributeImportance:
     """Importance per group for one sensitive attribute."""
 
     features: tuple[FeatureByGroup, ...]
+    sample_size: int | None = None
+    scoring: str | None = None
+    random_state: int | None = None
+    top_features: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The most important inputs of each group (by group label)."""
+    flagged: tuple[str, ...] = ()
+    """Inputs whose importance differs strongly between the groups."""
     other: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_detail(cls, detail: Mapping[str, Any]) -> AttributeImportance:
         return cls(
             features=tuple(FeatureByGroup.from_row(r) for r in rows(detail, "features")),
-            other=rest(detail, ("features",)),
+            sample_size=whole(detail.get("sample_size")),
+            scoring=text(detail.get("scoring")),
+            random_state=whole(detail.get("random_state")),
+            top_features={str(k): _names(v) for k, v in mapping(detail, "top_features").items()},
+            flagged=_names(detail.get("flagged")),
+            other=rest(detail, _ATTRIBUTE_KEYS),
         )
 
     def to_detail(self) -> dict[str, Any]:
-        return {**self.other, "features": [f.to_row() for f in self.features]}
+        return {
+            "sample_size": self.sample_size,
+            "scoring": self.scoring,
+            "random_state": self.random_state,
+            "features": [f.to_row() for f in self.features],
+            "top_features": {k: list(v) for k, v in self.top_features.items()},
+            "flagged": list(self.flagged),
+            **self.other,
+        }
 
 
 @dataclass(frozen=True)
@@ -163,6 +190,10 @@ class DependenceCurve:
     """The input's values (numbers, or category labels), as stored."""
     groups: Mapping[str, tuple[float | None, ...]]
     """Average response at each grid value, by group label."""
+    kind: str | None = None
+    """``numeric`` or ``categorical``."""
+    top_for: tuple[str, ...] = ()
+    """The groups for which the input is among the most important."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -178,16 +209,22 @@ class DependenceCurve:
                 for label, values in mapping(row, "groups").items()
                 if isinstance(values, list | tuple)
             },
-            extra=rest(row, ("attribute", "feature", "response", "grid", "groups")),
+            kind=text(row.get("kind")),
+            top_for=_names(row.get("top_for")),
+            extra=rest(
+                row, ("attribute", "feature", "kind", "response", "grid", "groups", "top_for")
+            ),
         )
 
     def to_row(self) -> dict[str, Any]:
         return {
             "attribute": self.attribute,
             "feature": self.feature,
+            "kind": self.kind,
             "response": self.response,
             "grid": list(self.grid),
             "groups": {label: list(values) for label, values in self.groups.items()},
+            "top_for": list(self.top_for),
             **self.extra,
         }
 
@@ -198,25 +235,35 @@ class GroupImportance:
 
     attributes: Mapping[str, AttributeImportance]
     curves: tuple[DependenceCurve, ...]
+    skipped_attributes: tuple[str, ...] = ()
+    """Why an attribute was not compared (one sentence each)."""
+    repeats: int | None = None
     other: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_metrics(cls, metrics: Mapping[str, Any]) -> GroupImportance:
         return cls(
+            skipped_attributes=_names(metrics.get("skipped_attributes")),
+            repeats=whole(metrics.get("repeats")),
             attributes={
                 str(name): AttributeImportance.from_detail(detail)
                 for name, detail in mapping(metrics, "group_importance").items()
                 if isinstance(detail, Mapping)
             },
             curves=tuple(DependenceCurve.from_row(r) for r in rows(metrics, "partial_dependence")),
-            other=rest(metrics, ("group_importance", "partial_dependence")),
+            other=rest(
+                metrics,
+                ("group_importance", "partial_dependence", "skipped_attributes", "repeats"),
+            ),
         )
 
     def to_metrics(self) -> dict[str, Any]:
         return {
-            **self.other,
             "group_importance": {k: a.to_detail() for k, a in self.attributes.items()},
             "partial_dependence": [c.to_row() for c in self.curves],
+            "skipped_attributes": list(self.skipped_attributes),
+            "repeats": self.repeats,
+            **self.other,
         }
 
 
