@@ -5,7 +5,7 @@ Declarations only (light to import): the implementations are loaded when a check
 
 from __future__ import annotations
 
-from trustscan.checks.explain.measured import GroupImportance, Importance
+from trustscan.checks.explain.measured import Counterfactual, GroupImportance, Importance
 from trustscan.checks.spec import CheckSpec
 from trustscan.types import Dimension, Severity
 
@@ -38,6 +38,7 @@ COUNTERFACTUAL_FLIP = CheckSpec(
     "neither the attribute nor an encoding of it is an input. Fix: remove the attribute and its "
     "encodings from the inputs, or record a legal basis and a waiver.",
     implementation="trustscan.checks.explain.counterfactual:CounterfactualFlipCheck",
+    measured=Counterfactual,
     section="explainability",
     renderer="trustscan.report.html.explain:render_counterfactual",
     policy_keys=POLICY_KEYS,

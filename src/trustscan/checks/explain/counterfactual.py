@@ -17,6 +17,12 @@ from trustscan.checks.explain._common import (
     sample_rows,
     stacked_outputs,
 )
+from trustscan.checks.explain.measured import (
+    AttributeFlips,
+    Counterfactual,
+    FlipGroup,
+    FlipTarget,
+)
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.json_safe import rounded as clean
@@ -90,14 +96,14 @@ class CounterfactualFlipCheck(Check):
         if not attributes:
             return self.skip("; ".join(skipped) if skipped else NO_SENSITIVE_FLIP)
         findings: list[Finding] = []
-        metrics: dict[str, Any] = {"attributes": {}, "skipped_attributes": list(skipped)}
+        details: dict[str, AttributeFlips] = {}
         for attribute in attributes:
             finding, detail = self._attribute(ctx, policy, attribute)
             findings.append(finding)
-            metrics["attributes"][attribute.name] = detail
+            details[attribute.name] = detail
         failing = [f for f in findings if f.status is Status.FAIL]
         warning = [f for f in findings if f.status is Status.WARN]
-        used = [f.subject for f in findings if metrics["attributes"][f.subject or ""]["input"]]
+        used = [f.subject for f in findings if details[f.subject or ""].input]
         if failing or warning:
             summary = " ".join(_summary_of(f.message) for f in failing or warning)
             status = Status.FAIL if failing else Status.WARN
@@ -115,21 +121,19 @@ class CounterfactualFlipCheck(Check):
             )
             status = Status.PASS
         worst = [
-            max(
-                d["flip_rate"] or 0.0,
-                *((g["flip_rate"] or 0.0) for g in d["groups"] if g["judged"]),
-            )
-            for d in metrics["attributes"].values()
-            if d["input"]
+            max(d.flip_rate or 0.0, *((g.flip_rate or 0.0) for g in d.groups if g.judged))
+            for d in details.values()
+            if d.input
         ]
         # Lower is better: no flips scores 100, five times the limit scores 0.
         limit = policy.explain.flip_rate_max
         scoring = Scoring(ScoreInput(max(worst), 0.0, 5 * limit) if worst else None)
-        return self.result(status, summary, tuple(findings), metrics, scoring=scoring)
+        measured = Counterfactual(attributes=details, skipped_attributes=tuple(skipped))
+        return self.result(status, summary, tuple(findings), scoring=scoring, measured=measured)
 
     def _attribute(
         self, ctx: AuditContext, policy: Policy, attribute: GroupCodes
-    ) -> tuple[Finding, dict[str, Any]]:
+    ) -> tuple[Finding, AttributeFlips]:
         column = attribute.name
         known = attribute.known_codes()
         rows = sample_rows(ctx, f"flip:{column}", policy.explain.sample_size, known)
@@ -145,7 +149,7 @@ class CounterfactualFlipCheck(Check):
                     subject=column,
                     severity=Severity.INFO,
                 ),
-                {"input": False, "encoded_as": [], "sample_size": len(rows)},
+                AttributeFlips(input=False, encoded_as=(), sample_size=len(rows)),
             )
         model = ctx.model
         assert model is not None
@@ -191,16 +195,16 @@ class CounterfactualFlipCheck(Check):
 
         confidence = policy.stats.confidence
         limit = policy.explain.flip_rate_max
-        group_rows: list[dict[str, Any]] = []
+        group_rows: list[FlipGroup] = []
         total_flips = 0
         total_pairs = 0
-        worst: dict[str, Any] | None = None
+        worst: FlipGroup | None = None
         # The sample is stratified, so its group shares are the data's.
         rule = Eligibility.from_policy(policy.stats)
         for g in targets:
             mine = codes == g
             n_g = int(mine.sum())
-            to: dict[str, Any] = {}
+            to: dict[str, FlipTarget] = {}
             flipped = 0
             for k, v in enumerate(targets):
                 if v == g:
@@ -211,29 +215,28 @@ class CounterfactualFlipCheck(Check):
                     if scores is not None and base_scores is not None
                     else None
                 )
-                to[attribute.labels[v]] = {
-                    "flip_rate": clean(rate),
-                    "mean_score_shift": clean(shift),
-                }
+                to[attribute.labels[v]] = FlipTarget(
+                    flip_rate=clean(rate), mean_score_shift=clean(shift)
+                )
                 flipped += int(flips[k][mine].sum())
             pairs = n_g * (len(targets) - 1)
             total_flips += flipped
             total_pairs += pairs
             low, high = wilson_interval(flipped, pairs, confidence=confidence)
-            row = {
-                "group": attribute.labels[g],
-                "n": n_g,
-                "flip_rate": clean(flipped / pairs if pairs else float("nan")),
-                "ci_low": clean(low),
-                "ci_high": clean(high),
-                "judged": rule.reason(n_g, codes.size) is None,
-                "to": to,
-            }
+            row = FlipGroup(
+                group=attribute.labels[g],
+                n=n_g,
+                flip_rate=clean(flipped / pairs if pairs else float("nan")),
+                ci_low=clean(low),
+                ci_high=clean(high),
+                judged=rule.reason(n_g, codes.size) is None,
+                to=to,
+            )
             group_rows.append(row)
             if (
-                row["judged"]
-                and row["flip_rate"] is not None
-                and (worst is None or row["flip_rate"] > worst["flip_rate"])
+                row.judged
+                and row.flip_rate is not None
+                and (worst is None or worst.flip_rate is None or row.flip_rate > worst.flip_rate)
             ):
                 worst = row
         overall = total_flips / total_pairs if total_pairs else 0.0
@@ -242,10 +245,7 @@ class CounterfactualFlipCheck(Check):
         # is above the limit (a noisy 1.1% beside an overall 0.5% is named, not judged).
         fails = overall > limit
         subgroup_warns = (
-            not fails
-            and worst is not None
-            and worst["ci_low"] is not None
-            and worst["ci_low"] > limit
+            not fails and worst is not None and worst.ci_low is not None and worst.ci_low > limit
         )
         what = (
             f"predictions by more than {policy.explain.regression_flip_tolerance:.0%}"
@@ -273,23 +273,23 @@ class CounterfactualFlipCheck(Check):
         ]
         detail_text = ""
         if worst is not None:
-            target, info = max(worst["to"].items(), key=lambda kv: kv[1]["flip_rate"] or 0.0)
-            shift = info["mean_score_shift"]
+            target, info = max(worst.to.items(), key=lambda kv: kv[1].flip_rate or 0.0)
+            shift = info.mean_score_shift
             shift_text = f", mean score shift {shift:+.3f}" if shift is not None else ""
             detail_text = (
-                f" Most affected: {column} = {worst['group']}, {worst['flip_rate']:.1%} "
-                f"({confidence:.0%} CI {worst['ci_low']:.1%}–{worst['ci_high']:.1%}, n = "
-                f"{worst['n']:,}); setting it to {target} changes "
-                f"{(info['flip_rate'] or 0):.1%} of {what}{shift_text}."
+                f" Most affected: {column} = {worst.group}, {worst.flip_rate:.1%} "
+                f"({confidence:.0%} CI {worst.ci_low:.1%}–{worst.ci_high:.1%}, n = "
+                f"{worst.n:,}); setting it to {target} changes "
+                f"{(info.flip_rate or 0):.1%} of {what}{shift_text}."
             )
             evidence.append(
                 Evidence(
-                    f"flip_rate[{column}={worst['group']}]",
-                    worst["flip_rate"],
-                    worst["ci_low"],
-                    worst["ci_high"],
+                    f"flip_rate[{column}={worst.group}]",
+                    worst.flip_rate,
+                    worst.ci_low,
+                    worst.ci_high,
                     confidence=confidence,
-                    n=worst["n"] * (len(targets) - 1),
+                    n=(worst.n or 0) * (len(targets) - 1),
                     threshold=limit,
                     method=method,
                 )
@@ -313,7 +313,7 @@ class CounterfactualFlipCheck(Check):
                 Status.WARN,
                 f"The model takes {column} {how}; changing it changes {overall:.1%} of {what} "
                 f"overall ({confidence:.0%} CI {low:.1%}–{high:.1%}; limit {limit:.1%}), but "
-                f"for {column} = {worst['group']} the whole interval is above the limit."
+                f"for {column} = {worst.group} the whole interval is above the limit."
                 f"{detail_text}",
                 subject=column,
                 evidence=tuple(evidence),
@@ -330,13 +330,13 @@ class CounterfactualFlipCheck(Check):
                 evidence=tuple(evidence),
                 severity=Severity.LOW,
             )
-        detail = {
-            "input": True,
-            "encoded_as": list(carriers),
-            "sample_size": len(rows),
-            "flip_rate": clean(overall),
-            "ci_low": clean(low),
-            "ci_high": clean(high),
-            "groups": group_rows,
-        }
+        detail = AttributeFlips(
+            input=True,
+            encoded_as=tuple(carriers),
+            sample_size=len(rows),
+            flip_rate=clean(overall),
+            ci_low=clean(low),
+            ci_high=clean(high),
+            groups=tuple(group_rows),
+        )
         return finding, detail

@@ -9,6 +9,7 @@ Light to import (no numpy).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -268,18 +269,42 @@ class GroupImportance:
 
 
 @dataclass(frozen=True)
-class FlipGroup(StoredRow):
-    """The flip test for one group: its rows set to another group's value."""
+class FlipTarget(StoredRow):
+    """A group's rows set to one other group's value: how many decisions changed."""
 
+    flip_rate: float | None = None
+    mean_score_shift: float | None = None
+    """Mean change of the favourable score (None without scores)."""
+
+
+@dataclass(frozen=True)
+class FlipGroup(StoredRow):
+    """The flip test for one group: its rows set to each other group's value."""
+
+    optional: ClassVar[frozenset[str]] = frozenset({"mean_score_shift"})
     group: str | None = None
-    to: Any = None
-    """The value the group's rows were changed to, as stored."""
+    to: Mapping[str, FlipTarget] = field(default_factory=dict)
+    """By the label of the group whose value the rows were given."""
     n: int | None = None
     flip_rate: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
     mean_score_shift: float | None = None
     judged: bool | None = None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> FlipGroup:
+        targets = typed_by_name(row, "to", FlipTarget) if "to" in row else {}
+        return dataclasses.replace(super().from_row(row), to=targets)
+
+    def to_row(self) -> dict[str, Any]:
+        out = super().to_row()
+        if "to" in out:
+            out["to"] = {label: t.to_row() for label, t in self.to.items()}
+        return out
+
+
+_NOT_AN_INPUT = frozenset({"input", "encoded_as", "sample_size"})
 
 
 @dataclass(frozen=True)
@@ -289,13 +314,31 @@ class AttributeFlips(StoredRow):
     nested: ClassVar[Mapping[str, type[StoredRow]]] = {"groups": FlipGroup}
     input: bool | None = None
     """Whether the attribute reaches the model (as a column or an encoding of it)."""
-    encoded_as: Any = None
-    """The model inputs that carry the attribute, as stored (a list of names)."""
+    encoded_as: tuple[str, ...] = ()
+    """The model inputs that carry the attribute."""
     sample_size: int | None = None
     flip_rate: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
     groups: tuple[FlipGroup, ...] = ()
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> AttributeFlips:
+        encoded = row.get("encoded_as")
+        names = tuple(str(e) for e in encoded) if isinstance(encoded, list) else ()
+        return dataclasses.replace(super().from_row(row), encoded_as=names)
+
+    def stored(self, name: str) -> bool:
+        # An attribute that does not reach the model has no flip numbers.
+        if self.present is None and self.input is False:
+            return name in _NOT_AN_INPUT
+        return super().stored(name)
+
+    def to_row(self) -> dict[str, Any]:
+        out = super().to_row()
+        if "encoded_as" in out:
+            out["encoded_as"] = list(self.encoded_as)
+        return out
 
 
 @dataclass(frozen=True)
@@ -303,19 +346,23 @@ class Counterfactual:
     """What ``explain.counterfactual_flip`` measured, by attribute."""
 
     attributes: Mapping[str, AttributeFlips]
+    skipped_attributes: tuple[str, ...] = ()
+    """Why an attribute was not tested (one sentence each)."""
     other: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_metrics(cls, metrics: Mapping[str, Any]) -> Counterfactual:
         return cls(
             attributes=typed_by_name(metrics, "attributes", AttributeFlips),
-            other=rest(metrics, ("attributes",)),
+            skipped_attributes=_names(metrics.get("skipped_attributes")),
+            other=rest(metrics, ("attributes", "skipped_attributes")),
         )
 
     def to_metrics(self) -> dict[str, Any]:
         return {
-            **self.other,
             "attributes": {k: a.to_row() for k, a in self.attributes.items()},
+            "skipped_attributes": list(self.skipped_attributes),
+            **self.other,
         }
 
 

@@ -184,12 +184,12 @@ def render_counterfactual(result: CheckResult, ctx: RenderContext) -> Extras:
         return extras
     rows, group_rows = [], []
     for attribute, detail in attributes.items():
-        carriers = detail.encoded_as or []
+        carriers = detail.encoded_as
         rows.append(
             {
                 "attribute": attribute,
                 "model_input": detail.input,
-                "encoded_as": ", ".join(str(c) for c in carriers) if carriers else "—",
+                "encoded_as": ", ".join(carriers) if carriers else "—",
                 "rows_tested": detail.sample_size,
                 "flip_rate": _with_interval(detail.flip_rate, *detail.ci, show=pct)
                 if detail.input
@@ -201,7 +201,7 @@ def render_counterfactual(result: CheckResult, ctx: RenderContext) -> Extras:
                 {
                     "attribute": attribute,
                     "group": g.group,
-                    "changed_to": g.to,
+                    "changed_to": {label: t.to_row() for label, t in g.to.items()},
                     "n": g.n,
                     "flip_rate": _with_interval(g.flip_rate, *g.ci, show=pct),
                     "mean_score_shift": g.mean_score_shift,
