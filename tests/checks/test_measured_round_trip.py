@@ -195,6 +195,7 @@ def unmodelled(value: Any, path: str = "") -> list[str]:
 
 
 CONVERTED = (
+    "explain.disparity_drivers",
     "explain.counterfactual_flip",
     "explain.group_importance",
     "explain.feature_importance",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
-from typing import Any
 
 import numpy as np
 import pytest
@@ -13,6 +13,7 @@ from sklearn.linear_model import LinearRegression
 
 from tests.context_builders import model_context
 from trustscan.checks.explain.drivers import DisparityDriversCheck
+from trustscan.checks.explain.measured import Driver
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
 from trustscan.types import Status
@@ -89,11 +90,11 @@ def test_wide_models_neutralise_only_the_inputs_most_associated_with_the_attribu
     assert gender["ranking"][0]["feature"] in {"womens_club", "womens_college"}
 
 
-def _ranked(closed: float) -> list[dict[str, Any]]:
+def _ranked(closed: float) -> list[Driver]:
     after = 0.5 + closed * 0.5
     return [
-        {"feature": "club", "change": after - 0.5, "gap_closed": closed, "after_ratio": after,
-         "after_ci_low": after - 0.05, "after_ci_high": after + 0.05}
+        Driver(feature="club", change=after - 0.5, gap_closed=closed, after_ratio=after,
+               after_ci_low=after - 0.05, after_ci_high=after + 0.05)
     ]  # fmt: skip
 
 
@@ -113,7 +114,7 @@ def test_one_input_explaining_a_quarter_of_a_failing_gap_warns(
 
     before = ImpactRatio(ratio, ratio - 0.05, ratio + 0.05, "female", "male", {})
     ranking = _ranked(closed)
-    ranking[0]["after_ratio"] = ratio + closed * (1 - ratio)
+    ranking[0] = dataclasses.replace(ranking[0], after_ratio=ratio + closed * (1 - ratio))
     findings = DisparityDriversCheck()._findings("gender", before, ranking, 0.8, 0.95, 1000, "m")
     assert findings[0].status is expected
     stricter = DisparityDriversCheck()._findings(

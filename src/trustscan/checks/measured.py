@@ -108,6 +108,10 @@ class StoredRow:
                     values[f.name] = tuple(inner.from_row(r) for r in rows(row, f.name))
                 else:
                     values[f.name] = inner.from_row(raw) if isinstance(raw, Mapping) else None
+            elif kind.startswith("Mapping"):
+                values[f.name] = raw if isinstance(raw, Mapping) else {}
+            elif kind.startswith("tuple[str"):
+                values[f.name] = tuple(str(v) for v in raw) if isinstance(raw, list) else ()
             elif kind.startswith("Interval"):
                 values[f.name] = interval(raw)
             elif "float" in kind:

@@ -5,7 +5,12 @@ Declarations only (light to import): the implementations are loaded when a check
 
 from __future__ import annotations
 
-from trustscan.checks.explain.measured import Counterfactual, GroupImportance, Importance
+from trustscan.checks.explain.measured import (
+    Counterfactual,
+    DisparityDrivers,
+    GroupImportance,
+    Importance,
+)
 from trustscan.checks.spec import CheckSpec
 from trustscan.types import Dimension, Severity
 
@@ -57,6 +62,7 @@ DISPARITY_DRIVERS = CheckSpec(
     "explains at least explain.driver_share_warn (25%) of the gap to parity — typically a "
     "proxy such as a club or college that stands in for gender. Fix: drop or rework the driver, then re-audit.",
     implementation="trustscan.checks.explain.drivers:DisparityDriversCheck",
+    measured=DisparityDrivers,
     section="explainability",
     renderer="trustscan.report.html.explain:render_disparity_drivers",
     policy_keys=POLICY_KEYS,

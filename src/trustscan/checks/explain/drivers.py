@@ -7,7 +7,7 @@ recomputed. A feature whose neutralisation closes the gap is a driver of it.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,8 @@ from trustscan.checks.explain._common import (
     stacked_outputs,
     tiled,
 )
+from trustscan.checks.explain.measured import AttributeDrivers, DisparityDrivers, Driver
+from trustscan.checks.explain.measured import ImpactRatio as StoredRatio
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.display import number as fmt
@@ -38,15 +40,15 @@ _EXPLAINS_MOST = 0.5
 """A driver "drives much of the gap" (in the wording) when neutralising it closes this share."""
 
 
-def _ratio_dict(ratio: ImpactRatio) -> dict[str, Any]:
-    return {
-        "ratio": clean(ratio.ratio),
-        "ci_low": clean(ratio.ci_low),
-        "ci_high": clean(ratio.ci_high),
-        "lowest_group": ratio.lowest,
-        "highest_group": ratio.highest,
-        "selection_rates": {k: clean(v) for k, v in ratio.rates.items()},
-    }
+def _stored_ratio(ratio: ImpactRatio) -> StoredRatio:
+    return StoredRatio(
+        ratio=clean(ratio.ratio),
+        ci_low=clean(ratio.ci_low),
+        ci_high=clean(ratio.ci_high),
+        lowest_group=ratio.lowest,
+        highest_group=ratio.highest,
+        selection_rates={k: clean(v) for k, v in ratio.rates.items()},
+    )
 
 
 def _candidates(
@@ -95,13 +97,13 @@ class DisparityDriversCheck(Check):
                 else "no sensitive attribute given; pass --sensitive COL (e.g. --sensitive gender)"
             )
         findings: list[Finding] = []
-        details: dict[str, Any] = {}
+        details: dict[str, AttributeDrivers] = {}
         notes: list[str] = []
         for attribute in attributes:
             outcome = self._attribute(ctx, policy, attribute)
             if isinstance(outcome, str):
                 notes.append(outcome)
-                details[attribute.name] = {"analysed": False, "reason": outcome}
+                details[attribute.name] = AttributeDrivers(analysed=False, reason=outcome)
                 continue
             findings.extend(outcome[0])
             details[attribute.name] = outcome[1]
@@ -111,12 +113,12 @@ class DisparityDriversCheck(Check):
             summary = lead.message.split(": it drives")[0].rstrip(".") + "."
         else:
             summary = " ".join(notes) or "No selection-rate gap to explain."
-        metrics = {"drivers": details, "skipped_attributes": list(skipped)}
-        return self.result(status, summary, tuple(findings), metrics)
+        measured = DisparityDrivers(attributes=details, skipped_attributes=tuple(skipped))
+        return self.result(status, summary, tuple(findings), measured=measured)
 
     def _attribute(
         self, ctx: AuditContext, policy: Policy, attribute: GroupCodes
-    ) -> tuple[list[Finding], dict[str, Any]] | str:
+    ) -> tuple[list[Finding], AttributeDrivers] | str:
         column = attribute.name
         confidence = policy.stats.confidence
         decisions = ctx.decisions
@@ -159,7 +161,7 @@ class DisparityDriversCheck(Check):
         positive = ctx.favourable_label  # drivers of the favourable decision's gap
         outputs = stacked_outputs(lambda f: equals_label(model.predict(f), positive), variants)
         tiled_codes = np.tile(codes, repeats)
-        ranking: list[dict[str, Any]] = []
+        ranking: list[Driver] = []
         for feature, selected in zip(candidates, outputs, strict=True):
             _, sel = selection_counts(tiled_codes, selected, attribute.n_groups)
             after = impact_ratio(sel / repeats, n_sample, attribute.labels, judged, confidence)
@@ -168,15 +170,20 @@ class DisparityDriversCheck(Check):
             gap = 1.0 - before.ratio
             change = after.ratio - before.ratio
             ranking.append(
-                {
-                    "feature": str(feature),
-                    "sensitive_input": str(feature) in ctx.sensitive_columns,
-                    "change": clean(change),
-                    "gap_closed": clean(change / gap) if gap > 1e-9 else None,
-                    **{f"after_{k}": v for k, v in _ratio_dict(after).items()},
-                }
+                Driver(
+                    feature=str(feature),
+                    sensitive_input=str(feature) in ctx.sensitive_columns,
+                    change=clean(change),
+                    gap_closed=clean(change / gap) if gap > 1e-9 else None,
+                    after_ratio=clean(after.ratio),
+                    after_ci_low=clean(after.ci_low),
+                    after_ci_high=clean(after.ci_high),
+                    after_lowest_group=after.lowest,
+                    after_highest_group=after.highest,
+                    after_selection_rates={k: clean(v) for k, v in after.rates.items()},
+                )
             )
-        ranking.sort(key=lambda r: -(r["change"] if r["change"] is not None else -np.inf))
+        ranking.sort(key=lambda r: -(r.change if r.change is not None else -np.inf))
         screened = (
             f"the {len(candidates)} inputs most associated with {column} (normalised mutual "
             "information), each"
@@ -192,23 +199,23 @@ class DisparityDriversCheck(Check):
             column, before, ranking, threshold, confidence, n, method,
             policy.explain.driver_share_warn,
         )  # fmt: skip
-        detail = {
-            "analysed": True,
-            "sample_size": n,
-            "repeats": repeats,
-            "full_data": _ratio_dict(full),
-            "before": _ratio_dict(before),
-            "ranking": ranking[:_TOP],
-            "all_features": ranking,
-            "not_neutralised": screened_out,
-        }
+        detail = AttributeDrivers(
+            analysed=True,
+            sample_size=n,
+            repeats=repeats,
+            full_data=_stored_ratio(full),
+            before=_stored_ratio(before),
+            ranking=tuple(ranking[:_TOP]),
+            all_features=tuple(ranking),
+            not_neutralised=tuple(screened_out),
+        )
         return findings, detail
 
     def _findings(
         self,
         column: str,
         before: ImpactRatio,
-        ranking: list[dict[str, Any]],
+        ranking: list[Driver],
         threshold: float,
         confidence: float,
         n: int,
@@ -227,9 +234,9 @@ class DisparityDriversCheck(Check):
             method=f"decisions on the sample; Katz {confidence:.0%} interval",
         )
         for row in ranking[:_REPORTED]:
-            if row["change"] is None or row["change"] <= 0.005:
+            if row.change is None or row.change <= 0.005:
                 break
-            closed = row["gap_closed"]
+            closed = row.gap_closed
             explains_most = closed is not None and closed >= _EXPLAINS_MOST
             # Any one input explaining a set share of a gap below the policy ratio warns.
             warn = before.ratio < threshold and closed is not None and closed >= share_warn
@@ -237,22 +244,22 @@ class DisparityDriversCheck(Check):
             findings.append(
                 self.finding(
                     Status.WARN if warn else Status.PASS,
-                    f"Neutralising `{row['feature']}` moves the {column} impact ratio from "
-                    f"{fmt(before.ratio)} to {fmt(row['after_ratio'])} ({confidence:.0%} CI "
-                    f"{fmt(row['after_ci_low'])}–{fmt(row['after_ci_high'])}){share}: it drives "
+                    f"Neutralising `{row.feature}` moves the {column} impact ratio from "
+                    f"{fmt(before.ratio)} to {fmt(row.after_ratio)} ({confidence:.0%} CI "
+                    f"{fmt(row.after_ci_low)}–{fmt(row.after_ci_high)}){share}: it drives "
                     f"much of the gap between {before.lowest} and {before.highest}."
                     if explains_most
-                    else f"Neutralising `{row['feature']}` moves the {column} impact ratio from "
-                    f"{fmt(before.ratio)} to {fmt(row['after_ratio'])} ({confidence:.0%} CI "
-                    f"{fmt(row['after_ci_low'])}–{fmt(row['after_ci_high'])}){share}.",
-                    subject=row["feature"],
+                    else f"Neutralising `{row.feature}` moves the {column} impact ratio from "
+                    f"{fmt(before.ratio)} to {fmt(row.after_ratio)} ({confidence:.0%} CI "
+                    f"{fmt(row.after_ci_low)}–{fmt(row.after_ci_high)}){share}.",
+                    subject=row.feature,
                     evidence=(
                         before_evidence,
                         Evidence(
-                            f"impact_ratio[{column}] with {row['feature']} neutralised",
-                            row["after_ratio"],
-                            row["after_ci_low"],
-                            row["after_ci_high"],
+                            f"impact_ratio[{column}] with {row.feature} neutralised",
+                            row.after_ratio,
+                            row.after_ci_low,
+                            row.after_ci_high,
                             confidence=confidence,
                             n=n,
                             threshold=threshold,
@@ -260,7 +267,7 @@ class DisparityDriversCheck(Check):
                         ),
                     ),
                     remediation=(
-                        f"Check whether `{row['feature']}` stands in for {column}; drop it or "
+                        f"Check whether `{row.feature}` stands in for {column}; drop it or "
                         "replace it with a job-relevant measure, then re-audit."
                     )
                     if warn

@@ -322,12 +322,6 @@ class AttributeFlips(StoredRow):
     ci_high: float | None = None
     groups: tuple[FlipGroup, ...] = ()
 
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> AttributeFlips:
-        encoded = row.get("encoded_as")
-        names = tuple(str(e) for e in encoded) if isinstance(encoded, list) else ()
-        return dataclasses.replace(super().from_row(row), encoded_as=names)
-
     def stored(self, name: str) -> bool:
         # An attribute that does not reach the model has no flip numbers.
         if self.present is None and self.input is False:
@@ -375,11 +369,14 @@ class ImpactRatio(StoredRow):
     ci_high: float | None = None
     lowest_group: str | None = None
     highest_group: str | None = None
+    selection_rates: Mapping[str, float | None] = field(default_factory=dict)
+    """Each compared group's selection rate, by label."""
 
 
 @dataclass(frozen=True)
 class Driver(StoredRow):
-    """The impact ratio if one input carried no group information."""
+    """The impact ratio if one input carried no group information (``after_*``: the
+    ``ImpactRatio`` fields with that prefix)."""
 
     feature: str | None = None
     sensitive_input: bool | None = None
@@ -389,20 +386,44 @@ class Driver(StoredRow):
     after_ratio: float | None = None
     after_ci_low: float | None = None
     after_ci_high: float | None = None
+    after_lowest_group: str | None = None
+    after_highest_group: str | None = None
+    after_selection_rates: Mapping[str, float | None] = field(default_factory=dict)
+
+
+_NOT_ANALYSED = frozenset({"analysed", "reason"})
 
 
 @dataclass(frozen=True)
 class AttributeDrivers(StoredRow):
     """The disparity drivers of one attribute, or why it was not analysed."""
 
-    nested: ClassVar[Mapping[str, type[StoredRow]]] = {"before": ImpactRatio, "ranking": Driver}
+    nested: ClassVar[Mapping[str, type[StoredRow]]] = {
+        "before": ImpactRatio,
+        "full_data": ImpactRatio,
+        "ranking": Driver,
+        "all_features": Driver,
+    }
     analysed: bool | None = None
     reason: str | None = None
+    """Why the attribute was not analysed (no gap to explain, too few groups)."""
     sample_size: int | None = None
+    repeats: int | None = None
+    full_data: ImpactRatio | None = None
+    """The impact ratio on all rows (as ``fairness.selection_rate`` computes it)."""
     before: ImpactRatio | None = None
     """The impact ratio on the sampled rows, before neutralising anything."""
     ranking: tuple[Driver, ...] = ()
     """The inputs that close most of the gap, first."""
+    all_features: tuple[Driver, ...] = ()
+    not_neutralised: tuple[str, ...] = ()
+    """Inputs left out of the analysis (least associated with the attribute)."""
+
+    def stored(self, name: str) -> bool:
+        # A row a check built holds either the reason it was not analysed or the analysis.
+        if self.present is None:
+            return (name in _NOT_ANALYSED) == (not self.analysed) or name == "analysed"
+        return super().stored(name)
 
 
 @dataclass(frozen=True)
@@ -410,14 +431,21 @@ class DisparityDrivers:
     """What ``explain.disparity_drivers`` measured, by attribute."""
 
     attributes: Mapping[str, AttributeDrivers]
+    skipped_attributes: tuple[str, ...] = ()
+    """Why an attribute was not compared (one sentence each)."""
     other: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_metrics(cls, metrics: Mapping[str, Any]) -> DisparityDrivers:
         return cls(
             attributes=typed_by_name(metrics, "drivers", AttributeDrivers),
-            other=rest(metrics, ("drivers",)),
+            skipped_attributes=_names(metrics.get("skipped_attributes")),
+            other=rest(metrics, ("drivers", "skipped_attributes")),
         )
 
     def to_metrics(self) -> dict[str, Any]:
-        return {**self.other, "drivers": {k: a.to_row() for k, a in self.attributes.items()}}
+        return {
+            "drivers": {k: a.to_row() for k, a in self.attributes.items()},
+            "skipped_attributes": list(self.skipped_attributes),
+            **self.other,
+        }
