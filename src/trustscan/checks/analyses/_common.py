@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from trustscan.checks.fairness.comparison import _Settings
+from trustscan.checks.fairness.comparison import Settings
 from trustscan.context import AuditContext
 from trustscan.stats.sampling import dense_codes, stratified_indices
 
@@ -20,7 +20,7 @@ def skip_reason(ctx: AuditContext, what: str, *, needs_target: bool) -> str | No
     return None
 
 
-def no_evidence_summary(cfg: _Settings) -> str:
+def no_evidence_summary(cfg: Settings) -> str:
     return (
         "Insufficient evidence: no sensitive feature has two groups large enough to compare "
         f"(n >= {cfg.min_size} and share >= {cfg.min_share:.0%})."

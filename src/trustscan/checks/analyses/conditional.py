@@ -21,13 +21,13 @@ from trustscan.checks.analyses._common import no_evidence_summary, skip_reason
 from trustscan.checks.analyses.measured import ConditionalDisparity, ConditionalRow
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.fairness.comparison import (
-    _JUDGED,
+    JUDGED,
     Comparison,
-    _Settings,
-    _settings,
+    Settings,
     compare_rates,
+    settings,
 )
-from trustscan.checks.fairness.phrasing import _capital, _who, format_p
+from trustscan.checks.fairness.phrasing import capital, format_p, group_phrase
 from trustscan.checks.measured import Interval, span
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
@@ -110,7 +110,7 @@ class ConditionalDisparityCheck(Check):
             )
         decisions = ctx.decisions
         assert decisions is not None
-        cfg = _settings(policy, policy.fairness.impact_ratio_min)
+        cfg = settings(policy, policy.fairness.impact_ratio_min)
         strata = group_column(ctx.condition_name, ctx.data[ctx.condition_name])
         rows: list[ConditionalRow] = []
         findings: list[Finding] = []
@@ -150,13 +150,13 @@ class ConditionalDisparityCheck(Check):
         cells: np.ndarray,
         dd: dict[str, dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]],
         strata: GroupCodes,
-        cfg: _Settings,
+        cfg: Settings,
     ) -> tuple[list[ConditionalRow], list[Finding]]:
         g = grouping.n_groups
         ref = c.reference
         mh = np.full((g, 3), np.nan)
         p = np.full(g, np.nan)
-        compared = np.array([s in _JUDGED for s in c.status])
+        compared = np.array([s in JUDGED for s in c.status])
         if ref is not None:
             for k in np.flatnonzero(compared):
                 mh[k] = mantel_haenszel_ratio(cells[k], cells[ref], confidence=cfg.confidence)
@@ -217,10 +217,10 @@ class ConditionalDisparityCheck(Check):
         status: str,
         effect: str,
         strata: GroupCodes,
-        cfg: _Settings,
+        cfg: Settings,
     ) -> Finding:
-        who, whom = _who(grouping, i), _who(grouping, ref)
-        message = _capital(
+        who, whom = group_phrase(grouping, i), group_phrase(grouping, ref)
+        message = capital(
             f"{who} are selected at {c.ratio[i]:.2f} of the rate of {whom} overall, and at "
             f"{mh[0]:.2f} within the same {strata.name} (Mantel–Haenszel, "
             f"{cfg.confidence:.0%} CI {mh[1]:.2f}–{mh[2]:.2f}, Cochran–Mantel–Haenszel "
@@ -272,9 +272,9 @@ class ConditionalDisparityCheck(Check):
         strata: GroupCodes,
         rows: list[ConditionalRow],
         findings: list[Finding],
-        cfg: _Settings,
+        cfg: Settings,
     ) -> CheckResult:
-        judged = [r for r in rows if r.status in _JUDGED]
+        judged = [r for r in rows if r.status in JUDGED]
         status = worst_status([Status(r.status) for r in judged])
         ratios = [r.conditional_ratio for r in judged if r.conditional_ratio is not None]
         lowest = f" Lowest conditional ratio {min(ratios):.2f}." if ratios else ""

@@ -20,14 +20,14 @@ from trustscan.checks.analyses._common import no_evidence_summary, skip_reason
 from trustscan.checks.analyses.measured import DataBias, LabelBiasRow
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.fairness.comparison import (
-    _JUDGED,
+    JUDGED,
     Comparison,
-    _Settings,
-    _settings,
+    Settings,
     compare_rates,
+    settings,
 )
-from trustscan.checks.fairness.phrasing import _capital, _who, format_p
-from trustscan.checks.fairness.rows import _row_status
+from trustscan.checks.fairness.phrasing import capital, format_p, group_phrase
+from trustscan.checks.fairness.rows import row_status
 from trustscan.checks.measured import number, span
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
@@ -58,7 +58,7 @@ def _amplification_status(
 ) -> tuple[list[str], np.ndarray]:
     """Per group: fail when the model widens the label gap by more than ``limit`` and the
     change is significant (Holm across the grouping's groups), warn when it is only larger."""
-    compared = np.array([s in _JUDGED for s in comparison.status])
+    compared = np.array([s in JUDGED for s in comparison.status])
     p_adj = stats.holm(np.where(compared, amp.p_value, np.nan))
     status = []
     for i, label_status in enumerate(comparison.status):
@@ -83,7 +83,7 @@ class DataBiasCheck(Check):
         # Both favourable: the label gap and the decision gap point the same way.
         decisions, labels = ctx.decisions, ctx.y_true_favourable
         assert decisions is not None and labels is not None
-        cfg = _settings(policy, policy.fairness.impact_ratio_min)
+        cfg = settings(policy, policy.fairness.impact_ratio_min)
         limit = policy.fairness.amplification_max
         rows: list[LabelBiasRow] = []
         findings: list[Finding] = []
@@ -112,7 +112,7 @@ class DataBiasCheck(Check):
                         amp, amp_status[i], amp_p[i],
                     )
                 )  # fmt: skip
-                if label.status[i] in _JUDGED and math.isfinite(label.ratio[i]):
+                if label.status[i] in JUDGED and math.isfinite(label.ratio[i]):
                     label_ratios.append(float(label.ratio[i]))
             findings += self._label_findings(grouping, label, cfg)
             if amp is not None and label.reference is not None:
@@ -177,12 +177,12 @@ class DataBiasCheck(Check):
             amplification_ci=None if amp is None else span(amp.low[i], amp.high[i]),
             amplification_p_value_adjusted=None if amp is None else number(float(amp_p)),
             amplification_status=amp_status,
-            status=_row_status([label_row, amp_status]),
+            status=row_status([label_row, amp_status]),
         )
 
     # -- findings ---------------------------------------------------------------------------
 
-    def _label_findings(self, grouping: GroupCodes, c: Comparison, cfg: _Settings) -> list[Finding]:
+    def _label_findings(self, grouping: GroupCodes, c: Comparison, cfg: Settings) -> list[Finding]:
         ref = c.reference
         out: list[Finding] = []
         if ref is None:
@@ -192,8 +192,8 @@ class DataBiasCheck(Check):
                 continue
             p = float(c.p_adjusted[i])
             message = (
-                f"In the labels, {_who(grouping, i)} have the favourable outcome at "
-                f"{c.ratio[i]:.0%} of the rate of {_who(grouping, ref)} ({c.rate[i]:.1%} vs "
+                f"In the labels, {group_phrase(grouping, i)} have the favourable outcome at "
+                f"{c.ratio[i]:.0%} of the rate of {group_phrase(grouping, ref)} ({c.rate[i]:.1%} vs "
                 f"{c.rate[ref]:.1%}, {cfg.confidence:.0%} CI of the ratio "
                 f"{c.katz_low[i]:.2f}–{c.katz_high[i]:.2f}, {format_p(p)}, "
                 f"n = {int(c.denominator[i]):,} / {int(c.denominator[ref]):,})."
@@ -237,7 +237,7 @@ class DataBiasCheck(Check):
         amp: Amplification,
         status: list[str],
         p_adj: np.ndarray,
-        cfg: _Settings,
+        cfg: Settings,
         limit: float,
     ) -> list[Finding]:
         ref = c.reference
@@ -248,8 +248,8 @@ class DataBiasCheck(Check):
                 continue
             p = float(p_adj[i])
             message = (
-                f"The model widens the gap between {_who(grouping, i)} and "
-                f"{_who(grouping, ref)}: {100 * amp.model_gap[i]:.1f} points in its selections "
+                f"The model widens the gap between {group_phrase(grouping, i)} and "
+                f"{group_phrase(grouping, ref)}: {100 * amp.model_gap[i]:.1f} points in its selections "
                 f"against {100 * amp.label_gap[i]:.1f} in the labels "
                 f"(+{100 * amp.change[i]:.1f} points, {cfg.confidence:.0%} CI "
                 f"{100 * amp.low[i]:+.1f} to {100 * amp.high[i]:+.1f}, {format_p(p)}; "
@@ -288,7 +288,7 @@ class DataBiasCheck(Check):
         what: str,
         estimate: tuple[str, float, float, float, float],
         n: int,
-        cfg: _Settings,
+        cfg: Settings,
         threshold: float,
         method: str,
         remediation: str,
@@ -315,7 +315,7 @@ class DataBiasCheck(Check):
         rows: list[LabelBiasRow],
         findings: list[Finding],
         label_ratios: list[float],
-        cfg: _Settings,
+        cfg: Settings,
         limit: float,
     ) -> CheckResult:
         status = worst_status([f.status for f in findings])
@@ -326,7 +326,7 @@ class DataBiasCheck(Check):
         amp_fails = sum(
             f.status is Status.FAIL and f.title.startswith("Model amplifies") for f in findings
         )
-        judged = any(r.label_status in _JUDGED for r in rows)
+        judged = any(r.label_status in JUDGED for r in rows)
         lowest = f" Lowest label ratio {min(label_ratios):.2f}." if label_ratios else ""
         parts = []
         if amp_fails:
@@ -341,7 +341,7 @@ class DataBiasCheck(Check):
             status = Status.WARN
             summary = no_evidence_summary(cfg)
         elif parts:
-            summary = _capital("; ".join(parts)) + "." + lowest
+            summary = capital("; ".join(parts)) + "." + lowest
         elif status is Status.WARN:
             summary = "Label or amplification gaps without enough evidence to decide." + lowest
         else:

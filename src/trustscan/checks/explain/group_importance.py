@@ -21,7 +21,7 @@ from trustscan.checks.explain._common import (
     t_interval_text,
     within_group_permutations,
 )
-from trustscan.checks.explain.importance import NO_SENSITIVE, PREDICTIONS_ONLY, _baseline
+from trustscan.checks.explain.importance import NO_SENSITIVE, PREDICTIONS_ONLY, baseline
 from trustscan.checks.explain.measured import (
     AttributeImportance,
     DependenceCurve,
@@ -119,7 +119,7 @@ class GroupImportanceCheck(Check):
             scoring,
             within_group_permutations(codes, settings.repeats, random_state),
             segments,
-            _baseline(ctx, scoring, rows),
+            baseline(ctx, scoring, rows),
         )
         mean = result.mean()
         low, high = result.interval(confidence)

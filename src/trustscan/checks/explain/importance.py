@@ -53,7 +53,7 @@ def _stratify_codes(ctx: AuditContext) -> np.ndarray | None:
     return np.asarray(codes, dtype=np.int64)
 
 
-def _baseline(ctx: AuditContext, scoring: Scoring, rows: np.ndarray) -> np.ndarray | None:
+def baseline(ctx: AuditContext, scoring: Scoring, rows: np.ndarray) -> np.ndarray | None:
     """The model's outputs on the sampled rows, from the context's cache (no re-predict)."""
     if scoring.name == "roc_auc":
         # The model's own probabilities (ctx.scores may come from a user's score column).
@@ -86,7 +86,7 @@ class FeatureImportanceCheck(Check):
             scoring,
             sklearn_permutations(len(rows), settings.repeats, random_state),
             [np.arange(len(rows))],
-            _baseline(ctx, scoring, rows),
+            baseline(ctx, scoring, rows),
         )
         native = native_importance(ctx.model.estimator, ctx.feature_names)
         confidence = policy.stats.confidence

@@ -15,12 +15,12 @@ from trustscan import stats
 from trustscan.policy import Policy
 from trustscan.stats import GroupCodes, GroupCounts
 
-_JUDGED = ("pass", "warn", "fail")
+JUDGED = ("pass", "warn", "fail")
 """Per-group statuses of groups that were compared with the reference."""
 
 
 @dataclass(frozen=True)
-class _Settings:
+class Settings:
     threshold: float
     alpha: float
     confidence: float
@@ -29,15 +29,15 @@ class _Settings:
     min_share: float
 
 
-def _settings(policy: Policy, threshold: float) -> _Settings:
+def settings(policy: Policy, threshold: float) -> Settings:
     s = policy.stats
-    return _Settings(
+    return Settings(
         threshold, s.alpha, s.confidence, s.bootstrap_resamples, s.min_group_size, s.min_group_share
     )
 
 
-def _exclusions(
-    grouping: GroupCodes, n: np.ndarray, denominator: np.ndarray, total: int, cfg: _Settings
+def exclusions(
+    grouping: GroupCodes, n: np.ndarray, denominator: np.ndarray, total: int, cfg: Settings
 ) -> list[str | None]:
     """Why each group is not gated (None when it is): ``stats.Eligibility``."""
     rule = stats.Eligibility(cfg.min_size, cfg.min_share)
@@ -81,14 +81,14 @@ def compare_rates(
     boot: GroupCounts | None,
     grouping: GroupCodes,
     total: int,
-    cfg: _Settings,
+    cfg: Settings,
 ) -> Comparison:
     """Compare rate ``metric`` of every group with the most-favoured eligible group."""
     num, den = stats.numerator_denominator(counts, metric)
     value = stats.safe_divide(num, den)
     g = counts.n_groups
     nan = np.full(g, np.nan)
-    excluded = _exclusions(grouping, counts.n, den, total, cfg)
+    excluded = exclusions(grouping, counts.n, den, total, cfg)
     eligible = np.array([r is None for r in excluded]) & np.isfinite(value)
     reference = stats.reference_group(value, den, eligible)
 
@@ -188,7 +188,7 @@ def compare_rates(
     return judge(comparison, stats.holm(p_value), cfg)
 
 
-def judge(c: Comparison, p_adjusted: np.ndarray, cfg: _Settings) -> Comparison:
+def judge(c: Comparison, p_adjusted: np.ndarray, cfg: Settings) -> Comparison:
     """Statuses from the adjusted p-values: fail needs ratio < threshold, significance and
     the one-person check; below the threshold without both is a warning."""
     if c.reference is None or c.survives is None:
@@ -208,7 +208,7 @@ def judge(c: Comparison, p_adjusted: np.ndarray, cfg: _Settings) -> Comparison:
     return dataclasses.replace(c, p_adjusted=p_adjusted, people_needed=needed, status=status)
 
 
-def judge_family(comparisons: list[Comparison], cfg: _Settings) -> list[Comparison]:
+def judge_family(comparisons: list[Comparison], cfg: Settings) -> list[Comparison]:
     """Holm-correct every comparison of one grouping together (all metrics and classes a
     check makes for it), so more metrics or classes do not mean more false alarms."""
     if not comparisons:
@@ -222,11 +222,18 @@ def judge_family(comparisons: list[Comparison], cfg: _Settings) -> list[Comparis
     return out
 
 
-_BELOW = "below threshold (reported, not gated)"
+BELOW = "below threshold (reported, not gated)"
 """Per-group status of a reported-only comparison (the LL144 scoring rate beside decisions)."""
 
 
-def _reported_only(c: Comparison) -> Comparison:
-    """``c`` with its warn/fail statuses replaced by :data:`_BELOW`: measured, not judged."""
-    status = [_BELOW if s in ("warn", "fail") else s for s in c.status]
+def reported_only(c: Comparison) -> Comparison:
+    """``c`` with its warn/fail statuses replaced by :data:`BELOW`: measured, not judged."""
+    status = [BELOW if s in ("warn", "fail") else s for s in c.status]
     return dataclasses.replace(c, status=status)
+
+
+# The old private names, for analyses/mitigation.py only: another change owns that file now;
+# drop these when it imports the public ones.
+_JUDGED = JUDGED
+_Settings = Settings
+_settings = settings

@@ -29,15 +29,15 @@ import pandas as pd
 from trustscan import stats
 from trustscan.checks.base import Check
 from trustscan.checks.fairness import ERROR_RATES, SELECTION_RATE
-from trustscan.checks.fairness.comparison import _settings
-from trustscan.checks.fairness.rates import _run_rates
+from trustscan.checks.fairness.comparison import settings
+from trustscan.checks.fairness.rates import run_rates
 from trustscan.checks.fairness.regression import (
-    _prediction_differences,
-    _regression,
-    _with_signed_errors,
+    prediction_differences,
+    run_regression,
+    with_signed_errors,
 )
-from trustscan.checks.fairness.section import _Spec
-from trustscan.checks.fairness.summary import _finish
+from trustscan.checks.fairness.section import RateSpec
+from trustscan.checks.fairness.summary import finish
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
@@ -50,16 +50,21 @@ class FairnessSelectionRateCheck(Check):
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         if ctx.sensitive.shape[1] == 0:
             return self.skip("No sensitive column declared; pass --sensitive to audit fairness.")
-        cfg = _settings(policy, policy.fairness.impact_ratio_min)
+        cfg = settings(policy, policy.fairness.impact_ratio_min)
         if ctx.task == "regression" and policy.fairness.regression_compare == "difference":
-            return _prediction_differences(self, ctx, cfg, policy)
+            return prediction_differences(self, ctx, cfg, policy)
         if ctx.task == "regression":
             values = np.asarray(ctx.predictions, dtype=float)
-            section = _regression(
+            section = run_regression(
                 self, ctx, cfg, values, "mean_prediction", higher_is_favoured=True, with_ks=True
             )
-            return _finish(
-                self, ctx, cfg, _Spec(("mean_prediction",), (), False), section, "mean prediction"
+            return finish(
+                self,
+                ctx,
+                cfg,
+                RateSpec(("mean_prediction",), (), False),
+                section,
+                "mean prediction",
             )
         indicators = {}
         if ctx.task == "binary" and ctx.scores is not None:
@@ -75,11 +80,11 @@ class FairnessSelectionRateCheck(Check):
         # Where the model makes decisions they are what people receive, so they gate; the
         # scoring rate then repeats the same group pairs on a cruder outcome and is reported.
         gated = bool(indicators) and (policy.fairness.gate_scoring_rate or not _has_decisions(ctx))
-        section = _run_rates(
-            self, ctx, _Spec(("selection_rate",), (), False), cfg, indicators, gated=gated
+        section = run_rates(
+            self, ctx, RateSpec(("selection_rate",), (), False), cfg, indicators, gated=gated
         )
-        spec = _Spec(("selection_rate", *(indicators if gated else ())), (), False)
-        result = _finish(self, ctx, cfg, spec, section, "selection rate")
+        spec = RateSpec(("selection_rate", *(indicators if gated else ())), (), False)
+        result = finish(self, ctx, cfg, spec, section, "selection rate")
         if indicators and not gated:
             metrics = {**result.metrics, "reported": list(indicators)}
             result = dataclasses.replace(result, metrics=metrics)
@@ -102,11 +107,11 @@ class FairnessErrorRatesCheck(Check):
             return self.skip(
                 "No target column; error-rate parity needs true outcomes (pass --target)."
             )
-        cfg = _settings(policy, policy.fairness.error_rate_ratio_min)
+        cfg = settings(policy, policy.fairness.error_rate_ratio_min)
         if ctx.task == "regression":
             y = pd.to_numeric(pd.Series(ctx.y_true), errors="coerce").to_numpy(dtype=float)
             error = np.abs(np.asarray(ctx.predictions, dtype=float) - y)
-            section = _regression(
+            section = run_regression(
                 self,
                 ctx,
                 cfg,
@@ -115,12 +120,12 @@ class FairnessErrorRatesCheck(Check):
                 higher_is_favoured=False,
                 with_ks=False,
             )
-            spec = _Spec(("mean_absolute_error",), ("root_mean_squared_error",), True)
-            mae = _finish(self, ctx, cfg, spec, section, "mean absolute error")
-            return _with_signed_errors(self, ctx, cfg, policy, y, mae)
-        spec = _Spec(
+            spec = RateSpec(("mean_absolute_error",), ("root_mean_squared_error",), True)
+            mae = finish(self, ctx, cfg, spec, section, "mean absolute error")
+            return with_signed_errors(self, ctx, cfg, policy, y, mae)
+        spec = RateSpec(
             ("true_positive_rate", "false_positive_rate"),
             ("selection_rate", "false_negative_rate", "precision", "accuracy", "base_rate"),
             True,
         )
-        return _finish(self, ctx, cfg, spec, _run_rates(self, ctx, spec, cfg), "error rate")
+        return finish(self, ctx, cfg, spec, run_rates(self, ctx, spec, cfg), "error rate")

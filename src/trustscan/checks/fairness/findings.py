@@ -9,14 +9,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from trustscan.checks.base import Check
-from trustscan.checks.fairness.comparison import Comparison, _Settings
+from trustscan.checks.fairness.comparison import Comparison, Settings
 from trustscan.checks.fairness.phrasing import (
-    _METRIC_TITLES,
-    _capital,
-    _ratio_pct,
-    _verb,
-    _who,
+    METRIC_TITLES,
+    capital,
     format_p,
+    group_phrase,
+    metric_verb,
+    ratio_pct,
 )
 from trustscan.checks.not_judged import groups_not_judged
 from trustscan.numbers.display import number as _num
@@ -30,7 +30,7 @@ def comparison_findings(
     check: Check,
     c: Comparison,
     grouping: GroupCodes,
-    cfg: _Settings,
+    cfg: Settings,
     outcome_label: str | None,
     method: str,
     favourable: str | None = None,
@@ -39,7 +39,7 @@ def comparison_findings(
     if c.reference is None:
         return []
     ref = c.reference
-    prefix, verb = _verb(c.metric, outcome_label, favourable)
+    prefix, verb = metric_verb(c.metric, outcome_label, favourable)
 
     def ev(name: str, k: int, values: tuple[float, float, float], **extra: Any) -> Evidence:
         estimate, lo, hi = (_json(float(v)) for v in values)
@@ -54,12 +54,12 @@ def comparison_findings(
         high = c.katz_high[i] if use_katz else c.ratio_high[i]
         p = float(c.p_adjusted[i])
         sentence = (
-            f"{prefix}{_who(grouping, i)} {verb} at {_ratio_pct(float(c.ratio[i]))} of the rate of "
-            f"{_who(grouping, ref)} ({_pct(c.rate[i])} vs {_pct(c.rate[ref])}, "
+            f"{prefix}{group_phrase(grouping, i)} {verb} at {ratio_pct(float(c.ratio[i]))} of the rate of "
+            f"{group_phrase(grouping, ref)} ({_pct(c.rate[i])} vs {_pct(c.rate[ref])}, "
             f"{cfg.confidence:.0%} CI of the ratio {_num(low)}–{_num(high)}, {format_p(p)}, "
             f"n = {int(c.denominator[i]):,} / {int(c.denominator[ref]):,})."
         )
-        sentence = _capital(sentence)
+        sentence = capital(sentence)
         if status == "fail":
             detail = (
                 f" That is below the {cfg.threshold:.2f} threshold, statistically significant "
@@ -142,14 +142,14 @@ def comparison_findings(
                 evidence=evidence,
                 remediation=remediation,
                 severity=check.default_severity if status == "fail" else Severity.MEDIUM,
-                title=f"{_METRIC_TITLES[c.metric].capitalize()} gap: {subject}",
+                title=f"{METRIC_TITLES[c.metric].capitalize()} gap: {subject}",
             )
         )
     return findings
 
 
-def _reported_finding(
-    check: Check, reported: list[tuple[Comparison, GroupCodes, int]], cfg: _Settings
+def reported_finding(
+    check: Check, reported: list[tuple[Comparison, GroupCodes, int]], cfg: Settings
 ) -> Finding:
     """One informational finding for the groups below the threshold on a reported-only rate,
     single attributes first, lowest ratio first."""
@@ -159,26 +159,26 @@ def _reported_finding(
         ref = c.reference
         assert ref is not None
         parts.append(
-            f"{_who(grouping, i)} at {_ratio_pct(float(c.ratio[i]))} of the rate of "
-            f"{_who(grouping, ref)} ({cfg.confidence:.0%} CI {_num(c.katz_low[i])}–"
+            f"{group_phrase(grouping, i)} at {ratio_pct(float(c.ratio[i]))} of the rate of "
+            f"{group_phrase(grouping, ref)} ({cfg.confidence:.0%} CI {_num(c.katz_low[i])}–"
             f"{_num(c.katz_high[i])})"
         )
     more = f" and {len(ordered) - 6} more" if len(ordered) > 6 else ""
     metric = ordered[0][0].metric
     return check.finding(
         Status.SKIP,
-        f"{_capital(_METRIC_TITLES[metric])}, reported but not gated because the model's "
+        f"{capital(METRIC_TITLES[metric])}, reported but not gated because the model's "
         f"decisions are judged above (set fairness.gate_scoring_rate to gate it): "
         f"{len(ordered)} group(s) below the {cfg.threshold:.2f} ratio: "
         + "; ".join(parts)
         + f"{more}.",
         subject=metric,
         severity=Severity.INFO,
-        title=f"{_capital(_METRIC_TITLES[metric])} (reported, not gated)",
+        title=f"{capital(METRIC_TITLES[metric])} (reported, not gated)",
     )
 
 
-def _small_group_finding(check: Check, rows: Sequence[dict[str, Any]]) -> Finding | None:
+def small_group_finding(check: Check, rows: Sequence[dict[str, Any]]) -> Finding | None:
     return groups_not_judged(
         check,
         ((r["feature"], r["group"], r["n"], r["excluded_reason"]) for r in rows if not r["gated"]),

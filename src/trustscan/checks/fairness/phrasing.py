@@ -20,7 +20,7 @@ _PLURAL = {
 }
 
 
-def _who(grouping: GroupCodes, index: int) -> str:
+def group_phrase(grouping: GroupCodes, index: int) -> str:
     """'women' / 'people with race = black' / 'people with gender = female and race = black'."""
     parts = grouping.parts[index]
     if len(parts) == 1 and parts[0].lower() in _PLURAL and not grouping.unknown[index]:
@@ -29,11 +29,11 @@ def _who(grouping: GroupCodes, index: int) -> str:
     return "people with " + " and ".join(terms)
 
 
-def _capital(text: str) -> str:
+def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _ratio_pct(ratio: float) -> str:
+def ratio_pct(ratio: float) -> str:
     # "0%" would hide a tiny but non-zero ratio.
     return f"{ratio:.1%}" if ratio < 0.095 else f"{ratio:.0%}"
 
@@ -54,7 +54,7 @@ _RATE_PHRASES: dict[str, tuple[str, str]] = {
 }
 
 
-_METRIC_TITLES = {
+METRIC_TITLES = {
     "selection_rate": "selection rate",
     "scoring_rate": "scoring rate (LL144: share above the median score)",
     "true_positive_rate": "true-positive rate (equal opportunity)",
@@ -62,7 +62,9 @@ _METRIC_TITLES = {
 }
 
 
-def _verb(metric: str, outcome_label: str | None, favourable: str | None = None) -> tuple[str, str]:
+def metric_verb(
+    metric: str, outcome_label: str | None, favourable: str | None = None
+) -> tuple[str, str]:
     """(population prefix, verb phrase) of a message; multiclass names the class.
 
     ``favourable`` (``high_risk = 0``) replaces "selected" when the favourable decision is
@@ -82,7 +84,7 @@ def _verb(metric: str, outcome_label: str | None, favourable: str | None = None)
     return "", verb
 
 
-def _favourable_text(ctx: AuditContext) -> str | None:
+def favourable_text(ctx: AuditContext) -> str | None:
     """``high_risk = 0`` when the favourable decision needs naming, else None ("selected")."""
     outcome = ctx.outcome
     if outcome is None or (

@@ -13,19 +13,19 @@ import pandas as pd
 from trustscan import stats
 from trustscan.checks.base import Check
 from trustscan.checks.fairness.comparison import (
-    _BELOW,
-    _JUDGED,
+    BELOW,
+    JUDGED,
     Comparison,
-    _exclusions,
-    _reported_only,
-    _Settings,
+    Settings,
     compare_rates,
+    exclusions,
     judge_family,
+    reported_only,
 )
 from trustscan.checks.fairness.findings import comparison_findings
-from trustscan.checks.fairness.phrasing import _METRIC_TITLES, _favourable_text, _who
-from trustscan.checks.fairness.rows import _described, _row_base, _row_status, comparison_columns
-from trustscan.checks.fairness.section import _Section, _Spec
+from trustscan.checks.fairness.phrasing import METRIC_TITLES, favourable_text, group_phrase
+from trustscan.checks.fairness.rows import comparison_columns, described_rates, row_base, row_status
+from trustscan.checks.fairness.section import RateSpec, Section
 from trustscan.context import AuditContext
 from trustscan.stats import GroupCodes, GroupCounts
 
@@ -62,15 +62,15 @@ def _outcomes(ctx: AuditContext) -> list[_Outcome]:
     ]
 
 
-def _run_rates(
+def run_rates(
     check: Check,
     ctx: AuditContext,
-    spec: _Spec,
-    cfg: _Settings,
+    spec: RateSpec,
+    cfg: Settings,
     indicators: dict[str, np.ndarray] | None = None,
     *,
     gated: bool = True,
-) -> _Section:
+) -> Section:
     """Compare ``spec.compared`` rates for every grouping and outcome.
 
     ``indicators`` adds further yes/no outcomes compared like a selection rate under their
@@ -81,7 +81,7 @@ def _run_rates(
     singles, crosses = ctx.groupings.singles, ctx.groupings.intersections
     total = ctx.n_rows
     method = f"percentile bootstrap, {cfg.resamples} resamples of the group counts"
-    out = _Section()
+    out = Section()
     outcomes = _outcomes(ctx)
     for grouping in singles + crosses:
         family: list[tuple[_Outcome, GroupCounts, GroupCounts | None, list[Comparison]]] = []
@@ -106,24 +106,24 @@ def _run_rates(
         )
         for outcome, counts, boot, comps in family:
             comparisons = [next(judged) for _ in (comps if gated else comps[:n_main])]
-            reported = [] if gated else [_reported_only(next(side)) for _ in comps[n_main:]]
+            reported = [] if gated else [reported_only(next(side)) for _ in comps[n_main:]]
             for comp in comparisons:
                 out.add(
                     grouping,
                     comparison_findings(
-                        check, comp, grouping, cfg, outcome.label, method, _favourable_text(ctx)
+                        check, comp, grouping, cfg, outcome.label, method, favourable_text(ctx)
                     ),
                 )
                 out.lowest.extend(_lowest(comp, grouping, outcome.label))
             for comp in reported:
                 out.reported.extend(
-                    (comp, grouping, i) for i, s in enumerate(comp.status) if s == _BELOW
+                    (comp, grouping, i) for i, s in enumerate(comp.status) if s == BELOW
                 )
             table = out.tables["intersections" if grouping.is_intersection else "groups"]
-            described = _described(counts, boot, spec, cfg)
-            group_excluded = _exclusions(grouping, counts.n, counts.n, total, cfg)
+            described = described_rates(counts, boot, spec, cfg)
+            group_excluded = exclusions(grouping, counts.n, counts.n, total, cfg)
             for i in range(grouping.n_groups):
-                row = _row_base(grouping, i, counts.n, total, outcome.label, group_excluded[i])
+                row = row_base(grouping, i, counts.n, total, outcome.label, group_excluded[i])
                 row.update({k: v[i] for k, v in described.items()})
                 statuses = []
                 for comp in comparisons + reported:
@@ -133,7 +133,7 @@ def _run_rates(
                     )
                     if comp in comparisons:
                         statuses.append(comp.status[i])
-                row["status"] = _row_status(statuses)
+                row["status"] = row_status(statuses)
                 table.append(row)
     return out
 
@@ -142,7 +142,7 @@ def _lowest(
     c: Comparison, grouping: GroupCodes, outcome_label: str | None
 ) -> list[tuple[bool, float, str]]:
     """The lowest judged ratio of a comparison, with who it is about."""
-    judged = np.array([s in _JUDGED for s in c.status]) & np.isfinite(c.ratio)
+    judged = np.array([s in JUDGED for s in c.status]) & np.isfinite(c.ratio)
     if c.reference is None or not judged.any():
         return []
     worst = int(np.argmin(np.where(judged, c.ratio, np.inf)))
@@ -151,8 +151,8 @@ def _lowest(
         (
             grouping.is_intersection,
             float(c.ratio[worst]),
-            f"{_who(grouping, worst)} vs {_who(grouping, c.reference)}, "
-            f"{_METRIC_TITLES[c.metric]}{where}",
+            f"{group_phrase(grouping, worst)} vs {group_phrase(grouping, c.reference)}, "
+            f"{METRIC_TITLES[c.metric]}{where}",
         )
     ]
 
@@ -163,7 +163,7 @@ def _bootstrap(
     grouping: GroupCodes,
     outcome: _Outcome,
     counts: GroupCounts,
-    cfg: _Settings,
+    cfg: Settings,
     tag: str = "",
 ) -> GroupCounts | None:
     if cfg.resamples < 1:

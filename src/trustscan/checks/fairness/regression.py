@@ -12,11 +12,11 @@ import numpy as np
 from trustscan import stats
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.fairness import regression_gaps as gaps
-from trustscan.checks.fairness.comparison import _exclusions, _Settings
-from trustscan.checks.fairness.findings import _small_group_finding
-from trustscan.checks.fairness.phrasing import _capital, _who, format_p
-from trustscan.checks.fairness.rows import _row_base, _row_status, _summary_metrics
-from trustscan.checks.fairness.section import _Section, _Spec
+from trustscan.checks.fairness.comparison import Settings, exclusions
+from trustscan.checks.fairness.findings import small_group_finding
+from trustscan.checks.fairness.phrasing import capital, format_p, group_phrase
+from trustscan.checks.fairness.rows import row_base, row_status, summary_metrics
+from trustscan.checks.fairness.section import RateSpec, Section
 from trustscan.context import AuditContext
 from trustscan.numbers.display import number as _num
 from trustscan.numbers.json_safe import pair as _pair
@@ -25,16 +25,16 @@ from trustscan.policy import Policy
 from trustscan.types import CheckResult, Evidence, ScoreInput, Severity, Status
 
 
-def _regression(
+def run_regression(
     check: Check,
     ctx: AuditContext,
-    cfg: _Settings,
+    cfg: Settings,
     values: np.ndarray,
     metric: str,
     *,
     higher_is_favoured: bool,
     with_ks: bool,
-) -> _Section:
+) -> Section:
     """Compare a per-row numeric value (prediction, absolute error) across groups by its mean.
 
     Predictions: the highest mean is the reference and the ratio is mean / highest. Errors:
@@ -43,7 +43,7 @@ def _regression(
     """
     singles, crosses = ctx.groupings.singles, ctx.groupings.intersections
     total = ctx.n_rows
-    out = _Section()
+    out = Section()
     positive = bool(np.nanmin(values) >= 0) if values.size else False
     if not positive:
         out.not_judged = (
@@ -54,7 +54,7 @@ def _regression(
     for grouping in singles + crosses:
         mom = stats.group_moments(grouping, values)
         mean = mom.mean
-        excluded = _exclusions(grouping, mom.n, mom.n, total, cfg)
+        excluded = exclusions(grouping, mom.n, mom.n, total, cfg)
         eligible = np.array([r is None for r in excluded]) & np.isfinite(mean)
         mean_low, mean_high = stats.mean_interval(mom, confidence=cfg.confidence)
         # For absolute errors, the mean of their squares gives the RMSE.
@@ -95,12 +95,12 @@ def _regression(
                     (
                         grouping.is_intersection,
                         float(min(judged)),
-                        f"{_who(grouping, worst)} vs {_who(grouping, reference)}",
+                        f"{group_phrase(grouping, worst)} vs {group_phrase(grouping, reference)}",
                     )
                 )
         diff = mean - mean[reference] if reference is not None else nan
         for i in range(g):
-            row = _row_base(grouping, i, mom.n, total, None, excluded[i])
+            row = row_base(grouping, i, mom.n, total, None, excluded[i])
             row.update(
                 {
                     metric: _json(float(mean[i])),
@@ -130,9 +130,9 @@ def _regression(
             out.tables["intersections" if grouping.is_intersection else "groups"].append(row)
             if status[i] in ("warn", "fail") and reference is not None:
                 word = "mean prediction" if higher_is_favoured else "mean absolute error"
-                message = _capital(
-                    f"{_who(grouping, i)} have a {word} of {mean[i]:.4g} against "
-                    f"{mean[reference]:.4g} for {_who(grouping, reference)} (ratio {ratio[i]:.2f}, "
+                message = capital(
+                    f"{group_phrase(grouping, i)} have a {word} of {mean[i]:.4g} against "
+                    f"{mean[reference]:.4g} for {group_phrase(grouping, reference)} (ratio {ratio[i]:.2f}, "
                     f"{cfg.confidence:.0%} CI {_num(low[i])}–{_num(high[i])}, "
                     f"{format_p(float(p_adj[i]))}, n = {int(mom.n[i]):,} / "
                     f"{int(mom.n[reference]):,})."
@@ -156,8 +156,8 @@ def _regression(
     return out
 
 
-def _prediction_differences(
-    check: Check, ctx: AuditContext, cfg: _Settings, policy: Policy
+def prediction_differences(
+    check: Check, ctx: AuditContext, cfg: Settings, policy: Policy
 ) -> CheckResult:
     """Regression: group mean predictions compared by difference, in SDs of the predictions
     (ratios of means mean nothing on a log scale or for values that can be negative)."""
@@ -180,10 +180,10 @@ def _prediction_differences(
             row["ks_distance"], row["ks_p_value"] = _json(float(ks[i])), _json(float(ks_p[i]))
     status, summary = gaps.gap_summary(section, rule)
     findings = list(section.findings)
-    small = _small_group_finding(check, section.tables["groups"] + section.tables["intersections"])
+    small = small_group_finding(check, section.tables["groups"] + section.tables["intersections"])
     if small is not None:
         findings.append(small)
-    metrics = _summary_metrics(ctx, cfg, _Spec((rule.metric,), (), False), section.tables)
+    metrics = summary_metrics(ctx, cfg, RateSpec((rule.metric,), (), False), section.tables)
     metrics["threshold"] = rule.gap_max
     metrics["prediction_sd"] = _json(rule.scale)
     metrics["methods"] = {
@@ -196,8 +196,8 @@ def _prediction_differences(
     )
 
 
-def _with_signed_errors(
-    check: Check, ctx: AuditContext, cfg: _Settings, policy: Policy, y: np.ndarray,
+def with_signed_errors(
+    check: Check, ctx: AuditContext, cfg: Settings, policy: Policy, y: np.ndarray,
     mae: CheckResult,
 ) -> CheckResult:  # fmt: skip
     """Add the per-group signed error (over/under-prediction) to the regression error check:
@@ -218,7 +218,7 @@ def _with_signed_errors(
         rows = [dict(r) for r in metrics[key]]
         for row, extra in zip(rows, signed.tables[key], strict=True):
             row.update({k: v for k, v in extra.items() if k.startswith(rule.metric)})
-            row["status"] = _row_status([row["status"], extra["status"]])
+            row["status"] = row_status([row["status"], extra["status"]])
         metrics[key] = rows
     metrics["compared"] = [rule.metric, *metrics["compared"]]
     metrics["signed_error_gap_max_sd"] = rule.gap_max

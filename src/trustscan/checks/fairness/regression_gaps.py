@@ -27,10 +27,10 @@ import numpy as np
 
 from trustscan import stats
 from trustscan.checks.base import Check
-from trustscan.checks.fairness.comparison import _exclusions, _Settings
-from trustscan.checks.fairness.phrasing import _capital, _who, format_p
-from trustscan.checks.fairness.rows import _row_base
-from trustscan.checks.fairness.section import _Section
+from trustscan.checks.fairness.comparison import Settings, exclusions
+from trustscan.checks.fairness.phrasing import capital, format_p, group_phrase
+from trustscan.checks.fairness.rows import row_base
+from trustscan.checks.fairness.section import Section
 from trustscan.context import AuditContext
 from trustscan.numbers.json_safe import pair as _pair
 from trustscan.numbers.json_safe import scalar as _json
@@ -78,10 +78,10 @@ def _error_phrase(mean: float, low: float, high: float, confidence: float) -> st
 
 
 def mean_gaps(
-    check: Check, ctx: AuditContext, cfg: _Settings, values: np.ndarray, rule: GapRule
-) -> _Section:
+    check: Check, ctx: AuditContext, cfg: Settings, values: np.ndarray, rule: GapRule
+) -> Section:
     """Compare the group means of ``values`` with the reference group's (see the module)."""
-    out = _Section()
+    out = Section()
     total = ctx.n_rows
     z = stats.normal_quantile(cfg.confidence)
     scale = rule.scale if math.isfinite(rule.scale) and rule.scale > 0 else float("nan")
@@ -89,7 +89,7 @@ def mean_gaps(
         mom = stats.group_moments(grouping, values)
         mean, n = mom.mean, mom.n
         low, high = stats.mean_interval(mom, confidence=cfg.confidence)
-        excluded = _exclusions(grouping, n, n, total, cfg)
+        excluded = exclusions(grouping, n, n, total, cfg)
         eligible = np.array([r is None for r in excluded]) & np.isfinite(mean)
         ref = _reference(mean, n, eligible, rule.reference)
         g = grouping.n_groups
@@ -115,7 +115,7 @@ def mean_gaps(
                     status[i] = "fail" if beyond and significant else "warn" if beyond else "pass"
         m = rule.metric
         for i in range(g):
-            row = _row_base(grouping, i, n, total, None, excluded[i])
+            row = row_base(grouping, i, n, total, None, excluded[i])
             row.update(
                 {
                     m: _json(float(mean[i])),
@@ -141,7 +141,7 @@ def mean_gaps(
 
 def _finding(
     check: Check,
-    cfg: _Settings,
+    cfg: Settings,
     rule: GapRule,
     grouping: Any,
     i: int,
@@ -150,7 +150,7 @@ def _finding(
     status: str,
 ) -> Any:
     mean, low, high, diff, diff_low, diff_high, std, p_adj, n = arrays
-    who, ref_who = _who(grouping, i), _who(grouping, ref)
+    who, ref_who = group_phrase(grouping, i), group_phrase(grouping, ref)
     c = cfg.confidence
     if rule.metric == "mean_signed_error":
         lead = (
@@ -164,7 +164,7 @@ def _finding(
             f"{high[i]:.4g}) against {mean[ref]:.4g} for {ref_who}"
         )
         gap = "a difference"
-    sentence = _capital(
+    sentence = capital(
         f"{lead}: {gap} of {_signed(float(diff[i]))} ({cfg.confidence:.0%} CI "
         f"{diff_low[i]:.3g} to {diff_high[i]:.3g}; {abs(std[i]):.2f} standard deviations of "
         f"{rule.scale_name}; Welch t-test, {format_p(float(p_adj[i]))}; n = {int(n[i]):,} / "
@@ -206,12 +206,12 @@ def _finding(
         evidence=(evidence,),
         remediation=remediation,
         severity=check.default_severity if failed else Severity.MEDIUM,
-        title=f"{_capital(rule.metric.replace('_', ' '))} gap: {grouping.name} = "
+        title=f"{capital(rule.metric.replace('_', ' '))} gap: {grouping.name} = "
         f"{grouping.labels[i]}",
     )
 
 
-def gap_summary(section: _Section, rule: GapRule) -> tuple[Status, str]:
+def gap_summary(section: Section, rule: GapRule) -> tuple[Status, str]:
     """Status and one line: the largest gap of a single attribute first."""
     judged = [f for f in section.findings if f.status in (Status.FAIL, Status.WARN)]
     rows = [
@@ -245,7 +245,7 @@ def gap_summary(section: _Section, rule: GapRule) -> tuple[Status, str]:
     return Status.PASS, f"No significant {what} gap beyond {rule.gap_max:g} SD; {largest}."
 
 
-def gap_scoring(section: _Section, rule: GapRule, status: Status) -> Scoring:
+def gap_scoring(section: Section, rule: GapRule, status: Status) -> Scoring:
     """Scored by the largest judged gap in SDs; the policy gap scores 40."""
     gaps = [
         abs(float(r[f"{rule.metric}_difference_in_sd"]))

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 
 from trustscan import stats
-from trustscan.checks.fairness.comparison import Comparison, _Settings
-from trustscan.checks.fairness.section import _Spec
+from trustscan.checks.fairness.comparison import Comparison, Settings
+from trustscan.checks.fairness.section import RateSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.json_safe import pair as _pair
 from trustscan.numbers.json_safe import scalar as _json
@@ -40,7 +40,7 @@ def comparison_columns(c: Comparison, i: int) -> dict[str, Any]:
     }
 
 
-def _row_base(
+def row_base(
     grouping: GroupCodes,
     i: int,
     n: np.ndarray,
@@ -59,15 +59,15 @@ def _row_base(
     }
 
 
-def _row_status(statuses: list[str]) -> str:
+def row_status(statuses: list[str]) -> str:
     for s in ("fail", "warn", "pass", "reference", "excluded"):
         if s in statuses:
             return s
     return "n/a"
 
 
-def _described(
-    counts: GroupCounts, boot: GroupCounts | None, spec: _Spec, cfg: _Settings
+def described_rates(
+    counts: GroupCounts, boot: GroupCounts | None, spec: RateSpec, cfg: Settings
 ) -> dict[str, list[Any]]:
     """Descriptive rates (not compared) with bootstrap intervals, per group."""
     out: dict[str, list[Any]] = {}
@@ -82,8 +82,8 @@ def _described(
     return out
 
 
-def _summary_metrics(
-    ctx: AuditContext, cfg: _Settings, spec: _Spec, tables: dict[str, list[dict[str, Any]]]
+def summary_metrics(
+    ctx: AuditContext, cfg: Settings, spec: RateSpec, tables: dict[str, list[dict[str, Any]]]
 ) -> dict[str, Any]:
     return {
         "task": ctx.task,

@@ -1,5 +1,5 @@
-"""What one fairness check compares (``_Spec``) and what its comparisons produced
-(``_Section``), shared by the rate loop, the regression comparisons and the summary.
+"""What one fairness check compares (``RateSpec``) and what its comparisons produced
+(``Section``), shared by the rate loop, the regression comparisons and the summary.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from trustscan.types import Finding, Status
 
 
 @dataclass
-class _Section:
+class Section:
     """What the comparisons of one check produced."""
 
     findings: list[Finding] = field(default_factory=list)
@@ -40,7 +40,7 @@ class _Section:
 
 
 @dataclass(frozen=True)
-class _Spec:
+class RateSpec:
     """What one check compares."""
 
     compared: tuple[str, ...]

@@ -5,15 +5,15 @@ findings and the scoring inputs.
 from __future__ import annotations
 
 from trustscan.checks.base import Check, worst_status
-from trustscan.checks.fairness.comparison import _JUDGED, _Settings
-from trustscan.checks.fairness.findings import _reported_finding, _small_group_finding
-from trustscan.checks.fairness.rows import _summary_metrics
-from trustscan.checks.fairness.section import _Section, _Spec
+from trustscan.checks.fairness.comparison import JUDGED, Settings
+from trustscan.checks.fairness.findings import reported_finding, small_group_finding
+from trustscan.checks.fairness.rows import summary_metrics
+from trustscan.checks.fairness.section import RateSpec, Section
 from trustscan.context import AuditContext
 from trustscan.types import CheckResult, ScoreInput, Scoring, Severity, Status
 
 
-def _status_and_summary(section: _Section, cfg: _Settings, what: str) -> tuple[Status, str]:
+def _status_and_summary(section: Section, cfg: Settings, what: str) -> tuple[Status, str]:
     judged = [f for f in section.findings if f.status in (Status.FAIL, Status.WARN)]
     status = worst_status([f.status for f in judged])
     # Count groups, not findings: a group failing on two metrics is one gap to fix.
@@ -43,7 +43,7 @@ def _status_and_summary(section: _Section, cfg: _Settings, what: str) -> tuple[S
         )
     if section.not_judged is not None:
         return Status.SKIP, section.not_judged
-    if not any(r["status"] in _JUDGED for r in section.tables["groups"]):
+    if not any(r["status"] in JUDGED for r in section.tables["groups"]):
         return Status.WARN, (
             f"Insufficient evidence: no sensitive feature has two groups large enough to compare "
             f"{what}s (n >= {cfg.min_size} and share >= {cfg.min_share:.0%})."
@@ -59,8 +59,8 @@ def _status_and_summary(section: _Section, cfg: _Settings, what: str) -> tuple[S
     )
 
 
-def _finish(
-    check: Check, ctx: AuditContext, cfg: _Settings, spec: _Spec, section: _Section, what: str
+def finish(
+    check: Check, ctx: AuditContext, cfg: Settings, spec: RateSpec, section: Section, what: str
 ) -> CheckResult:
     """Status, summary, the two summary findings and the metrics tables."""
     status, summary = _status_and_summary(section, cfg, what)
@@ -81,16 +81,16 @@ def _finish(
             )
         )
     if section.reported:
-        findings.append(_reported_finding(check, section.reported, cfg))
-    small = _small_group_finding(check, section.tables["groups"] + section.tables["intersections"])
+        findings.append(reported_finding(check, section.reported, cfg))
+    small = small_group_finding(check, section.tables["groups"] + section.tables["intersections"])
     if small is not None:
         findings.append(small)
-    metrics = _summary_metrics(ctx, cfg, spec, section.tables)
+    metrics = summary_metrics(ctx, cfg, spec, section.tables)
     scoring = _scoring_inputs(section, spec, cfg, status)
     return check.result(status, summary, tuple(findings), metrics, scoring=scoring)
 
 
-def _scoring_inputs(section: _Section, spec: _Spec, cfg: _Settings, status: Status) -> Scoring:
+def _scoring_inputs(section: Section, spec: RateSpec, cfg: Settings, status: Status) -> Scoring:
     """The score input, evidence coverage and insufficient evidence for scoring.py.
 
     The measured value is the lowest judged ratio (single features, plus intersections that
@@ -103,12 +103,12 @@ def _scoring_inputs(section: _Section, spec: _Spec, cfg: _Settings, status: Stat
         for row in section.tables[key]:
             for m in spec.compared:
                 value, verdict = row.get(f"{m}_ratio"), row.get(f"{m}_status")
-                judged = verdict in _JUDGED if key == "groups" else verdict == "fail"
+                judged = verdict in JUDGED if key == "groups" else verdict == "fail"
                 if judged and value is not None:
                     ratios.append(float(value))
     shares: dict[str, float] = {}
     for row in section.tables["groups"]:
-        if row["status"] in (*_JUDGED, "reference") and row["share"] is not None:
+        if row["status"] in (*JUDGED, "reference") and row["share"] is not None:
             shares[row["feature"]] = shares.get(row["feature"], 0.0) + row["share"]
     features = {row["feature"] for row in section.tables["groups"]}
     red = (cfg.threshold - 0.4) / 0.6  # (threshold - red) / (1 - red) = 0.4
