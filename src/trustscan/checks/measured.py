@@ -11,6 +11,7 @@ from typing import Any, ClassVar, TypeVar
 
 Interval = tuple[float | None, float | None]
 R = TypeVar("R", bound="StoredRow")
+S = TypeVar("S", bound="StoredResult")
 
 
 def number(value: Any) -> float | None:
@@ -147,6 +148,8 @@ class StoredRow:
                 value = value.to_row()
             elif f.name in self.nested and isinstance(value, tuple):
                 value = [r.to_row() for r in value]
+            elif isinstance(value, tuple):
+                value = list(value)  # JSON's lists, also in memory (intervals, names)
             out[f.name] = value
         out.update(self.extra)
         return out
@@ -155,3 +158,16 @@ class StoredRow:
     def ci(self) -> Interval:
         """``(ci_low, ci_high)`` for rows that store them."""
         return (getattr(self, "ci_low", None), getattr(self, "ci_high", None))
+
+
+@dataclass(frozen=True)
+class StoredResult(StoredRow):
+    """A typed result whose JSON form is one flat row of its fields (plus nested rows): its
+    ``from_metrics`` and ``to_metrics`` are ``from_row`` and ``to_row``."""
+
+    @classmethod
+    def from_metrics(cls: type[S], metrics: Mapping[str, Any]) -> S:
+        return cls.from_row(metrics)
+
+    def to_metrics(self) -> dict[str, Any]:
+        return self.to_row()

@@ -9,54 +9,32 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from trustscan.checks.measured import Interval, interval, number, rest, rows, text, whole
+from trustscan.checks.measured import (
+    Interval,
+    StoredResult,
+    interval,
+    number,
+    rest,
+    rows,
+    text,
+    whole,
+)
 
 
 def _names(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
-_DETERMINISM_KEYS = (
-    "rows_checked",
-    "rows_changed",
-    "changed_share",
-    "max_probability_difference",
-    "tolerance",
-)
-
-
 @dataclass(frozen=True)
-class Determinism:
+class Determinism(StoredResult):
     """What ``consistency.determinism`` measured: the same rows predicted a second time."""
 
-    rows_checked: int | None
-    rows_changed: int | None
-    changed_share: float | None
-    max_probability_difference: float | None
-    tolerance: float | None
+    rows_checked: int | None = None
+    rows_changed: int | None = None
+    changed_share: float | None = None
+    max_probability_difference: float | None = None
+    tolerance: float | None = None
     """Largest probability difference still counted as identical."""
-    other: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_metrics(cls, metrics: Mapping[str, Any]) -> Determinism:
-        return cls(
-            rows_checked=whole(metrics.get("rows_checked")),
-            rows_changed=whole(metrics.get("rows_changed")),
-            changed_share=number(metrics.get("changed_share")),
-            max_probability_difference=number(metrics.get("max_probability_difference")),
-            tolerance=number(metrics.get("tolerance")),
-            other=rest(metrics, _DETERMINISM_KEYS),
-        )
-
-    def to_metrics(self) -> dict[str, Any]:
-        return {
-            "rows_checked": self.rows_checked,
-            "rows_changed": self.rows_changed,
-            "changed_share": self.changed_share,
-            "max_probability_difference": self.max_probability_difference,
-            "tolerance": self.tolerance,
-            **self.other,
-        }
 
 
 @dataclass(frozen=True)
@@ -99,7 +77,7 @@ class GroupFlips:
             "n": self.n,
             "flipped": self.flipped,
             "flip_rate": self.flip_rate,
-            "ci": self.ci,
+            "ci": None if self.ci is None else list(self.ci),
             "judged": self.judged,
             "excluded_reason": self.excluded_reason,
             "p_value_vs_rest": self.p_value_vs_rest,
@@ -169,7 +147,7 @@ class Perturbation:
             "rows": self.rows,
             "flipped": self.flipped,
             "flip_rate": self.flip_rate,
-            "ci": self.ci,
+            "ci": None if self.ci is None else list(self.ci),
             "confidence": self.confidence,
             "noise_scale": self.noise_scale,
             "perturbed_features": list(self.perturbed_features),

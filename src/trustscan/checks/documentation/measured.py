@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from trustscan.checks.measured import StoredRow, number, rest, text, typed_rows
+from trustscan.checks.measured import StoredResult, StoredRow, rest, text, typed_rows
 
 
 @dataclass(frozen=True)
@@ -103,40 +103,16 @@ class ConsequenceScanResult:
 
 
 @dataclass(frozen=True)
-class ModelCardReview:
+class ModelCardReview(StoredResult):
     """What ``docs.model_card`` found in the model card."""
 
-    path: str | None
-    completeness: float | None
+    optional: ClassVar[frozenset[str]] = frozenset({"filled", "authors"})
+    path: str | None = None
+    completeness: float | None = None
     """Share of the required fields that are filled in."""
-    filled: tuple[str, ...] | None
+    filled: tuple[str, ...] | None = None
     """Required fields filled in; None when there is no card to read."""
-    missing: tuple[str, ...]
+    missing: tuple[str, ...] = ()
     """Required fields left empty or as placeholders (``section.field``)."""
-    authors: tuple[str, ...] | None
+    authors: tuple[str, ...] | None = None
     """None when there is no card to read."""
-    other: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_metrics(cls, metrics: Mapping[str, Any]) -> ModelCardReview:
-        def names(key: str) -> tuple[str, ...] | None:
-            value = metrics.get(key)
-            return tuple(str(v) for v in value) if isinstance(value, list) else None
-
-        return cls(
-            path=text(metrics.get("path")),
-            completeness=number(metrics.get("completeness")),
-            filled=names("filled"),
-            missing=names("missing") or (),
-            authors=names("authors"),
-            other=rest(metrics, ("path", "completeness", "filled", "missing", "authors")),
-        )
-
-    def to_metrics(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"path": self.path, "completeness": self.completeness}
-        if self.filled is not None:
-            out["filled"] = list(self.filled)
-        out["missing"] = list(self.missing)
-        if self.authors is not None:
-            out["authors"] = list(self.authors)
-        return {**out, **self.other}

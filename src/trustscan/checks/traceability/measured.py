@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from trustscan.checks.measured import StoredRow, mapping, rest, text, typed_rows
+from trustscan.checks.measured import StoredResult, StoredRow, mapping, rest, text
 
 _KEYS = (
     "sha256",
@@ -104,43 +104,18 @@ class FeatureMatch(StoredRow):
     """Categorical inputs: share of rows with a category the encoder never saw."""
 
 
-_COMPATIBILITY_KEYS = ("sklearn_installed", "sklearn_saved", "skops", "load_warnings", "features")
-
-
 @dataclass(frozen=True)
-class Compatibility:
+class Compatibility(StoredResult):
     """What ``trace.compatibility`` compared."""
 
-    sklearn_installed: str | None
-    sklearn_saved: tuple[str, ...]
+    nested: ClassVar[Mapping[str, type[StoredRow]]] = {"features": FeatureMatch}
+    sklearn_installed: str | None = None
+    sklearn_saved: tuple[str, ...] = ()
     """scikit-learn versions the model was saved with (skops schema and load warnings)."""
-    skops: Mapping[str, Any]
+    skops: Mapping[str, Any] = field(default_factory=dict)
     """What the skops file records about how it was saved, as read."""
-    load_warnings: tuple[str, ...]
-    features: tuple[FeatureMatch, ...]
-    other: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_metrics(cls, metrics: Mapping[str, Any]) -> Compatibility:
-        saved, warnings = metrics.get("sklearn_saved"), metrics.get("load_warnings")
-        return cls(
-            sklearn_installed=text(metrics.get("sklearn_installed")),
-            sklearn_saved=tuple(str(v) for v in saved) if isinstance(saved, list) else (),
-            skops=dict(mapping(metrics, "skops")),
-            load_warnings=tuple(str(w) for w in warnings) if isinstance(warnings, list) else (),
-            features=typed_rows(metrics, "features", FeatureMatch),
-            other=rest(metrics, _COMPATIBILITY_KEYS),
-        )
-
-    def to_metrics(self) -> dict[str, Any]:
-        return {
-            "sklearn_installed": self.sklearn_installed,
-            "sklearn_saved": list(self.sklearn_saved),
-            "skops": dict(self.skops),
-            "load_warnings": list(self.load_warnings),
-            "features": [f.to_row() for f in self.features],
-            **self.other,
-        }
+    load_warnings: tuple[str, ...] = ()
+    features: tuple[FeatureMatch, ...] = ()
 
 
 def _texts(values: Mapping[str, Any]) -> dict[str, str | None]:
