@@ -45,6 +45,14 @@ class Uncovered(StoredRow):
 
 COUNTS = ("entries", "intended", "unintended", "negative", "failed_findings", "schema_errors")
 """The counts the scan reports, in the order the report lists them."""
+_STORED_ORDER = (
+    "entries",
+    "intended",
+    "unintended",
+    "negative",
+    "schema_errors",
+    "failed_findings",
+)
 
 
 def _count(metrics: Mapping[str, Any], key: str) -> int | None:
@@ -94,7 +102,12 @@ class ConsequenceScanResult:
         )
 
     def to_metrics(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"path": self.path, **self.counts}
+        # The counts in the order the check writes them (a re-read report renders the same).
+        stored = {k: getattr(self, k) for k in _STORED_ORDER}
+        out: dict[str, Any] = {
+            "path": self.path,
+            **{k: v for k, v in stored.items() if v is not None},
+        }
         out["uncovered"] = [u.to_row() for u in self.uncovered]
         if self.today is not None:
             out["today"] = self.today
