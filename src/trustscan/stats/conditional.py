@@ -18,8 +18,8 @@ Cells are counts ``cells[..., group, stratum, decision]`` with decision 0 = not 
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats as sps
 
+from trustscan.stats.distributions import chi2_sf_1df
 from trustscan.stats.intervals import normal_quantile
 from trustscan.stats.rates import safe_divide
 
@@ -120,4 +120,4 @@ def cochran_mantel_haenszel(group: np.ndarray, reference: np.ndarray) -> float:
     if total_var <= 0:
         return 1.0
     statistic = float(np.sum(a - expected)) ** 2 / total_var
-    return float(sps.chi2.sf(statistic, 1))
+    return chi2_sf_1df(statistic)

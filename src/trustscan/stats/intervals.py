@@ -11,8 +11,8 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy import stats as sps
 
+from trustscan.stats.distributions import norm_ppf
 from trustscan.stats.groups import GroupCounts, GroupMoments
 from trustscan.stats.rates import safe_divide
 
@@ -74,7 +74,7 @@ def percentile_interval(
 
 def normal_quantile(confidence: float) -> float:
     """Two-sided standard-normal critical value, e.g. 1.96 for 0.95."""
-    return float(sps.norm.ppf(0.5 + confidence / 2.0))
+    return norm_ppf(0.5 + confidence / 2.0)
 
 
 def katz_ratio_interval(

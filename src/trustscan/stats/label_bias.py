@@ -16,9 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
-from scipy import stats as sps
 
+from trustscan.stats.distributions import norm_sf, rel_entr
 from trustscan.stats.groups import GroupCounts
 from trustscan.stats.intervals import normal_quantile
 from trustscan.stats.rates import safe_divide
@@ -50,7 +49,7 @@ class LabelDistances:
 def _kl(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """KL divergence of Bernoulli(p) from Bernoulli(q), elementwise."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(special.rel_entr(p, q) + special.rel_entr(1.0 - p, 1.0 - q))
+        return np.asarray(rel_entr(p, q) + rel_entr(1.0 - p, 1.0 - q))
 
 
 def label_distances(positives: np.ndarray, n: np.ndarray) -> LabelDistances:
@@ -124,7 +123,7 @@ def amplification(counts: GroupCounts, reference: int, *, confidence: float) -> 
     z = normal_quantile(confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
         stat = np.where(se > 0, change / se, np.where(change == 0, 0.0, np.inf))
-    p = 2.0 * sps.norm.sf(np.abs(stat))
+    p = 2.0 * norm_sf(np.abs(stat))
     undefined = (n == 0) | (n[reference] == 0) | (np.arange(n.size) == reference)
     nan = np.full(n.size, np.nan)
     return Amplification(

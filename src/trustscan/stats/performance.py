@@ -16,13 +16,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from trustscan.numbers.json_safe import finite
 from trustscan.stats.intervals import percentile_interval
 from trustscan.stats.rates import safe_divide
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 CALIBRATION_BINS = 10
 """Equal-width probability bins for reliability data and ECE (scikit-learn's default too)."""
@@ -192,6 +195,8 @@ class _Design:
 def _sparse(
     blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], n_stats: int, k: int
 ) -> sparse.csr_matrix:
+    from scipy import sparse  # only the bootstrap needs it
+
     stat = np.concatenate([b[0] for b in blocks])
     row = np.concatenate([b[1] for b in blocks])
     value = np.concatenate([b[2] for b in blocks]).astype(float)
