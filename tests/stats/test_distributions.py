@@ -36,7 +36,9 @@ def test_chi2_one_degree_matches_scipy(x: float) -> None:
 def test_rel_entr_matches_scipy() -> None:
     grid = np.array([-1.0, 0.0, 1e-300, 0.2, 0.5, 1.0, 2.0, np.nan])
     x, y = np.meshgrid(grid, grid)
-    np.testing.assert_allclose(d.rel_entr(x, y), special.rel_entr(x, y), rtol=1e-14)
+    np.testing.assert_allclose(d.rel_entr(x, y), special.rel_entr(x, y), rtol=1e-15)
+    p, q = np.array([0.3, 0.30000001]), np.array([0.30000002, 0.3])
+    np.testing.assert_allclose(d.rel_entr(p, q), special.rel_entr(p, q), rtol=1e-15)
 
 
 def test_t_and_kolmogorov_tails_match_scipy() -> None:

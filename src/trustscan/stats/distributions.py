@@ -42,8 +42,11 @@ def rel_entr(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     x, y = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
     out = np.full(x.shape, np.inf)
     both = (x > 0) & (y > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out[both] = x[both] * np.log(x[both] / y[both])
+    xb, yb = x[both], y[both]
+    ratio = xb / yb
+    near = (ratio > 0.5) & (ratio < 2.0)  # log1p keeps accuracy when x ≈ y, as scipy does
+    with np.errstate(divide="ignore", over="ignore"):  # the unused branch may overflow
+        out[both] = xb * np.where(near, np.log1p((xb - yb) / yb), np.log(ratio))
     out[(x == 0) & (y >= 0)] = 0.0
     out[np.isnan(x) | np.isnan(y)] = np.nan
     return out

@@ -437,11 +437,17 @@ def bootstrap(
     centre = _metrics(design, np.ones((m, 1)))
     scale = np.sqrt(m / n)
     parts: dict[str, list[np.ndarray]] = {name: [] for name in names}
+    dtype = np.int32 if m * chunk < np.iinfo(np.int32).max else np.int64
     done = 0
     while done < resamples:
         size = min(chunk, resamples - done)
-        # Row multiplicities of ``size`` resamples, laid out (rows, resamples).
-        draws = rng.integers(0, m, size=(size, m)) * size + np.arange(size)[:, None]
+        offsets = np.arange(size, dtype=dtype)[:, None]
+        # Row multiplicities of ``size`` resamples, laid out (rows, resamples). int32 draws
+        # are the int64 ones (numpy draws bounds below 2**32 with 32-bit words either way)
+        # at half the memory traffic; the offset is added in place.
+        draws = rng.integers(0, m, size=(size, m), dtype=dtype)
+        draws *= size
+        draws += offsets
         weights_t = np.bincount(draws.ravel(), minlength=m * size).reshape(m, size)
         values = _metrics(design, weights_t.astype(float))
         for name in names:
