@@ -437,15 +437,15 @@ def bootstrap(
     centre = _metrics(design, np.ones((m, 1)))
     scale = np.sqrt(m / n)
     parts: dict[str, list[np.ndarray]] = {name: [] for name in names}
-    dtype = np.int32 if m * chunk < np.iinfo(np.int32).max else np.int64
+    dtype: type[np.signedinteger] = np.int32 if m * chunk < 2**31 - 1 else np.int64
     done = 0
     while done < resamples:
         size = min(chunk, resamples - done)
-        offsets = np.arange(size, dtype=dtype)[:, None]
+        offsets: np.ndarray = np.arange(size, dtype=dtype)[:, None]
         # Row multiplicities of ``size`` resamples, laid out (rows, resamples). int32 draws
         # are the int64 ones (numpy draws bounds below 2**32 with 32-bit words either way)
         # at half the memory traffic; the offset is added in place.
-        draws = rng.integers(0, m, size=(size, m), dtype=dtype)
+        draws: np.ndarray = rng.integers(0, m, size=(size, m), dtype=dtype)
         draws *= size
         draws += offsets
         weights_t = np.bincount(draws.ravel(), minlength=m * size).reshape(m, size)
