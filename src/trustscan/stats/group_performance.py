@@ -45,12 +45,16 @@ def group_estimates(
     sums: np.ndarray | None = None
     for start in range(0, codes.size, _CHUNK):
         rows = np.arange(start, min(start + _CHUNK, codes.size))
-        blocks, n_stats, _ = row_blocks(plain, rows)
+        if rows.size == codes.size:  # one chunk: the data set's blocks, shared by groupings
+            blocks, n_stats = data.point_blocks
+        else:
+            blocks, n_stats, _ = row_blocks(plain, rows)
         if sums is None:
             sums = np.zeros(n_groups * n_stats)
         weight = None if data.weight is None else data.weight[rows].astype(float)
         for stat, every, value in blocks:
-            cell = codes[rows][every] * n_stats + stat
+            group = codes if rows.size == codes.size else codes[rows]
+            cell = group[every] * n_stats + stat
             values = value if weight is None else value * weight[every]
             sums += np.bincount(cell, weights=values, minlength=n_groups * n_stats)
     n = np.bincount(codes, weights=data.weight, minlength=n_groups).astype(float)

@@ -123,6 +123,15 @@ class PerformanceData:
         level[order] = sorted_level
         return order, level, int(sorted_level[-1]) + 1 if score.size else 0
 
+    @cached_property
+    def point_blocks(self) -> tuple[list[_Block], int]:
+        """``row_blocks`` of every entry without the AUC levels, built once per data set:
+        every grouping's point estimates are bincounts of these by (group, statistic)."""
+        blocks, n_stats, _ = row_blocks(
+            replace(self, with_auc=False), np.arange(self.y.shape[0])
+        )
+        return blocks, n_stats
+
     @property
     def score_levels(self) -> tuple[np.ndarray, int]:
         """Dense rank (``0..L-1``) of every entry's score among all distinct scores."""
