@@ -347,7 +347,7 @@ def context_from_frames(
     plan = plan_attributes(data, config.sensitive, detected=detected_sensitive)
     notes.extend(plan.notes)
     sensitive = pd.DataFrame(
-        {a.name: a.values.to_numpy() for a in plan.attributes}, index=data.index
+        {a.name: _to_numpy(a.values) for a in plan.attributes}, index=data.index
     )
     groupings = sensitive_groupings(sensitive, plan.sources, weights=weights)
     notes.extend(groupings.notes)
@@ -667,6 +667,16 @@ def _binary_outcome(
         )
     positive_scores = raw if _same_label(points, outcome.positive_label) else mirror_scores(raw)
     return outcome, predictions, positive_scores
+
+
+def _to_numpy(column: pd.Series) -> np.ndarray:
+    """``column.to_numpy()``; a pyarrow-backed text column goes through its few distinct
+    values (one Python string each) instead of one conversion per row (~3x faster at 1M)."""
+    if not (isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow"):
+        return column.to_numpy()
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    values = np.append(uniques.to_numpy(dtype=object), column.dtype.na_value)
+    return np.asarray(values[codes])  # code -1 picks the missing value appended last
 
 
 def _same_label(a: Any, b: Any) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from trustscan.sensitive.groups import MAX_GROUPS, group_column, sensitive_groupings
 
@@ -76,3 +77,15 @@ def test_row_comparable_needs_two_known_groups_and_not_too_many_text_values() ->
         "'constant' has fewer than two distinct values",
         "'name' has 100 distinct values, too many to treat as groups",
     )
+
+
+@pytest.mark.parametrize("dtype", ["str", "string[pyarrow]", "string[python]", "object"])
+def test_sensitive_values_convert_like_to_numpy_for_every_text_dtype(dtype: str) -> None:
+    from trustscan.context import _to_numpy
+
+    column = pd.Series(["b", None, "a", np.nan, "b"], dtype=dtype)
+    fast, plain = _to_numpy(column), column.to_numpy()
+    assert fast.dtype == plain.dtype
+    assert [type(v) for v in fast] == [type(v) for v in plain]
+    assert pd.isna(fast).tolist() == pd.isna(plain).tolist()
+    assert [v for v in fast if not pd.isna(v)] == [v for v in plain if not pd.isna(v)]
