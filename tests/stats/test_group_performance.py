@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import sklearn.metrics as skm
@@ -95,3 +97,30 @@ def test_canonical_order_from_the_score_sort_is_the_lexsort() -> None:
     expected = np.lexsort([data.score, data.pred, data.y])
     np.testing.assert_array_equal(data.canonical_order, expected)
     assert not np.array_equal(data.score_order[0], expected)  # the score sort alone is not
+
+
+@pytest.mark.parametrize("n", [1, 2, 40, 3000])
+def test_distinct_scores_take_the_rank_sum_path_with_the_same_auc(n: int) -> None:
+    rng = np.random.default_rng(n)
+    score = rng.random(n)  # no ties: the Mann-Whitney path
+    y = rng.random(n) < score
+    codes = rng.integers(0, 4, n)
+    data = PerformanceData("binary", y, score > 0.5, score, probabilities=True)
+    assert data.score_order[2] == n
+    fast = group_auc(data, codes, 5)  # group 4 is empty
+    general = group_auc(replace(data, weight=np.ones(n)), codes, 5)  # the run-based path
+    np.testing.assert_array_equal(fast, general)
+    for g in range(5):
+        rows = codes == g
+        if 0 < y[rows].sum() < rows.sum():
+            assert fast[g] == pytest.approx(skm.roc_auc_score(y[rows], score[rows]), abs=1e-12)
+        else:
+            assert np.isnan(fast[g])
+
+
+def test_score_order_keeps_tied_entries_in_entry_order() -> None:
+    score = np.array([0.3, 0.1, 0.3, 0.2, 0.1, 0.3])
+    data = PerformanceData("binary", score > 0.2, score > 0.2, score)
+    order, level, n_levels = data.score_order
+    assert order.tolist() == [1, 4, 3, 0, 2, 5]
+    assert level.tolist() == [2, 0, 2, 1, 0, 2] and n_levels == 3

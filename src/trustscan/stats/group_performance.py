@@ -73,10 +73,12 @@ def group_auc(data: PerformanceData, codes: np.ndarray, n_groups: int) -> np.nda
     score-sorted entries; for each run of equal (group, score) the AUC counts its positives
     times the group's negatives below the run plus half the run's own negatives.
     """
-    order, level, _ = data.score_order
+    order, level, n_levels = data.score_order
     if order.size == 0:
         return np.full(n_groups, np.nan)
     by_group = _by_group(order, codes, n_groups)
+    if n_levels == order.size and data.weight is None:
+        return _distinct_scores_auc(data, by_group, codes, n_groups)
     group = codes[by_group]
     lev = level[by_group]
     positive = np.asarray(data.y, dtype=bool)[by_group]
@@ -95,6 +97,26 @@ def group_auc(data: PerformanceData, codes: np.ndarray, n_groups: int) -> np.nda
     n_pos = np.bincount(run_group, weights=pos, minlength=n_groups)
     n_neg = np.bincount(run_group, weights=neg, minlength=n_groups)
     return safe_divide(pairs, n_pos * n_neg)
+
+
+def _distinct_scores_auc(
+    data: PerformanceData, by_group: np.ndarray, codes: np.ndarray, n_groups: int
+) -> np.ndarray:
+    """``group_auc`` when no two scores are equal and every entry is one row: a positive at
+    position ``k`` of its group's ascending scores is above ``k`` minus the positives before
+    it negatives, so a group's pairs are (sum of its positives' positions) - P(P-1)/2 (the
+    Mann-Whitney U), in exact integer arithmetic."""
+    positive = np.asarray(data.y, dtype=bool)[by_group]
+    start = np.zeros(n_groups + 1, dtype=np.int64)
+    np.cumsum(np.bincount(codes, minlength=n_groups)[:n_groups], out=start[1:])
+    where = np.flatnonzero(positive)  # positions in (group, score) order, ascending
+    cut = np.searchsorted(where, start)
+    pos_sum = np.concatenate([[0], np.cumsum(where)])
+    n_pos = np.diff(cut)
+    position_sum = pos_sum[cut[1:]] - pos_sum[cut[:-1]] - n_pos * start[:-1]
+    pairs = position_sum - n_pos * (n_pos - 1) // 2
+    n_neg = np.diff(start) - n_pos
+    return safe_divide(pairs.astype(float), (n_pos * n_neg).astype(float))
 
 
 def _by_group(entries: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:

@@ -114,10 +114,14 @@ class PerformanceData:
         """
         assert self.score is not None
         score = np.asarray(self.score, dtype=float)
-        order = np.argsort(score, kind="stable")
+        # An unstable sort is ~2x faster; without ties its order is the stable one.
+        order = np.argsort(score)
         ranked = score[order]
         step = ranked[1:] != ranked[:-1]
         step &= ~(np.isnan(ranked[1:]) & np.isnan(ranked[:-1]))
+        if not step.all():  # ties: their entries must stay in entry order
+            order = np.argsort(score, kind="stable")
+            ranked = score[order]
         sorted_level = np.concatenate([[0], np.cumsum(step)]) if score.size else step
         level = np.empty(score.size, dtype=np.int64)
         level[order] = sorted_level
@@ -127,9 +131,7 @@ class PerformanceData:
     def point_blocks(self) -> tuple[list[_Block], int]:
         """``row_blocks`` of every entry without the AUC levels, built once per data set:
         every grouping's point estimates are bincounts of these by (group, statistic)."""
-        blocks, n_stats, _ = row_blocks(
-            replace(self, with_auc=False), np.arange(self.y.shape[0])
-        )
+        blocks, n_stats, _ = row_blocks(replace(self, with_auc=False), np.arange(self.y.shape[0]))
         return blocks, n_stats
 
     @property
