@@ -23,6 +23,7 @@ from trustscan.stats.performance import (
     metrics_from_sums,
     reliability_rows,
     row_blocks,
+    unit_values,
 )
 from trustscan.stats.rates import safe_divide
 
@@ -52,9 +53,12 @@ def group_estimates(
         if sums is None:
             sums = np.zeros(n_groups * n_stats)
         weight = None if data.weight is None else data.weight[rows].astype(float)
+        base = (codes if rows.size == codes.size else codes[rows]) * n_stats
         for stat, every, value in blocks:
-            group = codes if rows.size == codes.size else codes[rows]
-            cell = group[every] * n_stats + stat
+            cell = (base if every.size == base.size else base[every]) + stat  # every: 0..k-1
+            if weight is None and value is unit_values(value.size):
+                sums += np.bincount(cell, minlength=n_groups * n_stats)  # a count: no weights
+                continue
             values = value if weight is None else value * weight[every]
             sums += np.bincount(cell, weights=values, minlength=n_groups * n_stats)
     n = np.bincount(codes, weights=data.weight, minlength=n_groups).astype(float)

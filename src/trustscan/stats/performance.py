@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -247,6 +247,13 @@ def _point_sums(
     return sums[None, :], n_levels
 
 
+@lru_cache(maxsize=8)
+def unit_values(k: int) -> np.ndarray:
+    """The value array of a block that counts rows (``k`` ones; a read-only broadcast that
+    holds no memory): callers recognise it by identity and use an unweighted ``bincount``."""
+    return np.broadcast_to(np.float64(1.0), (k,))
+
+
 def row_blocks(
     data: PerformanceData, rows: np.ndarray, max_levels: int | None = None
 ) -> tuple[list[_Block], int, int]:
@@ -255,7 +262,7 @@ def row_blocks(
     pred = data.pred[rows]
     k = rows.size
     every = np.arange(k)
-    ones = np.ones(k)
+    ones = unit_values(k)
     if data.task == "regression":
         yf = y.astype(float)
         err = pred.astype(float) - yf
