@@ -7,7 +7,7 @@ import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -669,14 +669,21 @@ def _binary_outcome(
     return outcome, predictions, positive_scores
 
 
-def _to_numpy(column: pd.Series) -> np.ndarray:
-    """``column.to_numpy()``; a pyarrow-backed text column goes through its few distinct
-    values (one Python string each) instead of one conversion per row (~3x faster at 1M)."""
-    if not (isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow"):
-        return column.to_numpy()
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    values = np.append(uniques.to_numpy(dtype=object), column.dtype.na_value)
-    return np.asarray(values[codes])  # code -1 picks the missing value appended last
+def _to_numpy(column: pd.Series) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """The values of one column of ``AuditContext.sensitive``: ``column.to_numpy()``, except
+    a column already of the text dtype pandas infers for Python strings (pandas >= 3: the
+    pyarrow ``str``) keeps its array: the frame would convert the 1M Python strings back to
+    exactly that array (~0.3 s at 1M rows for two columns)."""
+    if column.dtype == _inferred_text_dtype():
+        array: pd.api.extensions.ExtensionArray = column.array
+        return array
+    values: np.ndarray = column.to_numpy()
+    return values
+
+
+@lru_cache(maxsize=1)
+def _inferred_text_dtype() -> object:
+    return pd.Series(np.array(["a"], dtype=object)).dtype
 
 
 def _same_label(a: Any, b: Any) -> bool:
