@@ -710,8 +710,20 @@ def _auc(
 ) -> float | None:
     """Rank AUC of ``scores`` for ``positive`` (None when one side is empty); ties count
     half. ``weights``: rows per unit (cells of an out-of-core source)."""
-    w = np.ones(scores.size) if weights is None else np.asarray(weights, dtype=float)
-    _, level = np.unique(scores, return_inverse=True)
+    order = np.argsort(scores)  # any order of tied scores: ties are counted by value
+    ranked = scores[order]
+    new_level = np.ones(ranked.size, dtype=bool)
+    new_level[1:] = ranked[1:] != ranked[:-1]
+    positive = np.asarray(positive, dtype=bool)[order]
+    if weights is None and new_level.all():  # distinct scores: the Mann-Whitney rank sum
+        n_pos = int(positive.sum())
+        n_neg = positive.size - n_pos
+        if n_pos == 0 or n_neg == 0:
+            return None
+        pairs = int(np.flatnonzero(positive).sum()) - n_pos * (n_pos - 1) // 2
+        return float(pairs / (float(n_pos) * float(n_neg)))
+    w = np.ones(scores.size) if weights is None else np.asarray(weights, dtype=float)[order]
+    level = np.cumsum(new_level) - 1
     pos = np.bincount(level, weights=w * positive)
     neg = np.bincount(level, weights=w * ~positive)
     n1, n0 = float(pos.sum()), float(neg.sum())

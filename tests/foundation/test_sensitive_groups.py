@@ -87,3 +87,20 @@ def test_sensitive_values_make_the_frame_to_numpy_would(dtype: str) -> None:
     fast = pd.DataFrame({"a": _to_numpy(column)}, index=column.index)
     plain = pd.DataFrame({"a": column.to_numpy()}, index=column.index)
     pd.testing.assert_frame_equal(fast, plain)
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_measured_score_auc_matches_scikit_learn(ties: bool) -> None:
+    from sklearn.metrics import roc_auc_score
+
+    from trustscan.context import _auc
+
+    rng = np.random.default_rng(7)
+    score = rng.random(2000)
+    score = np.round(score, 1) if ties else score
+    positive = rng.random(2000) < score
+    assert _auc(score, positive) == pytest.approx(roc_auc_score(positive, score), abs=1e-12)
+    weights = rng.integers(1, 4, 2000).astype(float)
+    expected = roc_auc_score(positive, score, sample_weight=weights)
+    assert _auc(score, positive, weights) == pytest.approx(expected, abs=1e-12)
+    assert _auc(score, np.zeros(2000, dtype=bool)) is None
