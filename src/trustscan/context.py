@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from trustscan import stats
 from trustscan.config import ScanConfig
+from trustscan.context_columns import (
+    _choose_features,
+    _columns_to_read,
+    _to_numpy,
+    _validate_target,
+    require_columns,
+)
+from trustscan.context_outcome import (
+    Task,
+    _binary_outcome,
+    _infer_task,
+    _logged_predictions,
+    mirror_scores,
+)
 from trustscan.errors import InputError
 from trustscan.loading import ModelAdapter, load_model, read_table
 from trustscan.loading.data import read_column_names
@@ -23,13 +36,7 @@ from trustscan.loading.datasets import DataFiles, check_same_schema, resolve_dat
 from trustscan.loading.documents import Documents
 from trustscan.loading.reports import read_report
 from trustscan.memo import Memo
-from trustscan.outcomes import (
-    NamedColumn,
-    Outcome,
-    equals_label,
-    resolve_outcome,
-    score_direction,
-)
+from trustscan.outcomes import Outcome, equals_label
 from trustscan.sensitive.attributes import plan_attributes
 from trustscan.sensitive.autodetect import detect_for_audit
 from trustscan.sensitive.groups import SensitiveGroupings, sensitive_groupings
@@ -37,10 +44,14 @@ from trustscan.stats.groups import GroupCodes, GroupCounts
 from trustscan.stats.sources.base import StatisticsSource
 from trustscan.stats.sources.memory import MemorySource
 
-Task = Literal["binary", "multiclass", "regression"]
-
-_ID_LIKE = re.compile(r"(^|[_\-\s])(id|uuid|guid|key)$|^id[_\-]", re.IGNORECASE)
-_MAX_CLASSES = 20
+__all__ = [
+    "AuditContext",
+    "Task",
+    "build_context",
+    "context_from_frames",
+    "mirror_scores",
+    "require_columns",
+]
 
 
 @dataclass(frozen=True)
@@ -225,18 +236,6 @@ class AuditContext:
         return np.random.default_rng(int.from_bytes(digest[:8], "little"))
 
 
-def mirror_scores(scores: np.ndarray) -> np.ndarray:
-    """Reverse a score's direction on its own scale: ``1 - s`` for probabilities, else
-    ``min + max - s`` (a 1-10 risk decile becomes a 10-1 one)."""
-    values = np.asarray(scores, dtype=float)
-    if values.size == 0:
-        return values
-    low, high = float(np.min(values)), float(np.max(values))
-    if low >= 0.0 and high <= 1.0:
-        return 1.0 - values
-    return (low + high) - values
-
-
 def build_context(config: ScanConfig) -> AuditContext:
     """Load data and model, validate columns, predict once.
 
@@ -417,330 +416,9 @@ def context_from_frames(
     )
 
 
-def _columns_to_read(
-    config: ScanConfig, model: ModelAdapter | None, available: tuple[str, ...] | None
-) -> list[str] | None:
-    """The columns the audit uses, in file order; None = read every column.
-
-    Needed: target, sensitive, decision and score columns, the features, and id-like
-    columns (cheap, and they keep ``data.quality``'s duplicate count about whole records).
-    Everything is needed when the features are not known before reading (predictions-only
-    mode without ``--features``, where every other column is a feature and a candidate
-    proxy for ``leakage.proxy_features``; or a model without recorded input names) or when
-    sensitive columns must be auto-detected from the data.
-    """
-    if available is None or not config.sensitive:
-        return None
-    if config.features is not None:
-        features: tuple[str, ...] = config.features
-    elif model is not None and model.feature_names is not None:
-        features = model.feature_names
-    else:
-        return None
-    wanted = {
-        *features,
-        *config.sensitive,
-        *(
-            c
-            for c in (
-                config.target,
-                config.predictions_column,
-                config.scores_column,
-                config.condition,
-            )
-            if c
-        ),
-    }
-    # Names the file lacks are left out here; the checks below then raise the usual error.
-    return [c for c in available if c in wanted or _ID_LIKE.search(c)]
-
-
 def _rebuild_adapter(model: ModelAdapter) -> ModelAdapter:
     from trustscan.loading.adapter import adapter_for_estimator
 
     return adapter_for_estimator(
         model.estimator, kind=model.kind, source=model.source, load_warnings=model.load_warnings
     )
-
-
-def require_columns(data: pd.DataFrame, columns: Any, what: str, where: str, flag: str) -> None:
-    """Exit-2 error naming the ``columns`` missing from ``data`` and the option that named them."""
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        available = ", ".join(map(str, list(data.columns)[:12]))
-        more = " ..." if data.shape[1] > 12 else ""
-        raise InputError(
-            f"{what} {', '.join(map(repr, missing))} not found in {where}",
-            f"check {flag}; available columns: {available}{more}",
-        )
-
-
-def _choose_features(
-    config: ScanConfig, data: pd.DataFrame, model: ModelAdapter | None
-) -> tuple[str, ...]:
-    where = config.data_path.name
-    if config.features is not None:
-        require_columns(data, config.features, "feature column", where, "--features")
-        return config.features
-    if model is not None and model.feature_names is not None:
-        missing = [c for c in model.feature_names if c not in data.columns]
-        if missing:
-            raise InputError(
-                f"the model needs feature columns missing from {where}: {', '.join(missing)}",
-                "add them to the data or audit the dataset the model was trained on",
-            )
-        return model.feature_names
-    excluded = {config.target, config.predictions_column, config.scores_column, *config.sensitive}
-    chosen = tuple(
-        str(c) for c in data.columns if c not in excluded and not _ID_LIKE.search(str(c))
-    )
-    if not chosen and model is not None:
-        raise InputError(
-            f"no feature columns left in {where} after removing target, sensitive and id columns",
-            "name the model's inputs with --features",
-        )
-    # A bare decision log (sensitive columns, decision, outcome) has no features: the
-    # counts-based checks run on it and the checks that need features skip, saying so.
-    return chosen
-
-
-def _validate_target(y_true: np.ndarray, name: str, where: str) -> None:
-    series = pd.Series(y_true)
-    missing = int(series.isna().sum())
-    infinite = 0
-    if series.dtype.kind == "f":
-        infinite = int(np.isinf(series.to_numpy()).sum())
-    elif series.dtype.kind == "O":
-        infinite = int(series.map(lambda v: isinstance(v, float) and np.isinf(v)).sum())
-    if (missing or infinite) and missing < series.size:
-        # A missing or infinite outcome would silently count as the negative class, or turn a
-        # 0/1 target into a regression target: refuse it, naming the count.
-        parts = [
-            f"{infinite:,} infinite" if infinite else "",
-            f"{missing:,} empty" if missing else "",
-        ]
-        raise InputError(
-            f"target column {name!r} in {where} has {' and '.join(p for p in parts if p)} "
-            f"value(s) out of {series.size:,}",
-            "drop those rows (or fill in their outcomes) before auditing, or leave out --target",
-        )
-    present = series.dropna()
-    if present.empty:
-        raise InputError(f"target column {name!r} in {where} is entirely empty")
-    if present.nunique() < 2:
-        raise InputError(
-            f"target column {name!r} in {where} has a single class ({present.iloc[0]!r})",
-            "fairness and performance need both outcomes; audit a sample with both classes",
-        )
-
-
-def _logged_predictions(
-    config: ScanConfig, data: pd.DataFrame
-) -> tuple[np.ndarray, np.ndarray | None, tuple[Any, ...] | None]:
-    if config.predictions_column:
-        predictions = data[config.predictions_column].to_numpy()
-        if pd.isna(predictions).any():
-            raise InputError(
-                f"predictions column {config.predictions_column!r} has "
-                f"{int(pd.isna(predictions).sum())} empty values",
-                "every audited row needs a decision",
-            )
-    else:
-        assert config.scores_column is not None
-        predictions = data[config.scores_column].to_numpy()
-    return predictions, None, None
-
-
-def _infer_task(
-    classes: tuple[Any, ...] | None,
-    predictions: np.ndarray,
-    y_true: np.ndarray | None,
-) -> Task:
-    if classes is not None:
-        return "binary" if len(classes) == 2 else "multiclass"
-    values = pd.Series(y_true if y_true is not None else predictions).dropna()
-    if values.dtype.kind == "f" and not np.all(np.mod(values.to_numpy(), 1) == 0):
-        return "binary" if (y_true is None and values.between(0, 1).all()) else "regression"
-    n_unique = values.nunique()
-    if n_unique <= 2:
-        return "binary"
-    if n_unique <= _MAX_CLASSES or values.dtype.kind in "OSUb":
-        return "multiclass"
-    return "regression"
-
-
-def _label_pool(
-    classes: tuple[Any, ...] | None,
-    predictions: np.ndarray,
-    y_true: np.ndarray | None,
-    predictions_column: str | None,
-) -> tuple[Any, ...]:
-    """The binary labels: the model's classes, else the target's, else the logged decisions'."""
-    if classes is not None:
-        return classes
-    if y_true is not None:
-        source = y_true
-    elif predictions_column is not None:
-        source = predictions
-    else:
-        return (0, 1)  # scores only, no target: decisions are 1 above the threshold
-    values = pd.Series(source).dropna().unique()
-    return tuple(sorted(values.tolist(), key=str))
-
-
-def _binary_outcome(
-    config: ScanConfig,
-    data: pd.DataFrame,
-    predictions: np.ndarray,
-    proba: np.ndarray | None,
-    classes: tuple[Any, ...] | None,
-    y_true: np.ndarray | None,
-    notes: list[str],
-    weights: np.ndarray | None = None,
-) -> tuple[Outcome, np.ndarray, np.ndarray | None]:
-    """The outcome definition, the decisions and the positive-class scores of a binary task."""
-    label_pool = _label_pool(classes, predictions, y_true, config.predictions_column)
-    named = [
-        NamedColumn(role, name)
-        for role, name in (
-            ("decision", config.predictions_column),
-            ("target", config.target),
-            ("score", config.scores_column),
-        )
-        if name
-    ]
-    outcome = resolve_outcome(
-        label_pool,
-        columns=named,
-        decision_name=config.predictions_column or config.target or "decision",
-        positive_requested=config.positive_label,
-        favourable_requested=config.favourable_label,
-    )
-    if (
-        outcome.by_default
-        and config.scores_column is not None
-        and config.predictions_column is None
-        and y_true is None
-    ):
-        # Only a score, no decisions, no outcome, no telling name: a credit score and a risk
-        # score look alike, and guessing would invert every rate.
-        raise InputError(
-            f"cannot tell whether a higher {config.scores_column!r} is favourable (like a "
-            "credit score) or adverse (like a risk score)",
-            "pass --favourable-label 1 if a score at or above --threshold is favourable, "
-            "--favourable-label 0 if it is adverse",
-        )
-    if config.scores_column is None:
-        scores = None
-        if proba is not None and classes is not None:
-            scores = proba[:, list(classes).index(outcome.positive_label)]
-            _, statement = score_direction(
-                outcome, score_name="predicted probability", columns=(), measured=None
-            )
-            outcome = replace(outcome, score_points_to=outcome.positive_label,
-                              score_statement=statement)  # fmt: skip
-        return outcome, predictions, scores
-    raw = _score_column(config, data)
-    measured = None
-    if config.predictions_column is not None:
-        measured = _auc(raw, equals_label(predictions, outcome.positive_label), weights)
-        notes.append(
-            f"Decisions come from {config.predictions_column!r} (selection rate, error rates, "
-            f"accuracy, precision, recall); scores from {config.scores_column!r} drive ROC AUC, "
-            "calibration, the scoring rate and output inference."
-        )
-    points, statement = score_direction(
-        outcome, score_name=config.scores_column, columns=named, measured=measured
-    )
-    outcome = replace(outcome, score_points_to=points, score_statement=statement)
-    if config.predictions_column is None:
-        threshold = _threshold_for(config, raw)
-        other = (
-            outcome.negative_label
-            if _same_label(points, outcome.positive_label)
-            else (outcome.positive_label)
-        )
-        predictions = np.where(raw >= threshold, points, other)
-        notes.append(
-            f"Decisions were derived from {config.scores_column!r}: score >= {threshold:g} "
-            f"means {outcome.decision_name} = {points}."
-        )
-    positive_scores = raw if _same_label(points, outcome.positive_label) else mirror_scores(raw)
-    return outcome, predictions, positive_scores
-
-
-def _to_numpy(column: pd.Series) -> np.ndarray | pd.api.extensions.ExtensionArray:
-    """The values of one column of ``AuditContext.sensitive``: ``column.to_numpy()``, except
-    a column already of the text dtype pandas infers for Python strings (pandas >= 3: the
-    pyarrow ``str``) keeps its array: the frame would convert the 1M Python strings back to
-    exactly that array (~0.3 s at 1M rows for two columns)."""
-    if column.dtype == _inferred_text_dtype():
-        array: pd.api.extensions.ExtensionArray = column.array
-        return array
-    values: np.ndarray = column.to_numpy()
-    return values
-
-
-@lru_cache(maxsize=1)
-def _inferred_text_dtype() -> object:
-    return pd.Series(np.array(["a"], dtype=object)).dtype
-
-
-def _same_label(a: Any, b: Any) -> bool:
-    return a == b or str(a) == str(b)
-
-
-def _threshold_for(config: ScanConfig, raw: np.ndarray) -> float:
-    """The decision threshold; scores off the [0, 1] scale need one given explicitly."""
-    if config.threshold is not None:
-        return float(config.threshold)
-    low, high = float(np.min(raw)), float(np.max(raw))
-    if low < 0.0 or high > 1.0:
-        raise InputError(
-            f"scores column {config.scores_column!r} ranges from {low:g} to {high:g}, outside "
-            "[0, 1], and no decision threshold was given",
-            "pass --threshold (e.g. --threshold 5 for a 1-10 score), or --predictions COL "
-            "with the logged decisions",
-        )
-    return float(config.policy.decision_threshold)
-
-
-def _auc(
-    scores: np.ndarray, positive: np.ndarray, weights: np.ndarray | None = None
-) -> float | None:
-    """Rank AUC of ``scores`` for ``positive`` (None when one side is empty); ties count
-    half. ``weights``: rows per unit (cells of an out-of-core source)."""
-    order = np.argsort(scores)  # any order of tied scores: ties are counted by value
-    ranked = scores[order]
-    new_level = np.ones(ranked.size, dtype=bool)
-    new_level[1:] = ranked[1:] != ranked[:-1]
-    positive = np.asarray(positive, dtype=bool)[order]
-    if weights is None and new_level.all():  # distinct scores: the Mann-Whitney rank sum
-        n_pos = int(positive.sum())
-        n_neg = positive.size - n_pos
-        if n_pos == 0 or n_neg == 0:
-            return None
-        pairs = int(np.flatnonzero(positive).sum()) - n_pos * (n_pos - 1) // 2
-        return float(pairs / (float(n_pos) * float(n_neg)))
-    w = np.ones(scores.size) if weights is None else np.asarray(weights, dtype=float)[order]
-    level = np.cumsum(new_level) - 1
-    pos = np.bincount(level, weights=w * positive)
-    neg = np.bincount(level, weights=w * ~positive)
-    n1, n0 = float(pos.sum()), float(neg.sum())
-    if n1 == 0 or n0 == 0:
-        return None
-    below = np.cumsum(neg) - neg  # negatives scored lower than each level
-    return float((pos * (below + 0.5 * neg)).sum() / (n1 * n0))
-
-
-def _score_column(config: ScanConfig, data: pd.DataFrame) -> np.ndarray:
-    assert config.scores_column is not None
-    scores = pd.to_numeric(data[config.scores_column], errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(scores)
-    if bad.any():
-        raise InputError(
-            f"scores column {config.scores_column!r} has {int(bad.sum()):,} empty, non-numeric "
-            "or infinite values",
-            "every row needs a finite numeric score",
-        )
-    return scores

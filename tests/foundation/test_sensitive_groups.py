@@ -81,7 +81,7 @@ def test_row_comparable_needs_two_known_groups_and_not_too_many_text_values() ->
 
 @pytest.mark.parametrize("dtype", ["str", "string[pyarrow]", "string[python]", "object"])
 def test_sensitive_values_make_the_frame_to_numpy_would(dtype: str) -> None:
-    from trustscan.context import _to_numpy
+    from trustscan.context_columns import _to_numpy
 
     column = pd.Series(["b", None, "a", np.nan, "b"], dtype=dtype)
     fast = pd.DataFrame({"a": _to_numpy(column)}, index=column.index)
@@ -93,7 +93,7 @@ def test_sensitive_values_make_the_frame_to_numpy_would(dtype: str) -> None:
 def test_measured_score_auc_matches_scikit_learn(ties: bool) -> None:
     from sklearn.metrics import roc_auc_score
 
-    from trustscan.context import _auc
+    from trustscan.context_outcome import _auc
 
     rng = np.random.default_rng(7)
     score = rng.random(2000)
