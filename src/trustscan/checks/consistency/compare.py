@@ -13,11 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from scipy import stats as sps
-
 from trustscan.checks import registry
 from trustscan.numbers.json_safe import finite as _number
 from trustscan.report_versions import verdict_status
+from trustscan.stats.distributions import norm_ppf
 
 
 def is_gated(check_id: str) -> bool:
@@ -204,7 +203,7 @@ def _se(evidence: Mapping[str, Any]) -> float | None:
     if low is None or high is None:
         return None
     level = _number(evidence.get("confidence")) or 0.95
-    z = float(sps.norm.ppf(0.5 + level / 2.0))
+    z = norm_ppf(0.5 + level / 2.0)
     return (high - low) / (2.0 * z) if z > 0 else None
 
 
@@ -226,7 +225,7 @@ def _delta(
     se_old, se_new = _se(old), _se(new)
     low = high = None
     if se_old is not None and se_new is not None:
-        half = float(sps.norm.ppf(0.5 + confidence / 2.0)) * math.hypot(se_old, se_new)
+        half = norm_ppf(0.5 + confidence / 2.0) * math.hypot(se_old, se_new)
         low, high = delta - half, delta + half
     harm = delta if better == "lower" else -delta if better == "higher" else 0.0
     worse = better is not None and harm >= min_change and harm > 0

@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 from threadpoolctl import threadpool_limits
 
 from trustscan.context import AuditContext
@@ -249,6 +248,8 @@ class PermutationResult:
         if repeats < 2:
             nan = np.full(mean.shape, np.nan)
             return nan, nan
+        from scipy import stats as sps  # ~1 s to import: only when a model is explained
+
         half = (
             sps.t.ppf(0.5 + confidence / 2, repeats - 1)
             * np.std(self.importances, axis=1, ddof=1)
