@@ -208,6 +208,8 @@ CONVERTED = (
     "docs.consequence_scan",
     "fairness.data_bias",
     "fairness.conditional_disparity",
+    "leakage.sensitive_target",
+    "leakage.output_inference",
 )
 """Checks that build their typed result (``CheckSpec.measured``); the rest still pass
 ``metrics=`` (the transitional path)."""

@@ -5,6 +5,7 @@ Declarations only (light to import): the implementations are loaded when a check
 
 from __future__ import annotations
 
+from trustscan.checks.leakage.measured import OutputInference, SensitiveTarget
 from trustscan.checks.spec import CheckSpec
 from trustscan.types import Dimension, Severity
 
@@ -30,6 +31,7 @@ SENSITIVE_TARGET = CheckSpec(
     "the legal basis (column, basis) in the policy.",
     implementation="trustscan.checks.leakage.target:SensitiveTargetCheck",
     section="sensitive-inference",
+    measured=SensitiveTarget,
     policy_keys=POLICY_KEYS,
 )
 
@@ -48,6 +50,7 @@ OUTPUT_INFERENCE = CheckSpec(
     "(see leakage.proxy_features), or record a legal basis for the attribute.",
     implementation="trustscan.checks.leakage.output_inference:OutputInferenceCheck",
     section="sensitive-inference",
+    measured=OutputInference,
     renderer="trustscan.report.html.leakage:render_output_inference",
     policy_keys=POLICY_KEYS,
 )

@@ -1,19 +1,40 @@
-"""What the sensitive-inference checks measured, typed: output leakage per attribute and per
-group, and every input's association with (and use as a proxy for) each attribute.
+"""What the sensitive-inference checks measured, typed: whether the target names a special
+category, output leakage per attribute and per group, and every input's association with (and
+use as a proxy for) each attribute.
 
-``from_metrics`` reads the JSON layout the checks store into frozen dataclasses and
-``to_metrics`` writes it back (a test holds the round trip lossless on real check output);
-renderers read typed fields, so a renamed key fails mypy and that test, not the report.
-Light to import (no numpy).
+The checks build these dataclasses; their JSON form (``to_metrics``) is derived from the
+fields, and ``from_metrics`` reads a stored report back. Renderers read typed fields, so a
+renamed field fails mypy, not the report. Light to import (no numpy).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
-from trustscan.checks.measured import R, StoredRow, rows
+from trustscan.checks.measured import StoredResult, StoredRow
+
+
+@dataclass(frozen=True)
+class TargetRow(StoredRow):
+    """One named column (target, prediction, score) or class label, and what it names."""
+
+    role: str | None = None
+    column: str | None = None
+    category: str | None = None
+    """The special category it names, or None."""
+    strength: str | None = None
+    """``direct`` (names the category) or a weaker match."""
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class SensitiveTarget(StoredResult):
+    """What ``leakage.sensitive_target`` measured."""
+
+    nested: ClassVar[Mapping[str, type[StoredRow]]] = {"columns": TargetRow}
+    columns: tuple[TargetRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -22,15 +43,17 @@ class AttributeLeakage(StoredRow):
 
     attribute: str | None = None
     category: str | None = None
+    groups: int | None = None
+    """How many groups the attribute has."""
     auc: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
     ks_advantage: float | None = None
     n: int | None = None
-    justification: str | None = None
-    """The recorded legal basis for processing a special-category attribute."""
     status: str | None = None
     method: str | None = None
+    justification: str | None = None
+    """The recorded legal basis for processing a special-category attribute."""
 
 
 @dataclass(frozen=True)
@@ -39,30 +62,49 @@ class GroupLeakage(StoredRow):
 
     attribute: str | None = None
     group: str | None = None
+    n: int | None = None
     auc: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
     ks_advantage: float | None = None
-    n: int | None = None
     higher_output: bool | None = None
     insufficient_evidence: bool | None = None
+
+
+@dataclass(frozen=True)
+class OutputInference(StoredResult):
+    """What ``leakage.output_inference`` measured."""
+
+    nested: ClassVar[Mapping[str, type[StoredRow]]] = {
+        "attributes": AttributeLeakage,
+        "groups": GroupLeakage,
+    }
+    output: str | None = None
+    """What was tested: the score, or the decision."""
+    attributes: tuple[AttributeLeakage, ...] = ()
+    groups: tuple[GroupLeakage, ...] = ()
+    skipped_attributes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class ProxyRow(StoredRow):
     """One input against one sensitive attribute: association, influence, proxy."""
 
-    feature: str | None = None
     attribute: str | None = None
+    feature: str | None = None
     auc: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
     nmi: float | None = None
+    n: int | None = None
+    purest_group: str | None = None
+    """For a categorical input: its category most dominated by one group, in words."""
     influence: float | None = None
     associated: bool | None = None
     influential: bool | None = None
     used_proxy: bool | None = None
-    n: int | None = None
+    strong: bool | None = None
+    """The association's interval clears ``leakage.auc_fail``."""
 
 
 @dataclass(frozen=True)
@@ -73,64 +115,23 @@ class ProbeRow(StoredRow):
     auc: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
+    confidence: float | None = None
     n: int | None = None
-    status: str | None = None
-    method: str | None = None
     features: Any = None
     """The inputs the probe used (as stored: a count or their names)."""
-
-
-def _rows(metrics: Mapping[str, Any], key: str, kind: type[R]) -> tuple[R, ...]:
-    return tuple(kind.from_row(r) for r in rows(metrics, key))
-
-
-@dataclass(frozen=True)
-class OutputInference:
-    """What ``leakage.output_inference`` measured."""
-
-    output: str | None
-    attributes: tuple[AttributeLeakage, ...]
-    groups: tuple[GroupLeakage, ...]
-    other: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_metrics(cls, metrics: Mapping[str, Any]) -> OutputInference:
-        output = metrics.get("output")
-        return cls(
-            output=None if output is None else str(output),
-            attributes=_rows(metrics, "attributes", AttributeLeakage),
-            groups=_rows(metrics, "groups", GroupLeakage),
-            other={k: v for k, v in metrics.items() if k not in ("output", "attributes", "groups")},
-        )
-
-    def to_metrics(self) -> dict[str, Any]:
-        return {
-            **self.other,
-            "output": self.output,
-            "attributes": [a.to_row() for a in self.attributes],
-            "groups": [g.to_row() for g in self.groups],
-        }
+    status: str | None = None
+    method: str | None = None
 
 
 @dataclass(frozen=True)
-class ProxyFeatures:
+class ProxyFeatures(StoredResult):
     """What ``leakage.proxy_features`` measured."""
 
-    features: tuple[ProxyRow, ...]
-    probes: tuple[ProbeRow, ...]
-    other: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_metrics(cls, metrics: Mapping[str, Any]) -> ProxyFeatures:
-        return cls(
-            features=_rows(metrics, "features", ProxyRow),
-            probes=_rows(metrics, "probes", ProbeRow),
-            other={k: v for k, v in metrics.items() if k not in ("features", "probes")},
-        )
-
-    def to_metrics(self) -> dict[str, Any]:
-        return {
-            **self.other,
-            "features": [f.to_row() for f in self.features],
-            "probes": [p.to_row() for p in self.probes],
-        }
+    nested: ClassVar[Mapping[str, type[StoredRow]]] = {"features": ProxyRow, "probes": ProbeRow}
+    features: tuple[ProxyRow, ...] = ()
+    probed_features: int | None = None
+    """Inputs whose influence was measured and that entered the joint probe."""
+    probes: tuple[ProbeRow, ...] = ()
+    influence_method: str | None = None
+    influence_rows: int | None = None
+    skipped_attributes: tuple[str, ...] = ()

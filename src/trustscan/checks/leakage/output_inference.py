@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,7 @@ from trustscan.checks.leakage._common import (
     who,
     yes_group,
 )
+from trustscan.checks.leakage.measured import AttributeLeakage, GroupLeakage, OutputInference
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.display import interval as _interval
@@ -75,37 +76,37 @@ class OutputInferenceCheck(Check):
         if not attributes:
             return self.skip("; ".join(skipped) or NO_SENSITIVE)
         findings: list[Finding] = []
-        rows: list[dict[str, Any]] = []
-        groups: list[dict[str, Any]] = []
+        rows: list[AttributeLeakage] = []
+        groups: list[GroupLeakage] = []
         for attribute in attributes:
             finding, row, group_rows = self._attribute(ctx, policy, attribute, output)
             findings.append(finding)
             rows.append(row)
             groups.extend(group_rows)
         status = worst_status([f.status for f in findings])
-        worst = max(rows, key=lambda r: r["auc"] if r["auc"] is not None else 0)
-        auc = f"AUC {_fmt(worst['auc'])} ({_interval(worst['ci_low'], worst['ci_high'])})"
+        worst = max(rows, key=lambda r: r.auc if r.auc is not None else 0)
+        auc = f"AUC {_fmt(worst.auc)} ({_interval(worst.ci_low, worst.ci_high)})"
         if status is Status.PASS:
             summary = f"The model's {output.name} reveals little about " + (
-                f"{worst['attribute']} ({auc})."
+                f"{worst.attribute} ({auc})."
                 if len(rows) == 1
-                else f"any of {len(rows)} sensitive attributes (highest: {worst['attribute']}, {auc})."
+                else f"any of {len(rows)} sensitive attributes (highest: {worst.attribute}, {auc})."
             )
         else:
-            summary = f"The model's {output.name} predicts {worst['attribute']} with {auc}" + (
+            summary = f"The model's {output.name} predicts {worst.attribute} with {auc}" + (
                 "." if len(rows) == 1 else f", the most revealing of {len(rows)} attributes."
             )
-        metrics = {
-            "output": output.name,
-            "attributes": rows,
-            "groups": groups,
-            "skipped_attributes": skipped,
-        }
-        return self.result(status, summary, tuple(findings), metrics)
+        measured = OutputInference(
+            output=output.name,
+            attributes=tuple(rows),
+            groups=tuple(groups),
+            skipped_attributes=tuple(skipped),
+        )
+        return self.result(status, summary, tuple(findings), measured=measured)
 
     def _attribute(
         self, ctx: AuditContext, policy: Policy, attribute: GroupCodes, output: _Output
-    ) -> tuple[Finding, dict[str, Any], list[dict[str, Any]]]:
+    ) -> tuple[Finding, AttributeLeakage, list[GroupLeakage]]:
         limits = policy.leakage
         known = attribute.known_codes()
         keep = known >= 0
@@ -192,31 +193,31 @@ class OutputInferenceCheck(Check):
             ),
             severity=self.default_severity if status is Status.FAIL else Severity.MEDIUM,
         )
-        row = {
-            "attribute": attribute.name,
-            "category": category(attribute),
-            "groups": k,
-            "auc": _round(result.auc),
-            "ci_low": _round(result.ci_low),
-            "ci_high": _round(result.ci_high),
-            "ks_advantage": _round(result.ks),
-            "n": result.n,
-            "status": status.value,
-            "method": method,
-            "justification": basis,
-        }
+        row = AttributeLeakage(
+            attribute=attribute.name,
+            category=category(attribute),
+            groups=k,
+            auc=_round(result.auc),
+            ci_low=_round(result.ci_low),
+            ci_high=_round(result.ci_high),
+            ks_advantage=_round(result.ks),
+            n=result.n,
+            status=status.value,
+            method=method,
+            justification=basis,
+        )
         group_rows = [
-            {
-                "attribute": attribute.name,
-                "group": attribute.labels[c],
-                "n": one.n,
-                "auc": _round(one.auc),
-                "ci_low": _round(one.ci_low),
-                "ci_high": _round(one.ci_high),
-                "ks_advantage": _round(one.ks),
-                "higher_output": one.higher if output.ordered else None,
-                "insufficient_evidence": c in small,
-            }
+            GroupLeakage(
+                attribute=attribute.name,
+                group=attribute.labels[c],
+                n=one.n,
+                auc=_round(one.auc),
+                ci_low=_round(one.ci_low),
+                ci_high=_round(one.ci_high),
+                ks_advantage=_round(one.ks),
+                higher_output=one.higher if output.ordered else None,
+                insufficient_evidence=c in small,
+            )
             for c, one in enumerate(result.classes)
         ]
         return finding, row, group_rows

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.leakage import SENSITIVE_TARGET
 from trustscan.checks.leakage._common import justification_for
+from trustscan.checks.leakage.measured import SensitiveTarget, TargetRow
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
@@ -30,7 +31,7 @@ class SensitiveTargetCheck(Check):
         if not named and not ctx.classes:
             return self.skip("no target, prediction or score column named; nothing to check")
         findings: list[Finding] = []
-        checked: list[dict[str, Any]] = []
+        checked: list[TargetRow] = []
         for role, column in named:
             match = match_column(column)
             checked.append(_target_row(role, column, match))
@@ -56,7 +57,8 @@ class SensitiveTargetCheck(Check):
             summary = (
                 "The model is trained to infer a special category, with no recorded legal basis."
             )
-        return self.result(status, summary, tuple(findings), {"columns": checked})
+        measured = SensitiveTarget(columns=tuple(checked))
+        return self.result(status, summary, tuple(findings), measured=measured)
 
     def _finding(self, role: str, column: str, match: SensitiveMatch, policy: Policy) -> Finding:
         basis = justification_for(policy, column)
@@ -82,11 +84,11 @@ class SensitiveTargetCheck(Check):
         )
 
 
-def _target_row(role: str, column: str, match: SensitiveMatch | None) -> dict[str, Any]:
-    return {
-        "role": role,
-        "column": column,
-        "category": match.label if match else None,
-        "strength": match.strength if match else None,
-        "reason": match.reason if match else None,
-    }
+def _target_row(role: str, column: str, match: SensitiveMatch | None) -> TargetRow:
+    return TargetRow(
+        role=role,
+        column=column,
+        category=match.label if match else None,
+        strength=match.strength if match else None,
+        reason=match.reason if match else None,
+    )
