@@ -210,6 +210,7 @@ CONVERTED = (
     "fairness.conditional_disparity",
     "leakage.sensitive_target",
     "leakage.output_inference",
+    "leakage.proxy_features",
 )
 """Checks that build their typed result (``CheckSpec.measured``); the rest still pass
 ``metrics=`` (the transitional path)."""

@@ -5,7 +5,7 @@ Declarations only (light to import): the implementations are loaded when a check
 
 from __future__ import annotations
 
-from trustscan.checks.leakage.measured import OutputInference, SensitiveTarget
+from trustscan.checks.leakage.measured import OutputInference, ProxyFeatures, SensitiveTarget
 from trustscan.checks.spec import CheckSpec
 from trustscan.types import Dimension, Severity
 
@@ -74,6 +74,7 @@ PROXY_FEATURES = CheckSpec(
     "decisions. Fix: drop or transform the proxy, or record a legal basis for the attribute.",
     implementation="trustscan.checks.leakage.proxies:ProxyFeaturesCheck",
     section="sensitive-inference",
+    measured=ProxyFeatures,
     renderer="trustscan.report.html.leakage:render_proxy_features",
     policy_keys=POLICY_KEYS,
 )

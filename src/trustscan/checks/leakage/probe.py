@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from trustscan.checks.leakage._common import CI_BINS, FEATURE_BINS
+from trustscan.checks.leakage.measured import ProbeRow
 from trustscan.context import AuditContext
 from trustscan.numbers.json_safe import rounded as _round
 from trustscan.policy import Policy
@@ -59,7 +60,7 @@ def one_thread() -> Any:
 
 def joint_probe(
     ctx: AuditContext, attribute: GroupCodes, candidates: list[str], policy: Policy
-) -> dict[str, Any] | None:
+) -> ProbeRow | None:
     """Held-out AUC of gradient-boosted trees for the attribute from all candidate inputs.
 
     Fitted on a stratified half of the sample and scored on the other half: one fit where
@@ -94,20 +95,20 @@ def joint_probe(
         resample_bins=CI_BINS,
     )
     encoded = not np.isnan(result.ci_low) and result.ci_low >= policy.leakage.auc_fail
-    return {
-        "attribute": attribute.name,
-        "auc": _round(result.auc),
-        "ci_low": _round(result.ci_low),
-        "ci_high": _round(result.ci_high),
-        "confidence": policy.stats.confidence,
-        "n": int(codes.size),
-        "features": len(candidates),
-        "status": Status.WARN.value if encoded else Status.PASS.value,
-        "method": (
+    return ProbeRow(
+        attribute=attribute.name,
+        auc=_round(result.auc),
+        ci_low=_round(result.ci_low),
+        ci_high=_round(result.ci_high),
+        confidence=policy.stats.confidence,
+        n=int(codes.size),
+        features=len(candidates),
+        status=Status.WARN.value if encoded else Status.PASS.value,
+        method=(
             f"probabilities of gradient-boosted trees ({PROBE.iterations} of depth "
             f"{PROBE.depth}) fitted on half of a sample of "
             f"{sampled:,} rows stratified on {attribute.name}, scored on the other "
             f"{codes.size:,}; one-vs-rest{' macro' if k > 2 else ''} AUC; "
             f"{policy.stats.bootstrap_resamples} count resamples ({CI_BINS} merged bins)"
         ),
-    }
+    )

@@ -4,7 +4,8 @@ component both associated with the attribute and influential on the output)."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from dataclasses import replace
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -22,13 +23,14 @@ from trustscan.checks.leakage._common import (
     who,
 )
 from trustscan.checks.leakage.influence import Influence, measure_influence
+from trustscan.checks.leakage.measured import ProbeRow, ProxyFeatures, ProxyRow
 from trustscan.checks.leakage.probe import joint_probe
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.display import interval as _interval
 from trustscan.numbers.display import number as _fmt
 from trustscan.numbers.json_safe import rounded as _round
-from trustscan.policy import Policy
+from trustscan.policy import LeakagePolicy, Policy
 from trustscan.sensitive.groups import is_numeric
 from trustscan.stats import association as assoc
 from trustscan.stats.groups import GroupCodes
@@ -92,30 +94,22 @@ class ProxyFeaturesCheck(Check):
             ctx, probed, limits.sample_size, capped=len(probed) < len(candidates)
         )
         findings: list[Finding] = []
-        table: list[dict[str, Any]] = []
-        probes: list[dict[str, Any]] = []
-        for attribute, rows in associations:
-            for row in rows:
-                value = influence.values.get(row["feature"]) if influence else None
-                row["influence"] = _round(value) if value is not None else None
-                row["associated"] = bool(
-                    (row["auc"] or 0) >= limits.auc_warn or (row["nmi"] or 0) >= limits.proxy_nmi
-                )
-                row["influential"] = None if value is None else bool(value >= limits.influence_min)
-                row["used_proxy"] = bool(row["associated"] and row["influential"])
-                row["strong"] = bool(row["ci_low"] is not None and row["ci_low"] >= limits.auc_fail)
-            rows.sort(key=lambda r: (r["used_proxy"], r["associated"], r["nmi"] or 0), reverse=True)
+        table: list[ProxyRow] = []
+        probes: list[ProbeRow] = []
+        for attribute, associated in associations:
+            rows = [_judged(row, influence, limits) for row in associated]
+            rows.sort(key=lambda r: (r.used_proxy, r.associated, r.nmi or 0), reverse=True)
             table.extend(rows)
             findings.extend(self._proxy_findings(attribute, rows, influence, policy))
             probe = joint_probe(ctx, attribute, probed, policy)
             if probe is not None:
                 probes.append(probe)
-                if probe["status"] != Status.PASS.value:
+                if probe.status != Status.PASS.value:
                     findings.append(self._probe_finding(attribute, probe))
         status = worst_status([f.status for f in findings if not f.waived])
-        used = [r for r in table if r["used_proxy"]]
+        used = [r for r in table if r.used_proxy]
         if used:
-            named = ", ".join(f"{r['feature']} (for {r['attribute']})" for r in used[:_TOP_PROXIES])
+            named = ", ".join(f"{r.feature} (for {r.attribute})" for r in used[:_TOP_PROXIES])
             summary = f"{len(used)} input(s) act as proxies for sensitive attributes and drive the model: {named}."
         elif status is Status.WARN:
             summary = "No single input is a used proxy, but the inputs together encode a sensitive attribute."
@@ -130,26 +124,28 @@ class ProxyFeaturesCheck(Check):
                 f"associated with a sensitive attribute (of {len(candidates)}; cap "
                 f"{MAX_PROBED_FEATURES})."
             )
-        metrics = {
-            "features": table,
-            "probed_features": len(probed),
-            "probes": probes,
-            "influence_method": influence.how if influence else None,
-            "influence_rows": influence.n if influence else None,
-            "skipped_attributes": skipped,
-        }
-        return self.result(status, summary, tuple(findings), metrics)
+        measured = ProxyFeatures(
+            features=tuple(table),
+            probed_features=len(probed),
+            probes=tuple(probes),
+            influence_method=influence.how if influence else None,
+            influence_rows=influence.n if influence else None,
+            skipped_attributes=tuple(skipped),
+        )
+        return self.result(status, summary, tuple(findings), measured=measured)
 
     def _associations(
         self, ctx: AuditContext, policy: Policy, attribute: GroupCodes, candidates: list[str]
-    ) -> list[dict[str, Any]]:
+    ) -> list[ProxyRow]:
+        """Every candidate's association with ``attribute`` on a stratified sample, with an
+        interval where it can matter (associated inputs and the top few)."""
         rng = ctx.rng(f"{self.id}:sample:{attribute.name}")
         known = attribute.known_codes()
         rows_idx = stratified_indices(known, policy.leakage.sample_size, rng)
         codes = known[rows_idx]
         k = attribute.schema.n_known
         frame = ctx.features.iloc[rows_idx]
-        out: list[dict[str, Any]] = []
+        measured: list[tuple[str, float, float, np.ndarray, bool, tuple[str, ...]]] = []
         for feature in candidates:
             auc_codes, n_auc, ordered, nmi_codes, n_nmi, labels = _feature_codes(frame[feature])
             table = assoc.crosstab(codes, k, auc_codes, n_auc)
@@ -157,50 +153,47 @@ class ProxyFeaturesCheck(Check):
             oriented = np.where(raw < 0.5, 1 - raw, raw)
             auc = float(oriented[1]) if k == 2 else float(np.nanmean(oriented))
             nmi = assoc.normalized_mutual_info(assoc.crosstab(codes, k, nmi_codes, n_nmi))
-            out.append(
-                {
-                    "attribute": attribute.name,
-                    "feature": feature,
-                    "auc": _round(auc),
-                    "ci_low": None,
-                    "ci_high": None,
-                    "nmi": _round(nmi),
-                    "n": int(codes.size),
-                    "_table": table,
-                    "_ordered": ordered,
-                    "_labels": labels,
-                    "_raw": raw,
-                }
-            )
-        # intervals only where they can matter: associated features and the top few
+            measured.append((feature, auc, nmi, table, ordered, labels))
         limits = policy.leakage
-        ranked = sorted(out, key=lambda r: r["auc"] or 0, reverse=True)
-        for rank, row in enumerate(ranked):
-            if (
-                rank < _TOP_PROXIES
-                or (row["auc"] or 0) >= limits.auc_warn
-                or (row["nmi"] or 0) >= limits.proxy_nmi
-            ):
+        by_auc = sorted(measured, key=lambda m: _round(m[1]) or 0, reverse=True)
+        with_interval = {
+            m[0]
+            for rank, m in enumerate(by_auc)
+            if rank < _TOP_PROXIES
+            or (_round(m[1]) or 0) >= limits.auc_warn
+            or (_round(m[2]) or 0) >= limits.proxy_nmi
+        }
+        out: list[ProxyRow] = []
+        for feature, auc, nmi, table, ordered, labels in measured:
+            ci_low = ci_high = None
+            if feature in with_interval:
                 result = separability(
-                    row["_table"],
-                    ordered=row["_ordered"],
+                    table,
+                    ordered=ordered,
                     resamples=policy.stats.bootstrap_resamples,
                     confidence=policy.stats.confidence,
-                    rng=ctx.rng(f"{self.id}:{attribute.name}:{row['feature']}"),
+                    rng=ctx.rng(f"{self.id}:{attribute.name}:{feature}"),
                     resample_bins=CI_BINS,
                 )
-                row["ci_low"], row["ci_high"] = _round(result.ci_low), _round(result.ci_high)
-            row["purest_group"] = _purest(
-                attribute, row["feature"], row["_table"], row["_labels"], policy
+                ci_low, ci_high = _round(result.ci_low), _round(result.ci_high)
+            out.append(
+                ProxyRow(
+                    attribute=attribute.name,
+                    feature=feature,
+                    auc=_round(auc),
+                    ci_low=ci_low,
+                    ci_high=ci_high,
+                    nmi=_round(nmi),
+                    n=int(codes.size),
+                    purest_group=_purest(attribute, feature, table, labels, policy),
+                )
             )
-        for row in out:
-            del row["_table"], row["_ordered"], row["_labels"], row["_raw"]
         return out
 
     def _proxy_findings(
         self,
         attribute: GroupCodes,
-        rows: list[dict[str, Any]],
+        rows: list[ProxyRow],
         influence: Influence | None,
         policy: Policy,
     ) -> list[Finding]:
@@ -209,41 +202,41 @@ class ProxyFeaturesCheck(Check):
         surrogate = "" if influence is None or "surrogate" not in influence.how else " (surrogate)"
         outputs = "predictions" if influence is not None and influence.regression else "decisions"
         for row in rows:
-            if not row["associated"]:
+            if not row.associated:
                 continue
-            feature = row["feature"]
-            strength = f"AUC {_fmt(row['auc'])}"
-            if row["ci_low"] is not None:
-                strength += f" ({_interval(row['ci_low'], row['ci_high'])})"
-            strength += f", NMI {_fmt(row['nmi'])}"
-            purity = f"; {row['purest_group']}" if row.get("purest_group") else ""
+            feature = str(row.feature)
+            strength = f"AUC {_fmt(row.auc)}"
+            if row.ci_low is not None:
+                strength += f" ({_interval(row.ci_low, row.ci_high)})"
+            strength += f", NMI {_fmt(row.nmi)}"
+            purity = f"; {row.purest_group}" if row.purest_group else ""
             evidence = (
                 Evidence(
                     "auc",
-                    row["auc"],
-                    row["ci_low"],
-                    row["ci_high"],
+                    row.auc,
+                    row.ci_low,
+                    row.ci_high,
                     policy.stats.confidence,
-                    n=row["n"],
+                    n=row.n,
                     threshold=policy.leakage.auc_fail,
                     method="feature's own one-vs-rest AUC for the attribute (stratified sample)",
                 ),
                 Evidence(
                     "nmi",
-                    row["nmi"],
-                    n=row["n"],
+                    row.nmi,
+                    n=row.n,
                     threshold=policy.leakage.proxy_nmi,
                     method="normalised mutual information (arithmetic mean of entropies)",
                 ),
                 Evidence(
                     "influence",
-                    row["influence"],
+                    row.influence,
                     n=influence.n if influence else None,
                     threshold=policy.leakage.influence_min,
                     method=influence.how if influence else None,
                 ),
             )
-            if row["influence"] is None:
+            if row.influence is None:
                 findings.append(
                     self.finding(
                         Status.WARN,
@@ -259,12 +252,12 @@ class ProxyFeaturesCheck(Check):
             copies = influence.together.get(feature, []) if influence is not None else []
             jointly = f" together with its copy {', '.join(copies)}" if copies else ""
             changed = (
-                f"permuting it{jointly} moves predictions by {row['influence']:.2f} standard "
+                f"permuting it{jointly} moves predictions by {row.influence:.2f} standard "
                 "deviations"
                 if influence is not None and influence.regression
-                else f"permuting it{jointly} changes {row['influence']:.1%} of decisions"
+                else f"permuting it{jointly} changes {row.influence:.1%} of decisions"
             ) + surrogate
-            if not row["used_proxy"]:
+            if not row.used_proxy:
                 findings.append(
                     self.finding(
                         Status.PASS,
@@ -277,7 +270,7 @@ class ProxyFeaturesCheck(Check):
                     )
                 )
                 continue
-            status = Status.FAIL if row["strong"] else Status.WARN
+            status = Status.FAIL if row.strong else Status.WARN
             message = (
                 f"{feature!r} stands in for {attribute.name} ({strength}{purity}) and the model "
                 f"relies on it ({changed}): {outputs} that use {feature!r} partly use "
@@ -302,23 +295,23 @@ class ProxyFeaturesCheck(Check):
             )
         return findings
 
-    def _probe_finding(self, attribute: GroupCodes, probe: dict[str, Any]) -> Finding:
+    def _probe_finding(self, attribute: GroupCodes, probe: ProbeRow) -> Finding:
         return self.finding(
             Status.WARN,
             f"Together the model's inputs predict {attribute.name} with AUC "
-            f"{_fmt(probe['auc'])} ({_interval(probe['ci_low'], probe['ci_high'])}) "
+            f"{_fmt(probe.auc)} ({_interval(probe.ci_low, probe.ci_high)}) "
             "(redundant encoding): leaving the sensitive column out does not keep "
             f"{topic(attribute)} out of the model.",
             subject=attribute.name,
             evidence=(
                 Evidence(
                     "probe_auc",
-                    probe["auc"],
-                    probe["ci_low"],
-                    probe["ci_high"],
-                    probe["confidence"],
-                    n=probe["n"],
-                    method=probe["method"],
+                    probe.auc,
+                    probe.ci_low,
+                    probe.ci_high,
+                    probe.confidence,
+                    n=probe.n,
+                    method=probe.method,
                 ),
             ),
             remediation="Check leakage.output_inference: if the output does not carry the "
@@ -361,7 +354,7 @@ grows with inputs squared, so 5,000 inputs would take hours."""
 
 
 def _most_associated(
-    associations: list[tuple[GroupCodes, list[dict[str, Any]]]],
+    associations: list[tuple[GroupCodes, list[ProxyRow]]],
     candidates: list[str],
     limit: int,
 ) -> list[str]:
@@ -372,7 +365,25 @@ def _most_associated(
     strength: dict[str, float] = {}
     for _, rows in associations:
         for row in rows:
-            value = max(row["auc"] or 0.0, row["nmi"] or 0.0)
-            strength[row["feature"]] = max(strength.get(row["feature"], 0.0), value)
+            value = max(row.auc or 0.0, row.nmi or 0.0)
+            feature = str(row.feature)
+            strength[feature] = max(strength.get(feature, 0.0), value)
     chosen = set(sorted(candidates, key=lambda c: (-strength.get(c, 0.0), c))[:limit])
     return [c for c in candidates if c in chosen]
+
+
+def _judged(row: ProxyRow, influence: Influence | None, limits: LeakagePolicy) -> ProxyRow:
+    """``row`` with the input's influence and the verdicts it leads to: associated (AUC or
+    NMI over the warning levels), influential, a used proxy (both), strong (the association's
+    interval clears ``auc_fail``)."""
+    value = influence.values.get(str(row.feature)) if influence else None
+    associated = (row.auc or 0) >= limits.auc_warn or (row.nmi or 0) >= limits.proxy_nmi
+    influential = None if value is None else bool(value >= limits.influence_min)
+    return replace(
+        row,
+        influence=_round(value) if value is not None else None,
+        associated=associated,
+        influential=influential,
+        used_proxy=bool(associated and influential),
+        strong=row.ci_low is not None and row.ci_low >= limits.auc_fail,
+    )
