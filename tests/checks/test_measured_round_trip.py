@@ -211,6 +211,8 @@ CONVERTED = (
     "leakage.sensitive_target",
     "leakage.output_inference",
     "leakage.proxy_features",
+    "fairness.mitigation_preview",
+    "fairness.slice_search",
 )
 """Checks that build their typed result (``CheckSpec.measured``); the rest still pass
 ``metrics=`` (the transitional path)."""

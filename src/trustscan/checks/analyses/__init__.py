@@ -6,7 +6,12 @@ Declarations only (light to import): the implementations are loaded when a check
 
 from __future__ import annotations
 
-from trustscan.checks.analyses.measured import ConditionalDisparity, DataBias
+from trustscan.checks.analyses.measured import (
+    ConditionalDisparity,
+    DataBias,
+    MitigationPreview,
+    SliceSearch,
+)
 from trustscan.checks.fairness import SELECTION_RATE
 from trustscan.checks.spec import CheckSpec
 from trustscan.types import Dimension, Severity
@@ -102,6 +107,7 @@ MITIGATION_PREVIEW = CheckSpec(
     "information severity, to draw attention to the trade-off; it never passes a model. "
     "" + CAVEAT,
     implementation="trustscan.checks.analyses.mitigation:MitigationPreviewCheck",
+    measured=MitigationPreview,
     section="analyses",
     renderer="trustscan.report.html.analyses:render_mitigation_preview",
     policy_keys=(
@@ -133,6 +139,7 @@ SLICE_SEARCH = CheckSpec(
     "(error); reports up to 10 subgroups with effect, interval and adjusted p. Fix: look "
     "at the inputs that define the subgroup (explain.disparity_drivers) and re-train.",
     implementation="trustscan.checks.analyses.slices:SliceSearchCheck",
+    measured=SliceSearch,
     section="analyses",
     renderer="trustscan.report.html.analyses:render_slice_search",
     policy_keys=(

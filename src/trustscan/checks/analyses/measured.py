@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from trustscan.checks.measured import (
     Interval,
+    StoredResult,
     StoredRow,
     mapping,
     number,
@@ -220,78 +221,92 @@ class ConditionalDisparity:
 
 @dataclass(frozen=True)
 class MitigationVariant(StoredRow):
-    """The held-out numbers of one variant (as trained, or with group-specific thresholds)."""
+    """The held-out numbers of one variant (as trained, or with group-specific thresholds):
+    per rate its lowest ratio with a Katz interval and the groups compared, and accuracy."""
 
+    optional: ClassVar[frozenset[str]] = frozenset(
+        {
+            "selection_rate_group",
+            "true_positive_rate_group",
+            "false_positive_rate_group",
+            "accuracy_change",
+            "accuracy_change_ci",
+        }
+    )
     variant: str | None = None
     selection_rate_ratio: float | None = None
     selection_rate_ratio_ci: Interval | None = None
+    selection_rate_group: str | None = None
     true_positive_rate_ratio: float | None = None
     true_positive_rate_ratio_ci: Interval | None = None
+    true_positive_rate_group: str | None = None
     false_positive_rate_ratio: float | None = None
     false_positive_rate_ratio_ci: Interval | None = None
+    false_positive_rate_group: str | None = None
     accuracy: float | None = None
     accuracy_ci: Interval | None = None
-    accuracy_change: float | None = None
-    accuracy_change_ci: Interval | None = None
     balanced_accuracy: float | None = None
+    selected_share: float | None = None
+    accuracy_change: float | None = None
+    """Against the current decisions, on the same rows (absent for the current decisions)."""
+    accuracy_change_ci: Interval | None = None
 
 
 @dataclass(frozen=True)
-class MitigationPreview:
+class MitigationPreview(StoredResult):
     """What ``fairness.mitigation_preview`` measured."""
 
-    feature: str | None
-    held_out_rows: int | None
-    variants: tuple[MitigationVariant, ...]
-    other: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_metrics(cls, metrics: Mapping[str, Any]) -> MitigationPreview:
-        held_out = number(metrics.get("held_out_rows"))
-        return cls(
-            feature=text(metrics.get("feature")),
-            held_out_rows=None if held_out is None else int(held_out),
-            variants=typed_rows(metrics, "variants", MitigationVariant),
-            other=rest(metrics, ("feature", "held_out_rows", "variants")),
-        )
-
-    def to_metrics(self) -> dict[str, Any]:
-        return {
-            **self.other,
-            "feature": self.feature,
-            "held_out_rows": self.held_out_rows,
-            "variants": [v.to_row() for v in self.variants],
-        }
+    nested: ClassVar[Mapping[str, type[StoredRow]]] = {"variants": MitigationVariant}
+    feature: str | None = None
+    triggered_by: str | None = None
+    """The failing check whose gap is previewed."""
+    held_out_rows: int | None = None
+    fit_rows: int | None = None
+    threshold: float | None = None
+    confidence: float | None = None
+    variants: tuple[MitigationVariant, ...] = ()
+    caveat: str | None = None
 
 
 @dataclass(frozen=True)
 class Slice(StoredRow):
     """A discovered subgroup: where, its held-out effect and its adjusted p-values."""
 
+    slice: str | None = None
+    """The region, in words (``education = bachelor and age 25-34``)."""
     feature: str | None = None
     group: str | None = None
-    slice: str | None = None
     metric: str | None = None
+    depth: int | None = None
+    """How many inputs define the region."""
+    n_held_out: int | None = None
+    rest_n_held_out: int | None = None
     rate: float | None = None
     rest_rate: float | None = None
     difference: float | None = None
     difference_ci: Interval | None = None
     ratio: float | None = None
     q_value_search: float | None = None
+    p_value_held_out: float | None = None
+    same_direction: bool | None = None
+    """The held-out difference points the way the search found."""
     p_value_held_out_adjusted: float | None = None
+    confirmed: bool | None = None
     status: str | None = None
 
 
 @dataclass(frozen=True)
-class SliceSearch:
+class SliceSearch(StoredResult):
     """What ``fairness.slice_search`` measured."""
 
-    slices: tuple[Slice, ...]
-    other: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_metrics(cls, metrics: Mapping[str, Any]) -> SliceSearch:
-        return cls(typed_rows(metrics, "slices", Slice), rest(metrics, ("slices",)))
-
-    def to_metrics(self) -> dict[str, Any]:
-        return {**self.other, "slices": [s.to_row() for s in self.slices]}
+    nested: ClassVar[Mapping[str, type[StoredRow]]] = {"slices": Slice}
+    comparisons: int | None = None
+    regions_searched: int | None = None
+    region_cap: int | None = None
+    inputs_left_out: tuple[str, ...] = ()
+    search_rows: int | None = None
+    held_out_rows: int | None = None
+    discoveries: int | None = None
+    confirmed: int | None = None
+    alpha: float | None = None
+    slices: tuple[Slice, ...] = ()

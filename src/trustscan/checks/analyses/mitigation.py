@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from trustscan import stats
 from trustscan.checks.analyses import CAVEAT, MITIGATION_PREVIEW
 from trustscan.checks.analyses._common import sample_and_split, skip_reason
+from trustscan.checks.analyses.measured import MitigationPreview, MitigationVariant
 from trustscan.checks.base import Check
-from trustscan.checks.fairness.comparison import _JUDGED, _Settings, _settings, compare_rates
+from trustscan.checks.fairness.comparison import JUDGED, Settings, compare_rates, settings
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.display import number as _fmt
@@ -101,43 +102,71 @@ def group_thresholds(
     return apply_rules(rules, x_held, groups[held], seed)
 
 
+@dataclass(frozen=True)
+class _Lowest:
+    """A rate's lowest judged ratio among the groups, its Katz interval, the pair compared."""
+
+    ratio: float | None = None
+    ci: tuple[float | None, float | None] = (None, None)
+    groups: str | None = None
+
+
+def _lowest(metric: str, counts: stats.GroupCounts, grouping: GroupCodes, cfg: Settings) -> _Lowest:
+    c = compare_rates(metric, counts, None, grouping, int(counts.n.sum()), cfg)
+    judged = np.array([s in JUDGED for s in c.status]) & np.isfinite(c.ratio)
+    if c.reference is None or not judged.any():
+        return _Lowest()
+    worst = int(np.argmin(np.where(judged, c.ratio, np.inf)))
+    low, high = _pair(c.katz_low[worst], c.katz_high[worst])
+    return _Lowest(
+        _json(float(c.ratio[worst])),
+        (low, high),
+        f"{grouping.labels[worst]} vs {grouping.labels[c.reference]}",
+    )
+
+
 def _outcome(
     name: str,
     decisions: np.ndarray,
     y: np.ndarray,
     grouping: GroupCodes,
     before: np.ndarray | None,
-    cfg: _Settings,
-) -> dict[str, Any]:
+    cfg: Settings,
+) -> MitigationVariant:
     """Lowest ratios and accuracy of one set of held-out decisions."""
     counts = stats.group_counts(grouping, decisions, y)
-    row: dict[str, Any] = {"variant": name}
-    for metric in _RATES:
-        c = compare_rates(metric, counts, None, grouping, int(counts.n.sum()), cfg)
-        judged = np.array([s in _JUDGED for s in c.status]) & np.isfinite(c.ratio)
-        if c.reference is None or not judged.any():
-            row[f"{metric}_ratio"], row[f"{metric}_ratio_ci"] = None, [None, None]
-            continue
-        worst = int(np.argmin(np.where(judged, c.ratio, np.inf)))
-        row[f"{metric}_ratio"] = _json(float(c.ratio[worst]))
-        row[f"{metric}_ratio_ci"] = _pair(c.katz_low[worst], c.katz_high[worst])
-        row[f"{metric}_group"] = f"{grouping.labels[worst]} vs {grouping.labels[c.reference]}"
+    selection, tpr, fpr = (_lowest(metric, counts, grouping, cfg) for metric in _RATES)
     correct = decisions == y
     n = int(correct.size)
-    row["accuracy"] = float(correct.mean())
-    row["accuracy_ci"] = list(wilson_interval(int(correct.sum()), n, confidence=cfg.confidence))
     positives, negatives = y, ~y
-    row["balanced_accuracy"] = _json(
-        float((decisions[positives].mean() + (~decisions[negatives]).mean()) / 2)
-    )
-    row["selected_share"] = float(decisions.mean())
+    change: float | None = None
+    change_ci: tuple[float | None, float | None] | None = None
     if before is not None:
         # Paired: the same people before and after, so the change has a small variance.
-        change = correct.astype(float) - (before == y).astype(float)
-        half = normal_quantile(cfg.confidence) * float(change.std(ddof=1)) / math.sqrt(n)
-        row["accuracy_change"] = float(change.mean())
-        row["accuracy_change_ci"] = [float(change.mean() - half), float(change.mean() + half)]
-    return row
+        diff = correct.astype(float) - (before == y).astype(float)
+        half = normal_quantile(cfg.confidence) * float(diff.std(ddof=1)) / math.sqrt(n)
+        change = float(diff.mean())
+        change_ci = (change - half, change + half)
+    return MitigationVariant(
+        variant=name,
+        selection_rate_ratio=selection.ratio,
+        selection_rate_ratio_ci=selection.ci,
+        selection_rate_group=selection.groups,
+        true_positive_rate_ratio=tpr.ratio,
+        true_positive_rate_ratio_ci=tpr.ci,
+        true_positive_rate_group=tpr.groups,
+        false_positive_rate_ratio=fpr.ratio,
+        false_positive_rate_ratio_ci=fpr.ci,
+        false_positive_rate_group=fpr.groups,
+        accuracy=float(correct.mean()),
+        accuracy_ci=wilson_interval(int(correct.sum()), n, confidence=cfg.confidence),
+        balanced_accuracy=_json(
+            float((decisions[positives].mean() + (~decisions[negatives]).mean()) / 2)
+        ),
+        selected_share=float(decisions.mean()),
+        accuracy_change=change,
+        accuracy_change_ci=change_ci,
+    )
 
 
 class MitigationPreviewCheck(Check):
@@ -166,7 +195,7 @@ class MitigationPreviewCheck(Check):
         y, decisions = ctx.y_true_favourable, ctx.decisions
         assert y is not None and decisions is not None
         scores = np.asarray(ctx.favourable_scores, dtype=float)
-        cfg = _settings(policy, policy.fairness.impact_ratio_min)
+        cfg = settings(policy, policy.fairness.impact_ratio_min)
         fit, held = sample_and_split(
             ctx, self.id, grouping.codes * 2 + y, policy.fairness.analysis_sample_size
         )
@@ -183,30 +212,29 @@ class MitigationPreviewCheck(Check):
 
     def _finish(
         self,
-        rows: list[dict[str, Any]],
+        rows: list[MitigationVariant],
         feature: str,
         source: str,
         n_held: int,
         n_fit: int,
-        cfg: _Settings,
+        cfg: Settings,
     ) -> CheckResult:
         current, parity, odds = rows
 
-        def ratio(row: Mapping[str, Any]) -> str:
-            return _fmt(row.get("selection_rate_ratio"))
+        def ratio(row: MitigationVariant) -> str:
+            return _fmt(row.selection_rate_ratio)
 
-        change = parity.get("accuracy_change")
-        low, high = parity.get("accuracy_change_ci", [None, None])
+        change = parity.accuracy_change
+        low, high = parity.accuracy_change_ci or (None, None)
         cost = (
-            f"accuracy {current['accuracy']:.1%} → {parity['accuracy']:.1%} "
+            f"accuracy {current.accuracy or 0:.1%} → {parity.accuracy or 0:.1%} "
             f"({100 * change:+.1f} points, {cfg.confidence:.0%} CI {100 * low:+.1f} to "
             f"{100 * high:+.1f})"
             if change is not None and low is not None and high is not None
             else "accuracy change n/a"
         )
         reaches = (
-            parity.get("selection_rate_ratio") is not None
-            and parity["selection_rate_ratio"] >= cfg.threshold
+            parity.selection_rate_ratio is not None and parity.selection_rate_ratio >= cfg.threshold
         )
         message = (
             f"Preview on {n_held:,} held-out rows (thresholds fitted on {n_fit:,} others), "
@@ -214,8 +242,8 @@ class MitigationPreviewCheck(Check):
             f"{ratio(current)} to {ratio(parity)} "
             f"({'above' if reaches else 'still below'} {cfg.threshold:.2f}) at {cost}; "
             f"equalized-odds thresholds give an impact ratio of {ratio(odds)}, TPR ratio "
-            f"{_fmt(odds.get('true_positive_rate_ratio'))} and FPR ratio "
-            f"{_fmt(odds.get('false_positive_rate_ratio'))} at accuracy {odds['accuracy']:.1%}. "
+            f"{_fmt(odds.true_positive_rate_ratio)} and FPR ratio "
+            f"{_fmt(odds.false_positive_rate_ratio)} at accuracy {odds.accuracy or 0:.1%}. "
             + CAVEAT
         )
         finding = self.finding(
@@ -226,9 +254,9 @@ class MitigationPreviewCheck(Check):
             evidence=(
                 Evidence(
                     "impact_ratio_after_parity_thresholds",
-                    parity.get("selection_rate_ratio"),
-                    parity["selection_rate_ratio_ci"][0],
-                    parity["selection_rate_ratio_ci"][1],
+                    parity.selection_rate_ratio,
+                    (parity.selection_rate_ratio_ci or (None, None))[0],
+                    (parity.selection_rate_ratio_ci or (None, None))[1],
                     cfg.confidence,
                     n=n_held,
                     threshold=cfg.threshold,
@@ -253,14 +281,14 @@ class MitigationPreviewCheck(Check):
             f"Preview ({source} fails on {feature}): parity thresholds move the impact ratio "
             f"{ratio(current)} → {ratio(parity)} at {cost}. Not a recommendation."
         )
-        metrics = {
-            "feature": feature,
-            "triggered_by": source,
-            "held_out_rows": n_held,
-            "fit_rows": n_fit,
-            "threshold": cfg.threshold,
-            "confidence": cfg.confidence,
-            "variants": rows,
-            "caveat": CAVEAT,
-        }
-        return self.result(Status.WARN, summary, (finding,), metrics)
+        measured = MitigationPreview(
+            feature=feature,
+            triggered_by=source,
+            held_out_rows=n_held,
+            fit_rows=n_fit,
+            threshold=cfg.threshold,
+            confidence=cfg.confidence,
+            variants=tuple(rows),
+            caveat=CAVEAT,
+        )
+        return self.result(Status.WARN, summary, (finding,), measured=measured)

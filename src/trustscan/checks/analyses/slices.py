@@ -13,19 +13,20 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from dataclasses import dataclass, replace
+from typing import ClassVar
 
 import numpy as np
 
 from trustscan import stats
 from trustscan.checks.analyses import MAX_LEVELS, MAX_REGIONS, SLICE_SEARCH
 from trustscan.checks.analyses._common import sample_and_split, skip_reason
+from trustscan.checks.analyses.measured import Slice, SliceSearch
 from trustscan.checks.base import Check
 from trustscan.checks.fairness.phrasing import format_p
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
-from trustscan.numbers.json_safe import pair as _pair
+from trustscan.numbers.json_safe import finite
 from trustscan.numbers.json_safe import scalar as _json
 from trustscan.policy import Policy
 from trustscan.sensitive.groups import group_column
@@ -154,9 +155,9 @@ class SliceSearchCheck(Check):
         outcomes: dict[str, np.ndarray],
         held: np.ndarray,
         discovered: list[tuple[_Candidate, float]],
-    ) -> list[dict[str, Any]]:
+    ) -> list[Slice]:
         z = normal_quantile(policy.stats.confidence)
-        rows: list[dict[str, Any]] = []
+        rows: list[Slice] = []
         # One held-out test table per (inputs, grouping, metric), read for every discovery in
         # it: thousands of discoveries share a few hundred tables.
         tables: dict[tuple[tuple[int, ...], int, str], RegionTests] = {}
@@ -181,42 +182,56 @@ class SliceSearchCheck(Check):
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = rate / rest if selection else rest / rate
             rows.append(
-                {
-                    "slice": _describe(inputs, c.inputs, r),
-                    "feature": grouping.name,
-                    "group": grouping.labels[g],
-                    "metric": c.metric,
-                    "depth": len(c.inputs),
-                    "n_held_out": n,
-                    "rest_n_held_out": rest_n,
-                    "rate": _json(rate),
-                    "rest_rate": _json(rest),
-                    "difference": _json(rate - rest),
-                    "difference_ci": _pair(low, high),
-                    "ratio": _json(float(ratio)),
-                    "q_value_search": q,
-                    "p_value_held_out": _json(float(t.p_value[r, g])),
-                    "same_direction": bool((rate < rest) if selection else (rate > rest)),
-                }
+                Slice(
+                    slice=_describe(inputs, c.inputs, r),
+                    feature=grouping.name,
+                    group=grouping.labels[g],
+                    metric=c.metric,
+                    depth=len(c.inputs),
+                    n_held_out=n,
+                    rest_n_held_out=rest_n,
+                    rate=_json(rate),
+                    rest_rate=_json(rest),
+                    difference=_json(rate - rest),
+                    difference_ci=(finite(low), finite(high)),
+                    ratio=_json(float(ratio)),
+                    q_value_search=q,
+                    p_value_held_out=_json(float(t.p_value[r, g])),
+                    same_direction=bool((rate < rest) if selection else (rate > rest)),
+                )
             )
-        held_p = stats.holm(np.array([r["p_value_held_out"] or np.nan for r in rows]))
-        for row, p in zip(rows, held_p, strict=True):
-            row["p_value_held_out_adjusted"] = _json(float(p))
-            row["confirmed"] = bool(row["same_direction"] and p < policy.stats.alpha)
-            threshold = (
-                policy.fairness.impact_ratio_min
-                if row["metric"] == "selection_rate"
-                else policy.fairness.error_rate_ratio_min
+        held_p = stats.holm(
+            np.array(
+                [r.p_value_held_out if r.p_value_held_out is not None else np.nan for r in rows]
             )
-            below = row["ratio"] is not None and row["ratio"] < threshold
-            row["status"] = ("fail" if below else "pass") if row["confirmed"] else "unconfirmed"
+        )
+        rows = [self._confirmed(row, float(p), policy) for row, p in zip(rows, held_p, strict=True)]
         # Confirmed first, worst (lowest) ratio first.
-        rows.sort(key=lambda r: (not r["confirmed"], r["ratio"] if r["ratio"] is not None else 9))
+        rows.sort(key=lambda r: (not r.confirmed, r.ratio if r.ratio is not None else 9))
         return rows
+
+    @staticmethod
+    def _confirmed(row: Slice, p: float, policy: Policy) -> Slice:
+        """``row`` with its Holm-adjusted held-out p-value and verdict: confirmed when the
+        held-out difference points the same way and is significant; then failing when its
+        ratio is under the metric's threshold."""
+        confirmed = bool(row.same_direction and p < policy.stats.alpha)
+        threshold = (
+            policy.fairness.impact_ratio_min
+            if row.metric == "selection_rate"
+            else policy.fairness.error_rate_ratio_min
+        )
+        below = row.ratio is not None and row.ratio < threshold
+        return replace(
+            row,
+            p_value_held_out_adjusted=_json(p),
+            confirmed=confirmed,
+            status=("fail" if below else "pass") if confirmed else "unconfirmed",
+        )
 
     def _finish(
         self,
-        rows: list[dict[str, Any]],
+        rows: list[Slice],
         tests: int,
         regions: int,
         discoveries: int,
@@ -225,8 +240,8 @@ class SliceSearchCheck(Check):
         n_search: int,
         n_held: int,
     ) -> CheckResult:
-        confirmed = [r for r in rows if r["confirmed"]]
-        failing = [r for r in confirmed if r["status"] == "fail"]
+        confirmed = [r for r in rows if r.confirmed]
+        failing = [r for r in confirmed if r.status == "fail"]
         findings = [self._finding(r, policy) for r in confirmed[:MAX_REPORTED]]
         scope = (
             f"{tests:,} comparisons in {regions:,} regions on {n_search:,} rows; "
@@ -244,42 +259,43 @@ class SliceSearchCheck(Check):
             status = Status.FAIL
             summary = (
                 f"{len(failing)} confirmed subgroup(s) below the ratio threshold; worst: "
-                f"{worst['feature']} = {worst['group']} where {worst['slice']} "
-                f"({worst['metric'].replace('_', ' ')} ratio {worst['ratio']:.2f}). {scope}."
+                f"{worst.feature} = {worst.group} where {worst.slice} "
+                f"({str(worst.metric).replace('_', ' ')} ratio {_ratio(worst.ratio)}). {scope}."
             )
         else:
             status = Status.PASS
             summary = f"No confirmed subgroup below the ratio thresholds. {scope}."
-        metrics: dict[str, Any] = {
-            "comparisons": tests,
-            "regions_searched": regions,
-            "region_cap": MAX_REGIONS,
-            "inputs_left_out": left_out,
-            "search_rows": n_search,
-            "held_out_rows": n_held,
-            "discoveries": discoveries,
-            "confirmed": len(confirmed),
-            "alpha": policy.stats.alpha,
-            "slices": rows[: 4 * MAX_REPORTED],
-        }
-        scoring = Scoring(insufficient_evidence=tests == 0)
-        return self.result(status, summary, tuple(findings), metrics, scoring=scoring)
-
-    def _finding(self, row: dict[str, Any], policy: Policy) -> Finding:
-        selection = row["metric"] == "selection_rate"
-        what = "are selected" if selection else "are misclassified"
-        failed = row["status"] == "fail"
-        low, high = row["difference_ci"]
-        message = (
-            f"Where {row['slice']}, people with {row['feature']} = {row['group']} {what} at "
-            f"{row['rate']:.1%} against {row['rest_rate']:.1%} for the others there "
-            f"(difference {100 * row['difference']:+.1f} points, {policy.stats.confidence:.0%} "
-            f"CI {100 * low:+.1f} to {100 * high:+.1f}; ratio {row['ratio']:.2f}; n = "
-            f"{row['n_held_out']:,} / {row['rest_n_held_out']:,} held out; FDR-adjusted q = "
-            f"{row['q_value_search']:.3g} in the search, held-out "
-            f"{format_p(row['p_value_held_out_adjusted'])})."
+        measured = SliceSearch(
+            comparisons=tests,
+            regions_searched=regions,
+            region_cap=MAX_REGIONS,
+            inputs_left_out=tuple(left_out),
+            search_rows=n_search,
+            held_out_rows=n_held,
+            discoveries=discoveries,
+            confirmed=len(confirmed),
+            alpha=policy.stats.alpha,
+            slices=tuple(rows[: 4 * MAX_REPORTED]),
         )
-        subject = f"{row['feature']} = {row['group']} where {row['slice']}"
+        scoring = Scoring(insufficient_evidence=tests == 0)
+        return self.result(status, summary, tuple(findings), measured=measured, scoring=scoring)
+
+    def _finding(self, row: Slice, policy: Policy) -> Finding:
+        selection = row.metric == "selection_rate"
+        what = "are selected" if selection else "are misclassified"
+        failed = row.status == "fail"
+        low, high = row.difference_ci or (None, None)
+        message = (
+            f"Where {row.slice}, people with {row.feature} = {row.group} {what} at "
+            f"{row.rate or 0:.1%} against {row.rest_rate or 0:.1%} for the others there "
+            f"(difference {100 * (row.difference or 0):+.1f} points, "
+            f"{policy.stats.confidence:.0%} CI {100 * (low or 0):+.1f} to "
+            f"{100 * (high or 0):+.1f}; ratio {_ratio(row.ratio)}; n = "
+            f"{row.n_held_out or 0:,} / {row.rest_n_held_out or 0:,} held out; FDR-adjusted q = "
+            f"{row.q_value_search or 0:.3g} in the search, held-out "
+            f"{format_p(_or_nan(row.p_value_held_out_adjusted))})."
+        )
+        subject = f"{row.feature} = {row.group} where {row.slice}"
         return self.finding(
             Status.FAIL if failed else Status.PASS,
             message,
@@ -288,10 +304,10 @@ class SliceSearchCheck(Check):
             severity=self.default_severity if failed else Severity.INFO,
             evidence=(
                 Evidence(
-                    f"{row['metric']}_ratio_in_slice",
-                    row["ratio"],
-                    n=row["n_held_out"],
-                    p_value=row["p_value_held_out_adjusted"],
+                    f"{row.metric}_ratio_in_slice",
+                    row.ratio,
+                    n=row.n_held_out,
+                    p_value=row.p_value_held_out_adjusted,
                     threshold=policy.fairness.impact_ratio_min
                     if selection
                     else policy.fairness.error_rate_ratio_min,
@@ -304,3 +320,12 @@ class SliceSearchCheck(Check):
             if failed
             else None,
         )
+
+
+def _ratio(value: float | None) -> str:
+    """A ratio as the messages show it (an infinite or undefined one is stored as null)."""
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def _or_nan(value: float | None) -> float:
+    return math.nan if value is None else value

@@ -230,10 +230,3 @@ def reported_only(c: Comparison) -> Comparison:
     """``c`` with its warn/fail statuses replaced by :data:`BELOW`: measured, not judged."""
     status = [BELOW if s in ("warn", "fail") else s for s in c.status]
     return dataclasses.replace(c, status=status)
-
-
-# The old private names, for analyses/mitigation.py only: another change owns that file now;
-# drop these when it imports the public ones.
-_JUDGED = JUDGED
-_Settings = Settings
-_settings = settings
