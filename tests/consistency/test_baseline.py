@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from tests.performance.helpers import predictions_context, scored_frame
 from trustscan.checks.consistency.baseline import BaselineCheck
 from trustscan.checks.consistency.compare import compare_reports, direction
-from trustscan.checks.performance.core import PerformanceGroupGapCheck, PerformanceOverallCheck
+from trustscan.checks.performance.group_gap import PerformanceGroupGapCheck
+from trustscan.checks.performance.overall import PerformanceOverallCheck
 from trustscan.cli import main
 from trustscan.engine import run_checks
 from trustscan.errors import InputError

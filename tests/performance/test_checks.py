@@ -14,11 +14,9 @@ from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from tests.context_builders import model_context
 from tests.performance.helpers import predictions_context, scored_frame
-from trustscan.checks.performance.core import (
-    PerformanceCalibrationCheck,
-    PerformanceGroupGapCheck,
-    PerformanceOverallCheck,
-)
+from trustscan.checks.performance.calibration import PerformanceCalibrationCheck
+from trustscan.checks.performance.group_gap import PerformanceGroupGapCheck
+from trustscan.checks.performance.overall import PerformanceOverallCheck
 from trustscan.policy import PerformancePolicy, Policy, StatsPolicy
 from trustscan.serialize import to_jsonable
 from trustscan.types import CheckResult, Status

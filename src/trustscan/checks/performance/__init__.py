@@ -36,7 +36,7 @@ OVERALL = CheckSpec(
     "regression: worse than predicting the mean); set one to null to turn it off. Needs "
     "--target; skipped otherwise. Fix: improve the model or "
     "its training data, or revisit whether it is fit for the decision it supports.",
-    implementation="trustscan.checks.performance.core:PerformanceOverallCheck",
+    implementation="trustscan.checks.performance.overall:PerformanceOverallCheck",
     section="competence",
     renderer="trustscan.report.html.performance:render_overall",
     policy_keys=POLICY_KEYS,
@@ -60,7 +60,7 @@ GROUP_GAP = CheckSpec(
     "Groups below stats.min_group_size / stats.min_group_share are reported as "
     "insufficient evidence. Fix: collect more or better data for the worse-served group, "
     "check its feature quality, or train with group-aware evaluation.",
-    implementation="trustscan.checks.performance.core:PerformanceGroupGapCheck",
+    implementation="trustscan.checks.performance.group_gap:PerformanceGroupGapCheck",
     section="competence",
     renderer="trustscan.report.html.performance:render_group_gap",
     policy_keys=POLICY_KEYS,
@@ -80,7 +80,7 @@ CALIBRATION = CheckSpec(
     "(default 0.1) overall or for a judged group. Needs a target and probability scores of "
     "a binary classifier. Fix: recalibrate (Platt scaling, isotonic regression), per group "
     "if needed, or stop presenting scores as probabilities.",
-    implementation="trustscan.checks.performance.core:PerformanceCalibrationCheck",
+    implementation="trustscan.checks.performance.calibration:PerformanceCalibrationCheck",
     section="competence",
     renderer="trustscan.report.html.performance:render_calibration",
     policy_keys=POLICY_KEYS,

@@ -162,3 +162,17 @@ def _group_metrics(ctx: AuditContext, policy: Policy, prepared: Prepared) -> lis
         )
         out.append(GroupMetrics(grouping, sets, excluded))
     return out
+
+
+NO_TARGET = "no target column (--target): performance needs the true outcome"
+
+GAP_METRICS: dict[str, tuple[str, ...]] = {
+    "binary": ("balanced_accuracy", "roc_auc"),
+    "multiclass": ("balanced_accuracy",),
+    "regression": ("mae",),
+}
+"""Default metrics whose worst-group gap gates (``performance.gap_metrics`` overrides).
+MAE and RMSE gaps are in units of the target's standard deviation."""
+
+ERROR_METRICS = ("mae", "rmse")
+"""Regression errors: their gaps are divided by the target's standard deviation."""
