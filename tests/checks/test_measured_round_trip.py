@@ -213,6 +213,7 @@ CONVERTED = (
     "leakage.proxy_features",
     "fairness.mitigation_preview",
     "fairness.slice_search",
+    "performance.overall",
 )
 """Checks that build their typed result (``CheckSpec.measured``); the rest still pass
 ``metrics=`` (the transitional path)."""

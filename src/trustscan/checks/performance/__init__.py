@@ -5,6 +5,7 @@ Declarations only (light to import): the implementations are loaded when a check
 
 from __future__ import annotations
 
+from trustscan.checks.performance.measured import Overall
 from trustscan.checks.spec import CheckSpec
 from trustscan.types import Dimension, Severity
 
@@ -37,6 +38,7 @@ OVERALL = CheckSpec(
     "--target; skipped otherwise. Fix: improve the model or "
     "its training data, or revisit whether it is fit for the decision it supports.",
     implementation="trustscan.checks.performance.overall:PerformanceOverallCheck",
+    measured=Overall,
     section="competence",
     renderer="trustscan.report.html.performance:render_overall",
     policy_keys=POLICY_KEYS,

@@ -217,25 +217,46 @@ class Overall:
 
     n: int | None
     estimates: tuple[OverallEstimate, ...]
+    """Stored under ``metrics``: one row per metric."""
     confidence: float | None = None
     """The intervals' confidence level (a setting stored beside the rows)."""
+    task: str | None = None
+    method: str | None = None
+    """How the intervals were computed."""
+    dropped_missing_target: int | None = None
+    """Rows left out because their target is missing."""
     other: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_metrics(cls, metrics: Mapping[str, Any]) -> Overall:
-        n = metrics.get("n")
+        n, dropped = metrics.get("n"), metrics.get("dropped_missing_target")
         return cls(
             n=int(n) if isinstance(n, int) and not isinstance(n, bool) else None,
             estimates=tuple(OverallEstimate.from_row(r) for r in rows(metrics, "metrics")),
             confidence=number(metrics.get("confidence")),
-            other=_rest(metrics, {"n", "metrics", "confidence"}),
+            task=text(metrics.get("task")),
+            method=text(metrics.get("method")),
+            dropped_missing_target=(
+                int(dropped) if isinstance(dropped, int) and not isinstance(dropped, bool) else None
+            ),
+            other=_rest(
+                metrics,
+                {"n", "metrics", "confidence", "task", "method", "dropped_missing_target"},
+            ),
         )
 
     def to_metrics(self) -> dict[str, Any]:
-        stored = {} if self.confidence is None else {"confidence": self.confidence}
+        stored = {
+            "task": self.task,
+            "n": self.n,
+            "confidence": self.confidence,
+            "method": self.method,
+            "metrics": [e.to_row() for e in self.estimates],
+            "dropped_missing_target": self.dropped_missing_target,
+        }
+        # A report from before these fields were typed may lack them: write back what it had.
+        absent = {"task", "confidence", "method", "dropped_missing_target"}
         return {
             **self.other,
-            **stored,
-            "n": self.n,
-            "metrics": [e.to_row() for e in self.estimates],
+            **{k: v for k, v in stored.items() if k not in absent or v is not None},
         }

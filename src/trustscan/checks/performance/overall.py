@@ -4,10 +4,11 @@ score and ECE (binary); accuracy, balanced accuracy, macro F1 (multiclass); MAE,
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.performance import OVERALL
+from trustscan.checks.performance.measured import Overall, OverallEstimate
 from trustscan.checks.performance.shared import (
     NO_TARGET,
     method_text,
@@ -33,19 +34,19 @@ class PerformanceOverallCheck(Check):
         confidence = policy.stats.confidence
         result = overall_metrics(ctx, policy, prepared)
         method = method_text(result, resamples)
-        table: list[dict[str, Any]] = []
+        table: list[OverallEstimate] = []
         evidence: list[Evidence] = []
         for name, value in result.estimate.items():
             low, high = result.interval(name, confidence)
             table.append(
-                {
-                    "metric": name,
-                    "label": METRICS[name].label,
-                    "estimate": jsonable(value),
-                    "ci_low": low,
-                    "ci_high": high,
-                    "higher_is_better": METRICS[name].higher_is_better,
-                }
+                OverallEstimate(
+                    metric=name,
+                    label=METRICS[name].label,
+                    estimate=jsonable(value),
+                    ci_low=low,
+                    ci_high=high,
+                    higher_is_better=METRICS[name].higher_is_better,
+                )
             )
             evidence.append(
                 Evidence(name, jsonable(value), low, high, confidence, n=result.n, method=method)
@@ -59,8 +60,8 @@ class PerformanceOverallCheck(Check):
         for name, target in targets:
             if target is None:
                 continue
-            row = next((r for r in table if r["metric"] == name), None)
-            if row is None or row["estimate"] is None:
+            row = next((r for r in table if r.metric == name), None)
+            if row is None or row.estimate is None:
                 findings.append(
                     self.finding(
                         Status.WARN,
@@ -72,12 +73,12 @@ class PerformanceOverallCheck(Check):
                     )
                 )
                 continue
-            low = row["ci_low"] if row["ci_low"] is not None else row["estimate"]
+            low = row.ci_low if row.ci_low is not None else row.estimate
             missed = low < target
             findings.append(
                 self.finding(
                     Status.FAIL if missed else Status.PASS,
-                    f"{METRICS[name].label} is {row['estimate']:.3f} "
+                    f"{METRICS[name].label} is {row.estimate:.3f} "
                     f"({confidence:.0%} CI {_ci(row)}, n = {result.n:,}); the target is "
                     f"{target:.3f}"
                     + (", and the interval's lower bound is below it." if missed else ", met."),
@@ -85,9 +86,9 @@ class PerformanceOverallCheck(Check):
                     evidence=(
                         Evidence(
                             name,
-                            row["estimate"],
-                            row["ci_low"],
-                            row["ci_high"],
+                            row.estimate,
+                            row.ci_low,
+                            row.ci_high,
                             confidence,
                             n=result.n,
                             threshold=target,
@@ -103,7 +104,7 @@ class PerformanceOverallCheck(Check):
         findings += self._floors(table, policy, confidence, result.n, method, prepared.data.task)
         status = worst_status([f.status for f in findings])
         headline = ", ".join(
-            f"{r['label']} {r['estimate']:.3f}" for r in table[:6] if r["estimate"] is not None
+            f"{r.label} {r.estimate:.3f}" for r in table[:6] if r.estimate is not None
         )
         findings.insert(
             0,
@@ -126,19 +127,19 @@ class PerformanceOverallCheck(Check):
             )
         else:
             summary = f"{headline} (n = {result.n:,})."
-        metrics = {
-            "task": prepared.data.task,
-            "n": result.n,
-            "confidence": confidence,
-            "method": method,
-            "metrics": table,
-            "dropped_missing_target": int(ctx.n_rows - prepared.n_rows),
-        }
-        return self.result(status, summary, tuple(findings), metrics)
+        measured = Overall(
+            n=result.n,
+            estimates=tuple(table),
+            confidence=confidence,
+            task=prepared.data.task,
+            method=method,
+            dropped_missing_target=int(ctx.n_rows - prepared.n_rows),
+        )
+        return self.result(status, summary, tuple(findings), measured=measured)
 
     def _floors(
         self,
-        table: list[dict[str, Any]],
+        table: list[OverallEstimate],
         policy: Policy,
         confidence: float,
         n: int,
@@ -157,7 +158,7 @@ class PerformanceOverallCheck(Check):
 
 def _floor_findings(
     check: Check,
-    table: list[dict[str, Any]],
+    table: list[OverallEstimate],
     floors: tuple[tuple[str, float | None], ...],
     confidence: float,
     n: int,
@@ -166,26 +167,26 @@ def _floor_findings(
     """A warning for each metric whose interval's lower bound is below its floor."""
     out = []
     for name, floor in floors:
-        row = next((r for r in table if r["metric"] == name), None)
-        if floor is None or row is None or row["estimate"] is None:
+        row = next((r for r in table if r.metric == name), None)
+        if floor is None or row is None or row.estimate is None:
             continue
-        low = row["ci_low"] if row["ci_low"] is not None else row["estimate"]
+        low = row.ci_low if row.ci_low is not None else row.estimate
         if low >= floor:
             continue
         label = METRICS[name].label
         out.append(
             check.finding(
                 Status.WARN,
-                f"{label} is {row['estimate']:.3f} ({confidence:.0%} CI {_ci(row)}, n = {n:,}): "
+                f"{label} is {row.estimate:.3f} ({confidence:.0%} CI {_ci(row)}, n = {n:,}): "
                 f"its lower bound is below the floor of {floor:g} "
                 f"(performance.{name}_floor), so the model may be little better than chance.",
                 subject=f"{name} floor",
                 evidence=(
                     Evidence(
                         name,
-                        row["estimate"],
-                        row["ci_low"],
-                        row["ci_high"],
+                        row.estimate,
+                        row.ci_low,
+                        row.ci_high,
                         confidence,
                         n=n,
                         threshold=floor,
@@ -200,7 +201,7 @@ def _floor_findings(
     return out
 
 
-def _ci(row: dict[str, Any]) -> str:
-    if row.get("ci_low") is None or row.get("ci_high") is None:
+def _ci(row: OverallEstimate) -> str:
+    if row.ci_low is None or row.ci_high is None:
         return "n/a"
-    return f"{row['ci_low']:.3f}–{row['ci_high']:.3f}"
+    return f"{row.ci_low:.3f}–{row.ci_high:.3f}"
