@@ -214,6 +214,7 @@ CONVERTED = (
     "fairness.mitigation_preview",
     "fairness.slice_search",
     "performance.overall",
+    "performance.group_gap",
 )
 """Checks that build their typed result (``CheckSpec.measured``); the rest still pass
 ``metrics=`` (the transitional path)."""

@@ -5,7 +5,7 @@ Declarations only (light to import): the implementations are loaded when a check
 
 from __future__ import annotations
 
-from trustscan.checks.performance.measured import Overall
+from trustscan.checks.performance.measured import GroupGaps, Overall
 from trustscan.checks.spec import CheckSpec
 from trustscan.types import Dimension, Severity
 
@@ -63,6 +63,7 @@ GROUP_GAP = CheckSpec(
     "insufficient evidence. Fix: collect more or better data for the worse-served group, "
     "check its feature quality, or train with group-aware evaluation.",
     implementation="trustscan.checks.performance.group_gap:PerformanceGroupGapCheck",
+    measured=GroupGaps,
     section="competence",
     renderer="trustscan.report.html.performance:render_group_gap",
     policy_keys=POLICY_KEYS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from trustscan import stats
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.not_judged import groups_not_judged
 from trustscan.checks.performance import GROUP_GAP
+from trustscan.checks.performance.measured import GroupGap, GroupGaps, GroupPerformance
 from trustscan.checks.performance.shared import (
     ERROR_METRICS,
     GAP_METRICS,
@@ -126,25 +127,24 @@ class PerformanceGroupGapCheck(Check):
         gated = [m for m in (policy.performance.gap_metrics or GAP_METRICS[task]) if m in names]
         per_grouping = group_metrics(ctx, policy, prepared)
 
-        group_rows: list[dict[str, Any]] = []
+        group_rows: list[GroupPerformance] = []
         excluded: list[tuple[str, str, int, str]] = []
         gaps: list[Gap] = []
         findings: list[Finding] = []
         for gm in per_grouping:
             for g, (metric_set, why) in enumerate(zip(gm.sets, gm.excluded, strict=True)):
-                row: dict[str, Any] = {
-                    "grouping": gm.grouping.name,
-                    "group": gm.grouping.labels[g],
-                    "n": metric_set.n,
-                    "share": metric_set.n / max(prepared.n_rows, 1),
-                    "judged": why is None,
-                    "excluded_reason": why,
-                }
-                for name in names:
-                    low, high = metric_set.interval(name, confidence)
-                    row[name] = jsonable(metric_set.estimate.get(name))
-                    row[f"{name}_ci"] = [low, high]
-                group_rows.append(row)
+                group_rows.append(
+                    GroupPerformance(
+                        grouping=gm.grouping.name,
+                        group=gm.grouping.labels[g],
+                        n=metric_set.n,
+                        share=metric_set.n / max(prepared.n_rows, 1),
+                        judged=why is None,
+                        excluded_reason=why,
+                        values={name: jsonable(metric_set.estimate.get(name)) for name in names},
+                        intervals={name: metric_set.interval(name, confidence) for name in names},
+                    )
+                )
                 if why is not None:
                     excluded.append((gm.grouping.name, gm.grouping.labels[g], metric_set.n, why))
             found = [
@@ -184,33 +184,33 @@ class PerformanceGroupGapCheck(Check):
             )
         else:
             summary = f"every judged group is within {limit:g} of the best on {', '.join(gated)}"
-        metrics = {
-            "confidence": confidence,
-            "group_gap_max": limit,
-            "gated_metrics": gated,
-            "gap_units": {
+        measured = GroupGaps(
+            confidence=confidence,
+            group_gap_max=limit,
+            gated_metrics=tuple(gated),
+            gap_units={
                 m: "target standard deviations" if m in ERROR_METRICS else "metric units"
                 for m in gated
             },
-            "groups": group_rows,
-            "gaps": [
-                {
-                    "grouping": g.grouping,
-                    "metric": g.metric,
-                    "best_group": g.best,
-                    "worst_group": g.worst,
-                    "best_value": jsonable(g.best_value),
-                    "worst_value": jsonable(g.worst_value),
-                    "gap": jsonable(g.gap),
-                    "ci_low": g.ci_low,
-                    "ci_high": g.ci_high,
-                    "status": g.status.value,
-                    "comparisons": g.comparisons,
-                }
+            groups=tuple(group_rows),
+            gaps=tuple(
+                GroupGap(
+                    grouping=g.grouping,
+                    metric=g.metric,
+                    best_group=g.best,
+                    worst_group=g.worst,
+                    best_value=jsonable(g.best_value),
+                    worst_value=jsonable(g.worst_value),
+                    gap=jsonable(g.gap),
+                    ci_low=g.ci_low,
+                    ci_high=g.ci_high,
+                    status=g.status.value,
+                    comparisons=g.comparisons,
+                )
                 for g in gaps
-            ],
-        }
-        return self.result(status, summary, tuple(findings), metrics)
+            ),
+        )
+        return self.result(status, summary, tuple(findings), measured=measured)
 
     def _grouping_finding(
         self, name: str, gaps: list[Gap], confidence: float, limit: float

@@ -107,26 +107,44 @@ class GroupGaps:
     group_gap_max: float | None
     gaps: tuple[GroupGap, ...]
     groups: tuple[GroupPerformance, ...]
+    confidence: float | None = None
+    gap_units: Mapping[str, str] = field(default_factory=dict)
+    """Per gated metric: ``metric units``, or ``target standard deviations`` (MAE, RMSE)."""
     other: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_metrics(cls, metrics: Mapping[str, Any]) -> GroupGaps:
         gated = metrics.get("gated_metrics")
+        units = metrics.get("gap_units")
         return cls(
             gated_metrics=tuple(str(m) for m in gated) if isinstance(gated, list | tuple) else (),
             group_gap_max=number(metrics.get("group_gap_max")),
             gaps=tuple(GroupGap.from_row(r) for r in rows(metrics, "gaps")),
             groups=tuple(GroupPerformance.from_row(r) for r in rows(metrics, "groups")),
-            other=_rest(metrics, {"gated_metrics", "group_gap_max", "gaps", "groups"}),
+            confidence=number(metrics.get("confidence")),
+            gap_units=(
+                {str(k): str(v) for k, v in units.items()} if isinstance(units, Mapping) else {}
+            ),
+            other=_rest(
+                metrics,
+                {"confidence", "group_gap_max", "gated_metrics", "gap_units", "gaps", "groups"},
+            ),
         )
 
     def to_metrics(self) -> dict[str, Any]:
+        # A report from before confidence and units were typed lacks them: write back what it had.
+        settings: dict[str, Any] = (
+            {} if self.confidence is None else {"confidence": self.confidence}
+        )
+        units: dict[str, Any] = {"gap_units": dict(self.gap_units)} if self.gap_units else {}
         return {
             **self.other,
-            "gated_metrics": list(self.gated_metrics),
+            **settings,
             "group_gap_max": self.group_gap_max,
-            "gaps": [g.to_row() for g in self.gaps],
+            "gated_metrics": list(self.gated_metrics),
+            **units,
             "groups": [g.to_row() for g in self.groups],
+            "gaps": [g.to_row() for g in self.gaps],
         }
 
 
