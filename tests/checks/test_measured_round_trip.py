@@ -215,6 +215,7 @@ CONVERTED = (
     "fairness.slice_search",
     "performance.overall",
     "performance.group_gap",
+    "performance.calibration",
 )
 """Checks that build their typed result (``CheckSpec.measured``); the rest still pass
 ``metrics=`` (the transitional path)."""

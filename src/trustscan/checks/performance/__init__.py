@@ -5,7 +5,7 @@ Declarations only (light to import): the implementations are loaded when a check
 
 from __future__ import annotations
 
-from trustscan.checks.performance.measured import GroupGaps, Overall
+from trustscan.checks.performance.measured import Calibration, GroupGaps, Overall
 from trustscan.checks.spec import CheckSpec
 from trustscan.types import Dimension, Severity
 
@@ -84,6 +84,7 @@ CALIBRATION = CheckSpec(
     "a binary classifier. Fix: recalibrate (Platt scaling, isotonic regression), per group "
     "if needed, or stop presenting scores as probabilities.",
     implementation="trustscan.checks.performance.calibration:PerformanceCalibrationCheck",
+    measured=Calibration,
     section="competence",
     renderer="trustscan.report.html.performance:render_calibration",
     policy_keys=POLICY_KEYS,

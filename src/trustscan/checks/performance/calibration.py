@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
 
 from trustscan.checks.base import Check
 from trustscan.checks.not_judged import groups_not_judged
 from trustscan.checks.performance import CALIBRATION
+from trustscan.checks.performance.measured import Calibration, CalibrationRow, ReliabilityCurve
 from trustscan.checks.performance.shared import (
     NO_TARGET,
     group_metrics,
@@ -46,25 +48,19 @@ class PerformanceCalibrationCheck(Check):
         per_grouping = group_metrics(ctx, policy, prepared) if ctx.sensitive_names else []
 
         low, high = overall.interval("ece", confidence)
-        rows: list[dict[str, Any]] = [
-            {
-                "grouping": None,
-                "group": "all rows",
-                "n": overall.n,
-                "judged": True,
-                "excluded_reason": None,
-                "ece": jsonable(overall.estimate["ece"]),
-                "ece_ci": [low, high],
-                "brier": jsonable(overall.estimate["brier"]),
-            }
+        rows: list[CalibrationRow] = [
+            CalibrationRow(
+                grouping=None,
+                group="all rows",
+                n=overall.n,
+                judged=True,
+                excluded_reason=None,
+                ece=jsonable(overall.estimate["ece"]),
+                ece_ci=(low, high),
+                brier=jsonable(overall.estimate["brier"]),
+            )
         ]
-        curves: list[dict[str, Any]] = [
-            {
-                "grouping": None,
-                "group": "all rows",
-                "bins": reliability_table(data.y, score, weight=data.weight),
-            }
-        ]
+        curves = [_curve(None, "all rows", reliability_table(data.y, score, weight=data.weight))]
         over: list[tuple[str, float, float | None, float | None, int]] = []
         if low is not None and low > limit:
             over.append(("all rows", overall.estimate["ece"], low, high, overall.n))
@@ -76,24 +72,18 @@ class PerformanceCalibrationCheck(Check):
                 label = gm.grouping.labels[g]
                 g_low, g_high = metric_set.interval("ece", confidence)
                 rows.append(
-                    {
-                        "grouping": gm.grouping.name,
-                        "group": label,
-                        "n": metric_set.n,
-                        "judged": why is None,
-                        "excluded_reason": why,
-                        "ece": jsonable(metric_set.estimate.get("ece")),
-                        "ece_ci": [g_low, g_high],
-                        "brier": jsonable(metric_set.estimate.get("brier")),
-                    }
+                    CalibrationRow(
+                        grouping=gm.grouping.name,
+                        group=label,
+                        n=metric_set.n,
+                        judged=why is None,
+                        excluded_reason=why,
+                        ece=jsonable(metric_set.estimate.get("ece")),
+                        ece_ci=(g_low, g_high),
+                        brier=jsonable(metric_set.estimate.get("brier")),
+                    )
                 )
-                curves.append(
-                    {
-                        "grouping": gm.grouping.name,
-                        "group": label,
-                        "bins": tables[g],
-                    }
-                )
+                curves.append(_curve(gm.grouping.name, label, tables[g]))
                 if why is not None:
                     excluded.append((gm.grouping.name, label, metric_set.n, why))
                 elif g_low is not None and g_low > limit:
@@ -131,15 +121,14 @@ class PerformanceCalibrationCheck(Check):
                     remediation="Recalibrate the scores (Platt or isotonic), per group if needed.",
                 )
             )
-        judged = [r for r in rows if r["judged"] and r["ece"] is not None]
+        judged = [r.ece for r in rows if r.judged and r.ece is not None]
         findings.insert(
             0,
             self.finding(
                 Status.PASS,
                 f"Expected calibration error {overall.estimate['ece']:.3f} overall"
                 + (
-                    f"; per judged group from {min(r['ece'] for r in judged):.3f} to "
-                    f"{max(r['ece'] for r in judged):.3f}."
+                    f"; per judged group from {min(judged):.3f} to {max(judged):.3f}."
                     if len(judged) > 1
                     else "."
                 ),
@@ -169,11 +158,18 @@ class PerformanceCalibrationCheck(Check):
             if over
             else f"ECE {overall.estimate['ece']:.3f} overall, no judged group above {limit:g}"
         )
-        metrics = {
-            "confidence": confidence,
-            "bins": len(curves[0]["bins"]),
-            "max_ece": limit,
-            "ece": rows,
-            "reliability": curves,
-        }
-        return self.result(status, summary, tuple(findings), metrics)
+        measured = Calibration(
+            confidence=confidence,
+            bins=len(curves[0].bins),
+            max_ece=limit,
+            ece=tuple(rows),
+            reliability=tuple(curves),
+        )
+        return self.result(status, summary, tuple(findings), measured=measured)
+
+
+def _curve(
+    grouping: str | None, group: str, table: Sequence[Mapping[str, float | int | None]]
+) -> ReliabilityCurve:
+    """A reliability curve from ``stats``' binned table (one row per bin)."""
+    return ReliabilityCurve.from_row({"grouping": grouping, "group": group, "bins": list(table)})

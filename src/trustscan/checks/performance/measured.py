@@ -211,19 +211,39 @@ class Calibration:
 
     ece: tuple[CalibrationRow, ...]
     reliability: tuple[ReliabilityCurve, ...]
+    confidence: float | None = None
+    bins: int | None = None
+    """Bins of every reliability curve."""
+    max_ece: float | None = None
+    """The policy's limit (``performance.max_ece``)."""
     other: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_metrics(cls, metrics: Mapping[str, Any]) -> Calibration:
+        bins = metrics.get("bins")
         return cls(
             ece=tuple(CalibrationRow.from_row(r) for r in rows(metrics, "ece")),
             reliability=tuple(ReliabilityCurve.from_row(r) for r in rows(metrics, "reliability")),
-            other=_rest(metrics, {"ece", "reliability"}),
+            confidence=number(metrics.get("confidence")),
+            bins=bins if isinstance(bins, int) and not isinstance(bins, bool) else None,
+            max_ece=number(metrics.get("max_ece")),
+            other=_rest(metrics, {"confidence", "bins", "max_ece", "ece", "reliability"}),
         )
 
     def to_metrics(self) -> dict[str, Any]:
+        # A report from before these settings were typed may lack them: write back what it had.
+        settings = {
+            k: v
+            for k, v in (
+                ("confidence", self.confidence),
+                ("bins", self.bins),
+                ("max_ece", self.max_ece),
+            )
+            if v is not None
+        }
         return {
             **self.other,
+            **settings,
             "ece": [r.to_row() for r in self.ece],
             "reliability": [c.to_row() for c in self.reliability],
         }
