@@ -1,10 +1,10 @@
 """What the performance checks measured, typed: overall estimates, per-group values, the
 largest gaps and calibration.
 
-The JSON layout stays what the checks store; ``from_metrics`` reads it into frozen
-dataclasses and ``to_metrics`` writes it back (a test holds the round trip lossless on real
-check output), so renderers read typed fields and a renamed key fails mypy and that test
-rather than the report. Light to import (no numpy).
+The checks build these dataclasses; ``to_metrics`` derives their JSON and ``from_metrics``
+reads a stored report back (a test holds the round trip lossless on real check output), so
+renderers read typed fields and a renamed field fails mypy rather than the report. Light to
+import (no numpy).
 """
 
 from __future__ import annotations
