@@ -59,19 +59,40 @@ def run_checks(
 
 def check_threads(ctx: AuditContext) -> int:
     """How many checks run at once: one per core (at most 4; ``TRUSTSCAN_THREADS`` sets it)
-    for an audit of logged decisions held in memory. An audit with a model runs one at a
-    time, because a user's model is not known to be safe to call from two threads (and its
-    predictions often use every core already); so does an audit on an engine, whose one
-    connection serves one query at a time. Every check seeds its own generator from its
-    name, so the numbers do not depend on the order in which checks finish."""
+    for an audit held in memory of logged decisions or of a model built only from
+    scikit-learn's own classes, whose prediction reads fitted state and changes nothing.
+    Any other model (a custom class, a FunctionTransformer's function, ONNX, a pickle of
+    unknown code) is not known to be safe to call from two threads, so its audit runs one
+    check at a time; so does an audit on an engine, whose one connection serves one query at
+    a time. Every check seeds its own generator from its name, so the numbers do not depend
+    on the order in which checks finish."""
     configured = os.environ.get(THREADS_ENV, "").strip()
     if configured.isdigit() and int(configured) > 0:
         wanted = int(configured)
     else:
         wanted = min(4, os.cpu_count() or 1)
-    if ctx.model is not None or ctx.source is not None:
+    if ctx.source is not None:
+        return 1
+    if ctx.model is not None and not scikit_learn_only(ctx.model.estimator):
         return 1
     return wanted
+
+
+def scikit_learn_only(estimator: object) -> bool:
+    """Whether ``estimator`` and every estimator inside it (pipeline steps, column
+    transformers, meta-estimators) are scikit-learn's own classes, with no user function."""
+    parts = [estimator]
+    get_params = getattr(estimator, "get_params", None)
+    if callable(get_params):
+        try:
+            parts += [v for v in get_params(deep=True).values() if hasattr(v, "get_params")]
+        except Exception:  # a class that breaks scikit-learn's protocol is not one of its own
+            return False
+    for part in parts:
+        kind = type(part)
+        if not kind.__module__.startswith("sklearn.") or kind.__name__ == "FunctionTransformer":
+            return False
+    return True
 
 
 def _run_side_by_side(

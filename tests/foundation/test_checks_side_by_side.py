@@ -1,5 +1,5 @@
 """Checks run side by side on threads: the same results as one at a time, a shared value
-computed once, and one thread where a user's model or an engine is involved."""
+computed once, and one thread where a user's own code or an engine is involved."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ import dataclasses
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from tests.context_builders import model_context, predictions_context
 from trustscan.engine import THREADS_ENV, check_threads, run_checks
@@ -91,10 +94,45 @@ def test_a_failed_computation_is_not_stored() -> None:
     assert memo.get("k", lambda: 1) == 1
 
 
-def test_an_audit_with_a_model_runs_one_check_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_scikit_learn_model_runs_side_by_side_with_the_same_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = decision_log()
+    features = ["skills_test", "years_experience", "womens_club"]
+    model = make_pipeline(StandardScaler(), LogisticRegression()).fit(data[features], data["hired"])
+
+    def audit(threads: int) -> tuple[CheckResult, ...]:
+        ctx = model_context(
+            data, model, features=features, sensitive=["gender", "race"], target="hired"
+        )
+        return run_checks(ctx, Policy(), threads=threads)
+
+    alone, together = audit(1), audit(2)
+    assert [comparable(r) for r in together] == [comparable(r) for r in alone]
+    assert any(r.check_id.startswith("explain.") and r.status.value != "skip" for r in alone)
+    monkeypatch.setenv(THREADS_ENV, "4")
+    ctx = model_context(data, model, features=features, sensitive=["gender"], target="hired")
+    assert check_threads(ctx) == 4
+
+
+class Thresholded(LogisticRegression):  # type: ignore[misc]  # scikit-learn is untyped
+    """A user's own class: trustscan cannot know it is safe to call from two threads."""
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        Thresholded(),
+        make_pipeline(FunctionTransformer(np.log1p), LogisticRegression()),
+    ],
+    ids=["own class", "own function in a pipeline"],
+)
+def test_a_model_with_user_code_runs_one_check_at_a_time(
+    monkeypatch: pytest.MonkeyPatch, model: Any
+) -> None:
     data = decision_log()
     features = ["skills_test", "years_experience"]
-    model = LogisticRegression().fit(data[features], data["hired"])
+    model.fit(data[features], data["hired"])
     ctx = model_context(data, model, features=features, sensitive=["gender"], target="hired")
     monkeypatch.setenv(THREADS_ENV, "4")
     assert check_threads(ctx) == 1
