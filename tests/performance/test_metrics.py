@@ -9,7 +9,9 @@ from sklearn import metrics as skm
 from sklearn.calibration import calibration_curve
 
 from trustscan.stats.intervals import wilson_interval
-from trustscan.stats.performance import PerformanceData, evaluate, reliability_table
+from trustscan.stats.metric_bootstrap import evaluate
+from trustscan.stats.performance import PerformanceData
+from trustscan.stats.reliability import reliability_table
 
 
 def binary_data(n: int = 3000, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

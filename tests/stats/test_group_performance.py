@@ -9,7 +9,8 @@ import pytest
 import sklearn.metrics as skm
 
 from trustscan.stats.group_performance import evaluate_groups, group_auc
-from trustscan.stats.performance import PerformanceData, evaluate
+from trustscan.stats.metric_bootstrap import evaluate
+from trustscan.stats.performance import PerformanceData
 
 
 def _binary(n: int = 3000, seed: int = 0, groups: int = 4) -> tuple[PerformanceData, np.ndarray]:

@@ -14,18 +14,17 @@ from dataclasses import replace
 
 import numpy as np
 
+from trustscan.stats.metric_bootstrap import MetricSet, bootstrap
 from trustscan.stats.performance import (
     CALIBRATION_BINS,
-    MetricSet,
     PerformanceData,
-    bootstrap,
     calibration_bin,
     metrics_from_sums,
-    reliability_rows,
     row_blocks,
     unit_values,
 )
 from trustscan.stats.rates import safe_divide
+from trustscan.stats.reliability import reliability_rows
 
 _CHUNK = 1 << 20
 """Rows per pass: per-row statistics are built a chunk at a time (bounded memory at 10M)."""

@@ -20,7 +20,7 @@ from trustscan.context import AuditContext
 from trustscan.numbers.json_safe import finite as jsonable
 from trustscan.policy import Policy
 from trustscan.stats.group_performance import group_reliability
-from trustscan.stats.performance import reliability_table
+from trustscan.stats.reliability import reliability_table
 from trustscan.types import CheckResult, Evidence, Finding, Severity, Status
 
 

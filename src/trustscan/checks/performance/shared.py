@@ -22,7 +22,8 @@ from trustscan.context import AuditContext
 from trustscan.policy import Policy
 from trustscan.stats.group_performance import evaluate_groups, group_estimates, group_sizes
 from trustscan.stats.groups import GroupCodes
-from trustscan.stats.performance import MetricSet, PerformanceData, bootstrap, evaluate
+from trustscan.stats.metric_bootstrap import MetricSet, bootstrap, evaluate
+from trustscan.stats.performance import PerformanceData
 
 T = TypeVar("T")
 
