@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -87,13 +88,28 @@ def _wait_until_handled(pid: int, signum: int, timeout: float = 20.0) -> None:
         time.sleep(0.005)
 
 
-def _interrupt_at(
-    delay: float, folder: Path, data: Path, signum: int
-) -> tuple[int | None, str, bool]:
-    process = trustscan_process(
+def _scan(folder: Path, data: Path) -> subprocess.Popen[str]:
+    return trustscan_process(
         ["scan", "--data", str(data), "--predictions", "hired", "-s", "gender", "--out", "out"],
         cwd=folder,
     )
+
+
+def _uninterrupted_seconds(folder: Path, data: Path, signum: int) -> float:
+    """How long a scan runs once it handles ``signum``, so the interrupts can be spread over
+    its phases however fast this machine (or trustscan) is."""
+    folder.mkdir()
+    process = _scan(folder, data)
+    _wait_until_handled(process.pid, signum)
+    started = time.monotonic()
+    process.communicate(timeout=120)
+    return time.monotonic() - started
+
+
+def _interrupt_at(
+    delay: float, folder: Path, data: Path, signum: int
+) -> tuple[int | None, str, bool]:
+    process = _scan(folder, data)
     _wait_until_handled(process.pid, signum)
     time.sleep(delay)
     sent = process.poll() is None
@@ -108,9 +124,12 @@ def _interrupt_at(
 def test_an_interrupt_in_every_phase_exits_130_and_leaves_a_consistent_folder(
     tmp_path: Path, applicants_csv: Path, signum: int
 ) -> None:
-    # From the first imports to the final renames: the delays walk through every phase.
+    # From the first imports to the final renames: the delays walk through every phase of a
+    # scan as long as an uninterrupted one takes here.
+    duration = _uninterrupted_seconds(tmp_path / "timing", applicants_csv, signum)
     seen_exit_130 = 0
-    for index, delay in enumerate((0.15, 0.3, 0.8, 1.5, 2.2, 3.0, 4.0)):
+    for index, share in enumerate((0.02, 0.1, 0.25, 0.45, 0.65, 0.85, 0.97)):
+        delay = share * duration
         folder = tmp_path / f"run{index}"
         folder.mkdir()
         code, stderr, sent = _interrupt_at(delay, folder, applicants_csv, signum)
