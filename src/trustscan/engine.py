@@ -48,12 +48,12 @@ def run_checks(
     selected = select_checks(policy, checks)
     workers = check_threads(ctx) if threads is None else max(1, threads)
     if workers == 1:
-        results: list[CheckResult] = []
+        done: dict[str, CheckResult] = {}
         for index, spec in enumerate(selected):
             if progress is not None:
                 progress(spec.id, index, len(selected))
-            results.append(_run_one(spec, ctx, policy, _needed(spec, results, selected), debug))
-        return tuple(results)
+            done[spec.id] = _run_one(spec, ctx, policy, _needed(spec, done, selected), debug)
+        return tuple(done.values())
     return _run_side_by_side(ctx, policy, selected, workers, debug, progress)
 
 
@@ -126,7 +126,7 @@ def _run_side_by_side(
                 if progress is not None:
                     progress(spec.id, started, len(selected))
                 started += 1
-                needed = tuple(done[s.id] for s in selected if spec.needs_check(s))
+                needed = _needed(spec, done, selected)
                 running[pool.submit(_run_one, spec, ctx, policy, needed, debug)] = spec
             if not running:  # run_order has refused cycles, so this cannot happen
                 raise RuntimeError("no check can start: " + ", ".join(s.id for s in pending))
@@ -141,9 +141,10 @@ def _run_side_by_side(
 
 
 def _needed(
-    spec: CheckSpec, results: Sequence[CheckResult], selected: Sequence[CheckSpec]
+    spec: CheckSpec, done: dict[str, CheckResult], selected: Sequence[CheckSpec]
 ) -> tuple[CheckResult, ...]:
-    return tuple(r for r in results if spec.needs_check(_spec_of(r, selected)))
+    """The results ``spec`` reads, in run order (all done: it starts after them)."""
+    return tuple(done[s.id] for s in selected if spec.needs_check(s))
 
 
 def _run_one(
@@ -180,7 +181,3 @@ def on_sample(result: CheckResult, size: int, total: int, how: str) -> CheckResu
     statement = f"Measured on a sample of {size:,} of {total:,} rows ({how})."
     metrics = {**result.metrics, "sample": {"rows": size, "of": total, "how": how}}
     return dataclasses.replace(result, summary=f"{result.summary} {statement}", metrics=metrics)
-
-
-def _spec_of(result: CheckResult, selected: Sequence[CheckSpec]) -> CheckSpec:
-    return next(s for s in selected if s.id == result.check_id)

@@ -83,18 +83,7 @@ class PerformanceOverallCheck(Check):
                     f"{target:.3f}"
                     + (", and the interval's lower bound is below it." if missed else ", met."),
                     subject=f"{name} target",
-                    evidence=(
-                        Evidence(
-                            name,
-                            row.estimate,
-                            row.ci_low,
-                            row.ci_high,
-                            confidence,
-                            n=result.n,
-                            threshold=target,
-                            method=method,
-                        ),
-                    ),
+                    evidence=(_against(row, confidence, result.n, target, method),),
                     remediation="Improve the model or lower the target with a recorded reason."
                     if missed
                     else None,
@@ -181,24 +170,29 @@ def _floor_findings(
                 f"its lower bound is below the floor of {floor:g} "
                 f"(performance.{name}_floor), so the model may be little better than chance.",
                 subject=f"{name} floor",
-                evidence=(
-                    Evidence(
-                        name,
-                        row.estimate,
-                        row.ci_low,
-                        row.ci_high,
-                        confidence,
-                        n=n,
-                        threshold=floor,
-                        method=method,
-                    ),
-                ),
+                evidence=(_against(row, confidence, n, floor, method),),
                 remediation="Check the model is fit for the decision it supports (and the "
                 "target and inputs are the ones it was trained on) before relying on it.",
                 severity=Severity.MEDIUM,
             )
         )
     return out
+
+
+def _against(
+    row: OverallEstimate, confidence: float, n: int, threshold: float, method: str
+) -> Evidence:
+    """A metric's estimate and interval as evidence against a target or floor."""
+    return Evidence(
+        str(row.metric),
+        row.estimate,
+        row.ci_low,
+        row.ci_high,
+        confidence,
+        n=n,
+        threshold=threshold,
+        method=method,
+    )
 
 
 def _ci(row: OverallEstimate) -> str:
