@@ -128,7 +128,7 @@ def test_an_interrupt_in_every_phase_exits_130_and_leaves_a_consistent_folder(
     # scan as long as an uninterrupted one takes here.
     duration = _uninterrupted_seconds(tmp_path / "timing", applicants_csv, signum)
     seen_exit_130 = 0
-    for index, share in enumerate((0.02, 0.1, 0.25, 0.45, 0.65, 0.85, 0.97)):
+    for index, share in enumerate((0.02, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8)):
         delay = share * duration
         folder = tmp_path / f"run{index}"
         folder.mkdir()
