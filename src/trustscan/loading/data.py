@@ -137,6 +137,14 @@ def _out_of_memory(path: Path) -> InputError:
     )
 
 
+def _not_encoded(path: Path, encoding: str, exc: UnicodeDecodeError) -> InputError:
+    return InputError(
+        f"{path} is not valid {encoding} (byte 0x{exc.object[exc.start]:02x} "
+        f"at position {exc.start})",
+        "re-save the file as UTF-8 or pass --encoding (e.g. --encoding latin-1)",
+    )
+
+
 def check_encoding(encoding: str) -> None:
     try:
         codecs.lookup(encoding)
@@ -267,11 +275,7 @@ def _read_csv(path: Path, encoding: str, columns: Sequence[str] | None) -> pd.Da
             low_memory=False,
         )
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path} is not valid {encoding} (byte 0x{exc.object[exc.start]:02x} "
-            f"at position {exc.start})",
-            "re-save the file as UTF-8 or pass --encoding (e.g. --encoding latin-1)",
-        ) from exc
+        raise _not_encoded(path, encoding, exc) from exc
     except pd.errors.EmptyDataError as exc:
         raise InputError(f"{path} is empty", "the CSV needs a header row and data rows") from exc
     except MemoryError as exc:
@@ -304,11 +308,7 @@ def _sniff_delimiter(path: Path, encoding: str) -> str:
         with opener as handle:
             sample = handle.read(64 * 1024)
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path} is not valid {encoding} (byte 0x{exc.object[exc.start]:02x} "
-            f"at position {exc.start})",
-            "re-save the file as UTF-8 or pass --encoding (e.g. --encoding latin-1)",
-        ) from exc
+        raise _not_encoded(path, encoding, exc) from exc
     except LookupError as exc:
         raise InputError(
             f"unknown encoding {shorten(encoding)!r}", "use e.g. utf-8 or latin-1"

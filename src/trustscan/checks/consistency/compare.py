@@ -17,6 +17,7 @@ from trustscan.checks import registry
 from trustscan.numbers.json_safe import finite as _number
 from trustscan.report_versions import verdict_status
 from trustscan.stats.distributions import norm_ppf
+from trustscan.stats.performance import METRICS
 
 
 def is_gated(check_id: str) -> bool:
@@ -36,17 +37,11 @@ HEADLINE_METRICS = frozenset({"roc_auc", "balanced_accuracy", "macro_f1", "r2", 
 (accuracy, precision, recall, F1, Brier) are reported: they trade off against each other
 when only the decision threshold moved."""
 
-_HIGHER_IS_BETTER = {
-    "accuracy",
-    "balanced_accuracy",
-    "precision",
-    "recall",
-    "f1",
-    "macro_f1",
-    "roc_auc",
-    "r2",
+_HIGHER_IS_BETTER = {name for name, d in METRICS.items() if d.higher_is_better}
+_LOWER_IS_BETTER = {name for name, d in METRICS.items() if not d.higher_is_better} | {
+    "flip_rate",
+    "changed_share",
 }
-_LOWER_IS_BETTER = {"brier", "ece", "mae", "rmse", "flip_rate", "changed_share"}
 
 
 def direction(metric: str) -> str | None:
