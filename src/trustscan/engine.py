@@ -106,7 +106,9 @@ def _run_side_by_side(
     """Run checks on ``workers`` threads: a check starts once the checks it needs are done,
     and checks of one family run one after another (they share computed state, such as the
     competence checks' per-group bootstrap, so two of them at once would wait on each
-    other). numpy, pandas and scikit-learn release the GIL in their heavy loops."""
+    other) unless one declares its state its own (``CheckSpec.serial_key``). The longest
+    chain left starts first. numpy, pandas and scikit-learn release the GIL in their heavy
+    loops."""
     done: dict[str, CheckResult] = {}
     pending = list(selected)
     running: dict[Future[CheckResult], CheckSpec] = {}
@@ -114,15 +116,15 @@ def _run_side_by_side(
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="trustscan-check")
     try:
         while pending or running:
-            busy = {spec.family for spec in running.values()}
-            for spec in list(pending):
+            busy = {spec.serial_key for spec in running.values()}
+            for spec in _most_cost_left_first(pending):
                 if len(running) >= workers:
                     break
                 waits_on = [s for s in selected if spec.needs_check(s) and s.id not in done]
-                if waits_on or spec.family in busy:
+                if waits_on or spec.serial_key in busy:
                     continue
                 pending.remove(spec)
-                busy.add(spec.family)
+                busy.add(spec.serial_key)
                 if progress is not None:
                     progress(spec.id, started, len(selected))
                 started += 1
@@ -138,6 +140,16 @@ def _run_side_by_side(
         # running finish on their own, since a thread cannot be stopped from outside.
         pool.shutdown(wait=not running, cancel_futures=True)
     return tuple(done[spec.id] for spec in selected)
+
+
+def _most_cost_left_first(pending: Sequence[CheckSpec]) -> list[CheckSpec]:
+    """``pending`` with the chains (checks of one ``serial_key``) that have the most cost
+    left first, run order within a chain and between equals: a chain runs one check after
+    another, so the longest must start early or the audit ends waiting for it alone."""
+    left: dict[str, float] = {}
+    for spec in pending:
+        left[spec.serial_key] = left.get(spec.serial_key, 0.0) + spec.cost
+    return sorted(pending, key=lambda spec: -left[spec.serial_key])
 
 
 def _needed(

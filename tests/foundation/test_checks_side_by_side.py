@@ -60,6 +60,22 @@ def test_side_by_side_gives_the_results_of_one_at_a_time_in_the_same_order() -> 
     assert [comparable(r) for r in together] == [comparable(r) for r in alone]
 
 
+def test_the_longest_chains_of_checks_start_first() -> None:
+    """The competence checks' per-group bootstrap and the proxy probes are the longest runs of
+    checks that must follow one another: they start at once, not after the light ones."""
+    ctx = predictions_context(
+        decision_log(),
+        sensitive=["gender", "race"],
+        target="hired",
+        predictions="decision",
+        scores="score",
+    )
+    started: list[str] = []
+    run_checks(ctx, Policy(), threads=2, progress=lambda check_id, *_: started.append(check_id))
+    assert started[:2] == ["performance.group_gap", "leakage.sensitive_target"]
+    assert len(started) == len(set(started)) > 20
+
+
 def test_a_shared_value_is_computed_once_while_a_second_thread_waits_for_it() -> None:
     memo = Memo()
     calls: list[int] = []

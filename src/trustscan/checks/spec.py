@@ -58,10 +58,24 @@ class CheckSpec:
     reads_rows: bool = True
     """False for checks about files and documents (provenance, model card): a row sample
     changes nothing they report, so their results do not mention it."""
+    shares_family_state: bool = True
+    """It computes or reads state its family's checks compute once (``ctx.memo``), so checks
+    run side by side start it only while no other check of its family runs. False: the
+    state it computes is its own (a later check of the family may read it, waiting for it),
+    so it may run beside them."""
+    cost: float = 1.0
+    """Roughly how long it runs on a large audit, in tenths of a second on the 1M-row
+    benchmark (``benchmarks/run.py``), for scheduling only: checks run side by side start
+    with the longest chain of checks that must run one after another (``serial_key``)."""
 
     @property
     def family(self) -> str:
         return self.id.split(".", 1)[0]
+
+    @property
+    def serial_key(self) -> str:
+        """Checks with the same key run one after another when checks run side by side."""
+        return self.family if self.shares_family_state else self.id
 
     def load(self) -> type[Check]:
         """The check class (imports its module, and so the numerical stack)."""

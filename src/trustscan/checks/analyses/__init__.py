@@ -151,4 +151,5 @@ SLICE_SEARCH = CheckSpec(
         "stats.min_group_size",
     ),
     gated_in_compare=True,
+    cost=3,  # searches feature slices
 )

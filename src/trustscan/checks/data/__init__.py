@@ -27,4 +27,5 @@ QUALITY = CheckSpec(
         "data_quality.max_duplicate_share",
     ),
     counts_only=True,
+    cost=4,  # hashes every row for duplicates
 )

@@ -53,6 +53,7 @@ OUTPUT_INFERENCE = CheckSpec(
     measured=OutputInference,
     renderer="trustscan.report.html.leakage:render_output_inference",
     policy_keys=POLICY_KEYS,
+    cost=3,  # probes the scores for each attribute
 )
 
 PROXY_FEATURES = CheckSpec(
@@ -77,4 +78,5 @@ PROXY_FEATURES = CheckSpec(
     measured=ProxyFeatures,
     renderer="trustscan.report.html.leakage:render_proxy_features",
     policy_keys=POLICY_KEYS,
+    cost=12,  # boosted-tree probes per attribute and feature
 )

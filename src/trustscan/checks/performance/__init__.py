@@ -44,6 +44,8 @@ OVERALL = CheckSpec(
     policy_keys=POLICY_KEYS,
     gated_in_compare=True,
     counts_only=True,
+    cost=10,  # bootstrap of every metric on all rows
+    shares_family_state=False,  # its bootstrap is its own; calibration reads it later
 )
 
 GROUP_GAP = CheckSpec(
@@ -69,6 +71,7 @@ GROUP_GAP = CheckSpec(
     policy_keys=POLICY_KEYS,
     gated_in_compare=True,
     counts_only=True,
+    cost=20,  # a bootstrap per group and intersection
 )
 
 CALIBRATION = CheckSpec(
