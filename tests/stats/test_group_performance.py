@@ -125,3 +125,16 @@ def test_score_order_keeps_tied_entries_in_entry_order() -> None:
     order, level, n_levels = data.score_order
     assert order.tolist() == [1, 4, 3, 0, 2, 5]
     assert level.tolist() == [2, 0, 2, 1, 0, 2] and n_levels == 3
+
+
+@pytest.mark.parametrize("decimals", [1, 3, 6])
+def test_score_order_with_many_ties_and_missing_scores_is_the_stable_sort(decimals: int) -> None:
+    rng = np.random.default_rng(decimals)
+    score = np.round(rng.uniform(size=20_000), decimals)
+    score[rng.choice(score.size, 50, replace=False)] = np.nan
+    data = PerformanceData("binary", score > 0.5, score > 0.5, score)
+    order, level, n_levels = data.score_order
+    np.testing.assert_array_equal(order, np.argsort(score, kind="stable"))
+    distinct = np.unique(score[~np.isnan(score)]).size + 1  # NaNs share one level, the last
+    assert n_levels == distinct
+    assert (level[order][1:] >= level[order][:-1]).all()
