@@ -14,6 +14,9 @@ child's peak RSS from ``wait4``):
   ~4 GB for the feature matrix alone and is only run with ``--full-10m``;
 - ``predictions``: ``trustscan scan`` in predictions-only mode (logged decisions + scores,
   a target, 2 sensitive columns, 8 candidate proxy columns, an id column);
+- ``issue-csv``: the same audit of the decision log issue 18 timed (sex, race, decision,
+  score, outcome and one more column, as CSV, scores rounded to 6 decimals), against reading
+  that CSV with pandas and with DuckDB (up to 1M rows);
 - peers on the predictions-only data: fairlearn ``MetricFrame`` (six metrics for gender,
   race and gender × race, as ``bench_fairness.py``) without and with bootstrap, and
   Aequitas 1.1 ``Group().get_crosstabs`` + ``Bias().get_disparity_major_group`` when the
@@ -68,6 +71,12 @@ READERS = {
     "pandas read_parquet": "import pandas as pd; pd.read_parquet({path!r})",
     "duckdb read": "import duckdb; duckdb.sql(\"select * from read_parquet('{path}')\").fetchnumpy()",
 }
+CSV_READERS = {
+    "pandas read_csv": "import pandas as pd; pd.read_csv({path!r})",
+    "duckdb read_csv": "import duckdb; duckdb.sql(\"select * from read_csv('{path}')\").fetchnumpy()",
+}
+"""Readers of the issue-shaped CSV (``make_issue_csv``), the file issue 18 was measured on."""
+ISSUE_CSV_MAX_ROWS = 1_000_000
 """The floor for a scan: reading the whole file into memory, in a fresh process."""
 STARTUP_COMMANDS = (
     ("--version",),
@@ -161,12 +170,39 @@ def make_predictions_data(path: Path, rows: int, seed: int = 0) -> None:
     _write_parquet(path, rows, chunk, seed)
 
 
+def make_issue_csv(path: Path, rows: int, seed: int = 0) -> None:
+    """The decision log issue 18 timed: sex, race, decision, score, outcome and one more
+    column, as CSV, with scores rounded to 6 decimals as logs store them (so they tie)."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    sex = rng.choice(np.array(["female", "male"]), rows)
+    race = rng.choice(np.array(RACES), rows, p=RACE_P)
+    outcome = rng.uniform(size=rows) < 0.4
+    logit = -1.0 + 2.0 * outcome - 0.4 * (sex == "female") - 0.2 * (race == "black")
+    score = 1.0 / (1.0 + np.exp(-(logit + rng.normal(0.0, 1.0, rows))))
+    frame = pd.DataFrame(
+        {
+            "sex": sex,
+            "race": race,
+            "decision": (score >= 0.5).astype(np.int64),
+            "score": score.round(6),
+            "outcome": outcome.astype(np.int64),
+            "tenure_years": rng.integers(0, 30, rows),
+        }
+    )
+    partial = path.with_suffix(".partial")
+    frame.to_csv(partial, index=False)
+    partial.replace(path)
+
+
 def dataset(cache: Path, kind: str, rows: int) -> Path:
-    """The cached Parquet file (generated on first use)."""
-    path = cache / f"{kind}_{rows}.parquet"
+    """The cached data file (generated on first use)."""
+    path = cache / (f"{kind}_{rows}.csv" if kind == "issue" else f"{kind}_{rows}.parquet")
     if not path.exists():
         started = time.perf_counter()
-        (make_full_data if kind == "full" else make_predictions_data)(path, rows)
+        make = {"full": make_full_data, "pred": make_predictions_data, "issue": make_issue_csv}
+        make[kind](path, rows)
         print(f"  generated {path.name} in {time.perf_counter() - started:.1f} s", flush=True)
     return path
 
@@ -259,9 +295,14 @@ def scan_command(kind: str, data: Path, model: Path | None, report: Path) -> lis
     if kind == "full":
         assert model is not None
         command += ["--model", str(model), "--target", "y"]
+    elif kind == "issue-csv":
+        command += ["--predictions", "decision", "--scores", "score", "--target", "outcome"]
+        command += ["--sensitive", "sex,race"]
     else:
         command += ["--predictions", "y_pred", "--scores", "score", "--target", "y_true"]
-    command += ["--sensitive", "gender,race", "--json", str(report), "--no-ledger", "--quiet"]
+    if kind != "issue-csv":
+        command += ["--sensitive", "gender,race"]
+    command += ["--json", str(report), "--no-ledger", "--quiet"]
     return command
 
 
@@ -309,10 +350,12 @@ def time_startup(reps: int) -> list[Measurement]:
     return out
 
 
-def time_read(rows: int, data: Path, reps: int, reader: str) -> Measurement:
+def time_read(
+    rows: int, data: Path, reps: int, reader: str, readers: dict[str, str] = READERS
+) -> Measurement:
     """The floor for a scan: reading the same file with ``reader`` in a fresh process."""
     result = Measurement(reader, rows)
-    code = READERS[reader].format(path=str(data))
+    code = readers[reader].format(path=str(data))
     for _ in range(reps):
         result.load.append(os.getloadavg()[0])
         wall, rss, _ = measure([sys.executable, "-c", code], ok=(0,))
@@ -393,7 +436,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="run the peers only up to this size (fairlearn at 10M takes many minutes)",
     )
     parser.add_argument("--full-10m", action="store_true", help="also run the 10M full scan")
-    parser.add_argument("--only", choices=("startup", "full", "predictions", "peers"), nargs="+")
+    parser.add_argument(
+        "--only", choices=("startup", "full", "predictions", "issue-csv", "peers"), nargs="+"
+    )
     parser.add_argument("--quick", action="store_true", help="2,000 rows, 1 run: a smoke test")
     parser.add_argument(
         "--cache", type=Path, default=Path(tempfile.gettempdir()) / "trustscan-bench"
@@ -410,7 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.quick:
         args.rows, args.reps, args.peer_reps, args.fairlearn_boot = [2_000], 1, 1, 2
-    parts = set(args.only or ("startup", "full", "predictions", "peers"))
+    parts = set(args.only or ("startup", "full", "predictions", "issue-csv", "peers"))
     args.cache.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     out_path = args.json or HERE / "results" / f"run-{stamp}.json"
@@ -455,6 +500,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for reader in READERS:
                     measurements.append(time_read(rows, data, 1, reader))
                 measurements.append(time_scan("predictions", rows, data, None, 1))
+        if "issue-csv" in parts and rows > ISSUE_CSV_MAX_ROWS:
+            skipped.append(f"issue-shaped CSV at {rows:,} rows (timed up to 1M)")
+            print(f"  SKIP {skipped[-1]}", flush=True)
+        elif "issue-csv" in parts:
+            csv = dataset(args.cache, "issue", rows)
+            for _ in range(args.reps):
+                for reader in CSV_READERS:
+                    measurements.append(time_read(rows, csv, 1, reader, CSV_READERS))
+                measurements.append(time_scan("issue-csv", rows, csv, None, 1))
         if "peers" in parts:
             if rows > args.peer_max_rows:
                 skipped.append(f"peers at {rows:,} rows (--peer-max-rows {args.peer_max_rows:,})")
@@ -563,6 +617,19 @@ def summarise(measurements: list[Measurement], boot: int) -> list[dict[str, Any]
                 pred.median_s <= TARGETS["predictions_scan_s"]
                 and pred.median_s / fastest.median_s <= TARGETS["scan_over_fastest_read"]
             )
+        issue = group.get("trustscan scan (issue-csv)")
+        csv_reads = {name: group[name] for name in CSV_READERS if name in group}
+        if issue and csv_reads:
+            row["issue_csv_scan_s"] = issue.median_s
+            row["csv_read_s"] = {name: m.median_s for name, m in csv_reads.items()}
+            for name, m in csv_reads.items():
+                key = "pandas" if name.startswith("pandas") else "duckdb"
+                row[f"ratio_issue_csv_scan_over_{key}_read_csv"] = issue.median_s / m.median_s
+            fastest_csv = min(m.median_s for m in csv_reads.values())
+            row["target_issue_csv_scan"] = _met(
+                issue.median_s <= TARGETS["predictions_scan_s"]
+                and issue.median_s / fastest_csv <= TARGETS["scan_over_fastest_read"]
+            )
         if full:
             row["target_full_scan"] = _met(full.median_s <= TARGETS["full_scan_s"])
         if fl0:
@@ -595,6 +662,7 @@ def print_summary(figures: list[dict[str, Any]]) -> None:
             ("full_peak_mb", "full peak MB"),
             ("predictions_scan_s", "pred-only scan"),
             ("predictions_peak_mb", "pred-only peak MB"),
+            ("issue_csv_scan_s", "issue-shaped CSV scan"),
             ("fairness_section_s", "trustscan fairness"),
             ("fairlearn_s", "fairlearn"),
             ("fairlearn_boot100_extrapolated_s", "fairlearn n_boot=100 (extrapolated)"),
@@ -603,7 +671,7 @@ def print_summary(figures: list[dict[str, Any]]) -> None:
             if key in row:
                 value = row[key]
                 parts.append(f"{label} {value:,.0f}" if "MB" in label else f"{label} {value:.3g}")
-        for name, seconds in row.get("read_s", {}).items():
+        for name, seconds in {**row.get("read_s", {}), **row.get("csv_read_s", {})}.items():
             parts.append(f"{name} {seconds:.3g}")
         print("  " + " | ".join(parts))
         for key, value in row.items():

@@ -26,6 +26,7 @@ def test_quick_benchmark_runs_and_writes_figures(tmp_path: Path) -> None:
             "--quick",
             "--only",
             "predictions",
+            "issue-csv",
             "peers",
             "--cache",
             str(tmp_path / "cache"),
@@ -44,6 +45,10 @@ def test_quick_benchmark_runs_and_writes_figures(tmp_path: Path) -> None:
     assert row["rows"] == 2_000
     assert row["predictions_scan_s"] > 0 and row["predictions_peak_mb"] > 0
     assert row["fairness_section_s"] > 0
+    assert row["issue_csv_scan_s"] > 0 and set(row["csv_read_s"]) == {
+        "pandas read_csv",
+        "duckdb read_csv",
+    }
     assert row["ratio_fairlearn_boot100_extrapolated_over_trustscan_fairness"] > 0
     assert any("Aequitas" in s for s in figures["skipped"])
     assert "medians" in done.stdout
