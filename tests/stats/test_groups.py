@@ -106,6 +106,27 @@ def test_missing_values_form_a_reported_unknown_group() -> None:
     assert counts.selected.tolist() == [1, 1, 1]
 
 
+def test_padded_labels_are_one_group_and_blank_labels_are_unknown() -> None:
+    """Hand-typed logs: "F " is F, and a blank cell is a value nobody recorded, not a group."""
+    from trustscan.sensitive.groups import group_column
+
+    column = pd.Series(["F ", " M", "  ", "F", None, "", "M", 3])
+    grouping = group_column("sex", column)
+    assert grouping.labels == ("3", "F", "M", stats.UNKNOWN)
+    assert [grouping.labels[c] for c in grouping.codes] == [
+        "F",
+        "M",
+        stats.UNKNOWN,
+        "F",
+        stats.UNKNOWN,
+        stats.UNKNOWN,
+        "M",
+        "3",
+    ]
+    clean = group_column("sex", pd.Series(["b", "a", "b"]))
+    assert clean.labels == ("a", "b") and clean.codes.tolist() == [1, 0, 1]
+
+
 def test_pandas_factorize_codes_give_the_same_groups_as_numpy_encoding() -> None:
     values = pd.Series(["x", None, "y", "x", "z", None])
     codes, uniques = pd.factorize(values, sort=True)

@@ -78,9 +78,11 @@ def from_codes(
     """Wrap factorised codes (``-1`` = missing, as ``pandas.factorize`` returns them).
 
     Missing rows get their own trailing ``unknown`` group, only when there are any.
-    Labels that are not strings are converted with ``str``.
+    Labels that are not strings are converted with ``str``. Text labels are compared without
+    surrounding spaces, and a blank one counts as missing: hand-typed logs write "F " for "F"
+    and " " for not recorded, which are not groups of people.
     """
-    codes = np.asarray(codes, dtype=np.int64)
+    codes, labels = _trimmed(np.asarray(codes, dtype=np.int64), labels)
     text = [str(label) for label in labels]
     unknown = [False] * len(text)
     missing = codes < 0
@@ -89,6 +91,18 @@ def from_codes(
         text.append(UNKNOWN if UNKNOWN not in text else f"{UNKNOWN} (missing)")
         unknown.append(True)
     return GroupCodes(single(name, tuple(text), tuple(unknown), binning), codes)
+
+
+def _trimmed(codes: np.ndarray, labels: Sequence[object]) -> tuple[np.ndarray, list[object]]:
+    """``codes`` and ``labels`` with text labels stripped, blanks made missing (``-1``) and
+    labels equal after stripping merged, in the order of their text."""
+    trimmed = [label.strip() if isinstance(label, str) else label for label in labels]
+    if trimmed == list(labels) and "" not in trimmed:
+        return codes, list(labels)
+    kept = sorted((label for label in dict.fromkeys(trimmed) if label != ""), key=str)
+    position = {label: i for i, label in enumerate(kept)}
+    remap = np.array([position.get(label, -1) for label in trimmed] + [-1], dtype=np.int64)
+    return remap[codes], kept  # code -1 indexes the trailing -1
 
 
 def encode(name: str, values: np.ndarray | Sequence[object]) -> GroupCodes:
