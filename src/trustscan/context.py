@@ -28,6 +28,7 @@ from trustscan.context_outcome import (
     _infer_task,
     _logged_predictions,
     mirror_scores,
+    require_decisions,
 )
 from trustscan.errors import InputError
 from trustscan.loading import ModelAdapter, load_model, read_table
@@ -336,6 +337,7 @@ def context_from_frames(
         if column:
             flag = "--predictions" if column == config.predictions_column else "--scores"
             require_columns(data, [column], f"{flag[2:]} column", where, flag)
+    _require_people_columns(config)
     for column in config.sensitive:
         if data[column].isna().all():
             raise InputError(
@@ -370,6 +372,8 @@ def context_from_frames(
 
     task = _infer_task(classes, predictions, y_true)
     scores_only = model is None and config.predictions_column is None
+    if task != "regression" and not scores_only:
+        require_decisions(np.asarray(predictions), config.predictions_column)
     if scores_only and (task == "multiclass" or y_true is None):
         # Scores only: decisions are score >= threshold, a yes/no outcome. Without a target
         # nothing says otherwise, whatever the score's scale (a 300-850 credit score included:
@@ -414,6 +418,24 @@ def context_from_frames(
         condition_name=config.condition,
         weights=weights,
     )
+
+
+def _require_people_columns(config: ScanConfig) -> None:
+    """A sensitive attribute describes the people (sex, race, age), never the outcome or what
+    the model decided: grouping by the decision makes every selection rate 0 or 1."""
+    roles = (
+        ("--target", config.target),
+        ("--predictions", config.predictions_column),
+        ("--scores", config.scores_column),
+    )
+    for column in config.sensitive:
+        for flag, role_column in roles:
+            if column == role_column:
+                raise InputError(
+                    f"sensitive column {column!r} is also the {flag} column",
+                    "name the columns that describe the people (e.g. sex, race, age) in "
+                    "--sensitive",
+                )
 
 
 def _rebuild_adapter(model: ModelAdapter) -> ModelAdapter:

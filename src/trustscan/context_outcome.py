@@ -70,6 +70,30 @@ def _infer_task(
     return "regression"
 
 
+def require_decisions(predictions: np.ndarray, column: str | None) -> None:
+    """Decisions of a yes/no or multi-class task are labels. Fractional values there are
+    scores (or a regressor's outputs): counted as decisions, almost nobody is selected and
+    every rate is wrong, so they are refused rather than audited."""
+    if predictions.dtype.kind != "f":
+        return
+    values = predictions[~np.isnan(predictions)]
+    fractional = int(np.count_nonzero(np.mod(values, 1) != 0))
+    if not fractional:
+        return
+    if column is not None:
+        raise InputError(
+            f"predictions column {column!r} holds {fractional:,} fractional values: scores, "
+            "not decisions",
+            f"pass it as --scores {column} (decisions are score >= --threshold), or give "
+            "--predictions the column that holds the decisions",
+        )
+    raise InputError(
+        "the model predicts continuous values (a regressor) while the outcome has classes",
+        "audit the classifier that makes the decisions, or log this model's outputs and pass "
+        "them as --scores with --threshold",
+    )
+
+
 def _label_pool(
     classes: tuple[Any, ...] | None,
     predictions: np.ndarray,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -340,6 +341,13 @@ class Policy:
     provenance: ProvenancePolicy = field(default_factory=ProvenancePolicy)
     waiver: tuple[Waiver, ...] = ()
     justification: tuple[Justification, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not math.isfinite(self.decision_threshold):
+            raise InputError(
+                f"decision threshold {self.decision_threshold!r} is not a number",
+                "pass a finite score such as --threshold 0.5 (decision_threshold in config)",
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

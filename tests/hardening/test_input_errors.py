@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
+import trustscan
 from trustscan.cli import main
 from trustscan.config import split_column_list
 from trustscan.errors import InputError
@@ -53,6 +54,47 @@ def test_unknown_encoding(in_tmp: Path, suffix: str) -> None:
         "--data", f"d{suffix}", "--predictions", "p", "-s", "g", "--encoding", "nope"
     )
     assert_one_line_exit_2(code, output, "unknown encoding 'nope'", folder=in_tmp)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        pytest.param(["-s", "y", "--target", "y"], "also the --target column", id="target"),
+        pytest.param(["-s", "p"], "also the --predictions column", id="decisions"),
+        pytest.param(["-s", "g", "--threshold", "nan"], "threshold nan is not a number", id="nan"),
+    ],
+)
+def test_a_column_in_two_roles_or_a_threshold_that_is_no_number(
+    in_tmp: Path, args: list[str], expected: str
+) -> None:
+    """Grouping people by their own outcome or decision makes every rate 0 or 1: a framing
+    error, not a finding."""
+    frame().to_csv(in_tmp / "d.csv", index=False)
+    code, output = scan("--data", "d.csv", "--predictions", "p", *args)
+    assert_one_line_exit_2(code, output, expected, folder=in_tmp)
+
+
+@pytest.mark.parametrize("target", [True, False], ids=["with-target", "without-target"])
+def test_scores_named_as_decisions(in_tmp: Path, target: bool) -> None:
+    """Probabilities passed as --predictions would select almost nobody (a decision equal to
+    1): refused, with the option that reads them as scores."""
+    data = frame().assign(s=np.linspace(0.01, 0.99, 120))
+    data.to_csv(in_tmp / "d.csv", index=False)
+    code, output = scan(
+        "--data", "d.csv", "--predictions", "s", "-s", "g", *(["--target", "y"] if target else [])
+    )
+    assert_one_line_exit_2(
+        code, output, "'s' holds 120 fractional values", "--scores s", folder=in_tmp
+    )
+
+
+def test_a_regressor_on_a_yes_no_outcome_is_refused() -> None:
+    from sklearn.linear_model import LinearRegression
+
+    data = frame()
+    model = LinearRegression().fit(data[["p"]], data["y"])
+    with pytest.raises(InputError, match="predicts continuous values"):
+        trustscan.audit(data=data, model=model, target="y", sensitive="g", features=["p"])
 
 
 def test_known_encoding_passes(in_tmp: Path) -> None:
