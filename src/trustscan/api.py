@@ -24,6 +24,7 @@ from trustscan.config import RUN_KEYS, ScanConfig, make_scan_config, read_config
 from trustscan.context import context_from_frames, require_columns
 from trustscan.errors import InputError
 from trustscan.loading.adapter import adapter_for_estimator
+from trustscan.loading.data import frame_nested_as_text, refuse_nested_roles
 from trustscan.pipeline import audit_context
 from trustscan.policy import POLICY_KEYS, Policy
 from trustscan.report import OutputFormat
@@ -120,6 +121,18 @@ def audit(
         if not all(isinstance(c, str) for c in columns):
             raise InputError(f"{name} must name a column of data, got {columns!r}")
         require_columns(frame, columns, f"{name} column", "data", f"{name}=")
+    frame, nested = frame_nested_as_text(frame)
+    refuse_nested_roles(
+        nested,
+        {
+            "sensitive": sensitive_names,
+            "target": target,
+            "predictions": predictions,
+            "scores": scores,
+        },
+        " of data",
+        "Python lists, dicts, sets or arrays",
+    )
 
     table, source, fixed_policy = _settings(policy)
     table.update({k: v for k, v in options.items() if v is not None})

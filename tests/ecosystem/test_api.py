@@ -224,6 +224,16 @@ def _frame() -> pd.DataFrame:
         ({"data": _frame(), "predictions": "y", "policy": 3}, "policy must be a mapping"),
         ({"data": _frame(), "predictions": "y", "threshold": "high"}, "threshold must be a"),
         ({"data": _frame(), "predictions": "y", "seed": "1"}, "seed must be a whole number"),
+        (
+            {
+                "data": _frame().assign(g=pd.Series([{"a": 1}, {"b": 2}] * 2, dtype=object)),
+                "predictions": "y",
+                "sensitive": "g",
+            },
+            "sensitive column 'g' of data holds lists or records",
+        ),
+        ({"data": _frame(), "predictions": "y", "sensitive": "y"}, "also the --predictions"),
+        ({"data": _frame(), "predictions": "y", "threshold": float("nan")}, "not a number"),
         ({"data": _frame(), "predictions": "y", "fail_on": "x"}, "fail_on = 'x' is not allowed"),
         (
             {"data": _frame(), "model": LogisticRegression(), "sensitive": "g"},
@@ -236,6 +246,24 @@ def test_bad_arguments_raise_one_clear_input_error(kwargs: dict[str, Any], messa
         trustscan.audit(**kwargs)
     assert message in caught.value.one_line()
     assert "\n" not in caught.value.one_line()
+
+
+def test_list_and_dict_cells_are_audited_as_text() -> None:
+    """A frame built in Python may hold lists or dicts, which Parquet files bring as JSON
+    text: every check runs on them (none errors on an unhashable value)."""
+    rng = np.random.default_rng(0)
+    n = 300
+    frame = pd.DataFrame(
+        {
+            "g": rng.choice(["a", "b"], n),
+            "y": rng.integers(0, 2, n),
+            "tags": [[1, 2], [3]] * (n // 2),
+            "meta": [{"k": int(i % 3)} for i in range(n)],
+        }
+    )
+    report = trustscan.audit(data=frame, predictions="y", sensitive="g", policy=FAST_POLICY)
+    assert not report.incomplete
+    assert isinstance(frame.loc[0, "tags"], list)  # the caller's frame is left alone
 
 
 def test_arguments_are_keyword_only_and_unknown_names_are_type_errors() -> None:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from trustscan.errors import InputError
@@ -217,7 +218,12 @@ def nested_columns(path: Path) -> tuple[str, ...]:
 def check_column_roles(path: Path, roles: Mapping[str, Sequence[str] | str | None]) -> None:
     """Refuse a nested (list/struct/map) Parquet column as sensitive attribute, target,
     decision or score: those need one value per row."""
-    nested = set(nested_columns(path))
+    refuse_nested_roles(nested_columns(path), roles, f" in {path.name}", "a nested Parquet type")
+
+
+def refuse_nested_roles(
+    nested: Sequence[str], roles: Mapping[str, Sequence[str] | str | None], where: str, kind: str
+) -> None:
     if not nested:
         return
     for option, names in roles.items():
@@ -226,10 +232,36 @@ def check_column_roles(path: Path, roles: Mapping[str, Sequence[str] | str | Non
         for name in [names] if isinstance(names, str) else names:
             if name in nested:
                 raise InputError(
-                    f"{option} column {shorten(name)!r} in {path.name} holds lists or records "
-                    "(a nested Parquet type), not one value per row",
+                    f"{option} column {shorten(name)!r}{where} holds lists or records "
+                    f"({kind}), not one value per row",
                     "flatten it to a plain column first",
                 )
+
+
+_UNHASHABLE = (list, dict, set, np.ndarray)
+
+
+def frame_nested_as_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """A caller's frame with list, dict, set and array cells as JSON text, as Parquet's nested
+    columns are read (``_nested_as_text``): checks count and compare them like strings instead
+    of failing on unhashable values. Only object columns pandas cannot type are scanned."""
+    nested: list[str] = []
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype != object or pd.api.types.infer_dtype(column, skipna=True) != "mixed":
+            continue
+        if column.map(lambda v: isinstance(v, _UNHASHABLE)).any():
+            nested.append(str(name))
+    if not nested:
+        return frame, ()
+    frame = frame.copy()
+    for name in nested:
+        frame[name] = frame[name].map(
+            lambda v: (
+                json.dumps(v, default=str, sort_keys=True) if isinstance(v, _UNHASHABLE) else v
+            )
+        )
+    return frame, tuple(nested)
 
 
 def shorten(text: str, limit: int = 80) -> str:
