@@ -160,6 +160,18 @@ def split_column_list(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def _named_columns(option: str, values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The columns an option names; given but naming none (``--sensitive ""``) is a mistake,
+    not a request for the default (auto-detection, or every other column)."""
+    columns = split_column_list(values)
+    if values and not columns:
+        raise InputError(
+            f"--{option} was given but names no column",
+            f"name one or more columns, or leave --{option} out to use the default",
+        )
+    return columns
+
+
 def make_scan_config(
     cli: Mapping[str, Any],
     *,
@@ -182,11 +194,11 @@ def make_scan_config(
         value = cli.get(name)
         return file_value if value is None or value == () else value
 
-    sensitive = split_column_list(pick("sensitive", run.sensitive))
+    sensitive = _named_columns("sensitive", pick("sensitive", run.sensitive))
     features_raw = pick("features", run.features)
     if isinstance(features_raw, str):
         features_raw = (features_raw,)
-    features = split_column_list(features_raw) if features_raw else None
+    features = _named_columns("features", features_raw) if features_raw else None
     model = pick("model", run.model)
     data = pick("data", run.data)
     predictions = pick("predictions", run.predictions)

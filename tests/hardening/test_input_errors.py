@@ -62,6 +62,9 @@ def test_unknown_encoding(in_tmp: Path, suffix: str) -> None:
         pytest.param(["-s", "y", "--target", "y"], "also the --target column", id="target"),
         pytest.param(["-s", "p"], "also the --predictions column", id="decisions"),
         pytest.param(["-s", "g", "--threshold", "nan"], "threshold nan is not a number", id="nan"),
+        # An empty list is a slip (an unset shell variable), not a request for the default.
+        pytest.param(["-s", ""], "--sensitive was given but names no column", id="no-sensitive"),
+        pytest.param(["-s", "g", "--features", " , "], "--features was given", id="no-features"),
     ],
 )
 def test_a_column_in_two_roles_or_a_threshold_that_is_no_number(
