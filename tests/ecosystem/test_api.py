@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -264,6 +265,21 @@ def test_list_and_dict_cells_are_audited_as_text() -> None:
     report = trustscan.audit(data=frame, predictions="y", sensitive="g", policy=FAST_POLICY)
     assert not report.incomplete
     assert isinstance(frame.loc[0, "tags"], list)  # the caller's frame is left alone
+
+
+def test_complex_numbers_are_audited_as_text_without_a_warning() -> None:
+    """No file holds complex numbers; a frame may. As numbers they were cast to their real
+    part with a numpy ComplexWarning on the caller's stderr."""
+    rng = np.random.default_rng(0)
+    n = 300
+    frame = pd.DataFrame(
+        {"g": rng.choice(["a", "b"], n), "y": rng.integers(0, 2, n), "z": rng.normal(size=n) * 1j}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = trustscan.audit(data=frame, predictions="y", sensitive="g", policy=FAST_POLICY)
+    assert not report.incomplete
+    assert frame["z"].dtype.kind == "c"  # the caller's frame is left alone
 
 
 def test_arguments_are_keyword_only_and_unknown_names_are_type_errors() -> None:

@@ -241,10 +241,21 @@ def refuse_nested_roles(
 _UNHASHABLE = (list, dict, set, np.ndarray)
 
 
+def _complex_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """No file format trustscan reads holds complex numbers; as numbers they would be cast to
+    their real part (silently but for a numpy warning), so they are compared as text."""
+    complex_columns = [n for n in frame.columns if pd.api.types.is_complex_dtype(frame[n].dtype)]
+    if not complex_columns:
+        return frame
+    return frame.astype({name: str for name in complex_columns})
+
+
 def frame_nested_as_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """A caller's frame with list, dict, set and array cells as JSON text, as Parquet's nested
     columns are read (``_nested_as_text``): checks count and compare them like strings instead
-    of failing on unhashable values. Only object columns pandas cannot type are scanned."""
+    of failing on unhashable values. Only object columns pandas cannot type are scanned, and
+    complex columns become text too."""
+    frame = _complex_as_text(frame)
     nested: list[str] = []
     for name in frame.columns:
         column = frame[name]
