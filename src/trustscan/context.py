@@ -29,6 +29,7 @@ from trustscan.context_outcome import (
     _logged_predictions,
     mirror_scores,
     require_decisions,
+    require_few_classes,
 )
 from trustscan.errors import InputError
 from trustscan.loading import ModelAdapter, load_model, read_table
@@ -371,6 +372,10 @@ def context_from_frames(
     prediction_seconds = time.perf_counter() - started
 
     task = _infer_task(classes, predictions, y_true)
+    if classes is None and y_true is not None:
+        require_few_classes(task, y_true, "target", config.target or "")
+    elif classes is None and config.predictions_column:
+        require_few_classes(task, predictions, "predictions", config.predictions_column)
     scores_only = model is None and config.predictions_column is None
     if task != "regression" and not scores_only:
         require_decisions(np.asarray(predictions), config.predictions_column)

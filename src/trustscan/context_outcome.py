@@ -70,6 +70,27 @@ def _infer_task(
     return "regression"
 
 
+_MAX_TEXT_CLASSES = 50
+"""Text labels beyond this many are not classes (free text, IDs, numbers stored as text)."""
+
+
+def require_few_classes(task: Task, labels: np.ndarray, role: str, column: str) -> None:
+    """A multi-class task's labels, where they come from a column (no model's classes): a
+    column with hundreds of distinct texts audited as classes gives one group per row and
+    verdicts about nothing (an output that 'predicts' everything with AUC 1.00)."""
+    if task != "multiclass":
+        return
+    n_labels = int(pd.Series(labels).nunique(dropna=True))
+    if n_labels <= _MAX_TEXT_CLASSES:
+        return
+    raise InputError(
+        f"{role} column {column!r} has {n_labels:,} distinct labels, more than the "
+        f"{_MAX_TEXT_CLASSES} classes trustscan audits",
+        f"pass the column that holds the {'decisions' if role == 'predictions' else 'outcomes'}"
+        " (e.g. approve / deny); numbers stored as text need converting to numbers",
+    )
+
+
 def require_decisions(predictions: np.ndarray, column: str | None) -> None:
     """Decisions of a yes/no or multi-class task are labels. Fractional values there are
     scores (or a regressor's outputs): counted as decisions, almost nobody is selected and

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import importlib
+import json
 from pathlib import Path
 
 import numpy as np
@@ -282,3 +283,26 @@ def test_onnx_model_without_feature_names_beside_extra_columns(
     assert_one_line_exit_2(code, output, "do not convert", folder=in_tmp)
     code, output = scan(*base, "--features", "x1,x2")
     assert code in (0, 1), output
+
+
+@pytest.mark.parametrize("role", ["--predictions", "--target"])
+def test_a_free_text_column_is_not_a_set_of_classes(in_tmp: Path, role: str) -> None:
+    """One distinct text per row audited as classes gave one group per row and an 'output
+    that predicts sex with AUC 1.00': refused, naming the column."""
+    data = frame()
+    data["note"] = [f"call back {i}" for i in range(len(data))]
+    data.to_csv(in_tmp / "d.csv", index=False)
+    other = ["--predictions", "p"] if role == "--target" else []
+    code, output = scan("--data", "d.csv", role, "note", *other, "-s", "g")
+    role_name = role.removeprefix("--")
+    expected = f"{role_name} column 'note' has 120 distinct labels, more than the 50 classes"
+    assert_one_line_exit_2(code, output, expected, folder=in_tmp)
+
+
+def test_a_multiclass_log_with_a_few_text_labels_is_audited(in_tmp: Path) -> None:
+    data = frame()
+    data["tier"] = np.resize(["gold", "silver", "bronze"], len(data))
+    data.to_csv(in_tmp / "d.csv", index=False)
+    code, output = scan("--data", "d.csv", "--predictions", "tier", "-s", "g")
+    assert code in (0, 1), output
+    assert json.loads((in_tmp / "o.json").read_text())["inputs"]["task"] == "multiclass"
