@@ -13,6 +13,7 @@ import pandas as pd
 from trustscan.config import ScanConfig
 from trustscan.errors import InputError
 from trustscan.loading import ModelAdapter
+from trustscan.loading.data import listed_names
 
 _ID_LIKE = re.compile(r"(^|[_\-\s])(id|uuid|guid|key)$|^id[_\-]", re.IGNORECASE)
 
@@ -90,6 +91,14 @@ def _choose_features(
         raise InputError(
             f"no feature columns left in {where} after removing target, sensitive and id columns",
             "name the model's inputs with --features",
+        )
+    expected = getattr(model.estimator, "n_features_in_", None) if model is not None else None
+    if isinstance(expected, int) and expected != len(chosen):
+        raise InputError(
+            f"the model takes {expected} inputs and records no column names, but {len(chosen)} "
+            f"columns of {where} are left after removing target, sensitive and id columns "
+            f"({listed_names(chosen)})",
+            "name the model's inputs, in training order, with --features",
         )
     # A bare decision log (sensitive columns, decision, outcome) has no features: the
     # counts-based checks run on it and the checks that need features skip, saying so.

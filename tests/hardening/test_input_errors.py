@@ -306,3 +306,25 @@ def test_a_multiclass_log_with_a_few_text_labels_is_audited(in_tmp: Path) -> Non
     code, output = scan("--data", "d.csv", "--predictions", "tier", "-s", "g")
     assert code in (0, 1), output
     assert json.loads((in_tmp / "o.json").read_text())["inputs"]["task"] == "multiclass"
+
+
+def test_a_model_fitted_on_an_array_beside_extra_columns(in_tmp: Path) -> None:
+    """A scikit-learn model fitted on a NumPy array records its width, not its column names:
+    every other column was passed and it failed on a text column with a library error."""
+    import skops.io as sio
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame(
+        {"g": rng.choice(["a", "b"], 200), "x1": rng.normal(size=200), "x2": rng.normal(size=200)}
+    )
+    data["y"] = (data["x1"] > 0).astype(int)
+    data["city"] = rng.choice(["north", "south"], 200)
+    sio.dump(LogisticRegression().fit(data[["x1", "x2"]].to_numpy(), data["y"]), in_tmp / "m.skops")
+    data.to_csv(in_tmp / "d.csv", index=False)
+    base = ["--model", "m.skops", "--data", "d.csv", "--target", "y", "-s", "g"]
+    code, output = scan(*base)
+    expected = "the model takes 2 inputs and records no column names, but 3 columns"
+    assert_one_line_exit_2(code, output, expected, "(x1, x2, city)", "--features", folder=in_tmp)
+    code, output = scan(*base, "--features", "x1,x2")
+    assert code in (0, 1), output

@@ -281,6 +281,13 @@ def shorten(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def listed_names(columns: Any, limit: int = 5) -> str:
+    """Column names for a one-line message: the first ``limit``, each cut to 40 characters."""
+    names = [str(c)[:40] for c in list(columns)[:limit]]
+    more = len(columns) - limit
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
 def read_column_names(path: Path) -> tuple[str, ...] | None:
     """The column names of a Parquet file from its footer, without reading rows.
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from trustscan.errors import InputError
+from trustscan.loading.data import listed_names
 
 _NUMPY_FOR_ONNX = {
     "tensor(float)": np.float32,
@@ -71,7 +72,7 @@ class OnnxEstimator:
             except (ValueError, TypeError) as exc:
                 raise InputError(
                     f"the ONNX model's input {spec.name!r} takes {spec.type} but the feature "
-                    f"columns {_names(features.columns)} do not convert: {_first(exc)}",
+                    f"columns {listed_names(features.columns)} do not convert: {_first(exc)}",
                     "pass --features with the model's input columns, in training order",
                 ) from exc
         feed = {}
@@ -103,7 +104,7 @@ class OnnxEstimator:
         if width is not None and features.shape[1] != width:
             raise InputError(
                 f"the ONNX model takes {width} features but {features.shape[1]} columns were "
-                f"given ({_names(features.columns)}); its file records no feature names",
+                f"given ({listed_names(features.columns)}); its file records no feature names",
                 f"pass --features with the model's {width} input columns, in training order",
             )
 
@@ -150,12 +151,6 @@ class OnnxEstimator:
         else:
             width = np.asarray(proba).shape[1]
             self.classes_ = np.arange(width)
-
-
-def _names(columns: Any, limit: int = 5) -> str:
-    names = [str(c)[:40] for c in list(columns)[:limit]]
-    more = len(columns) - limit
-    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
 
 
 def _first(exc: BaseException) -> str:
