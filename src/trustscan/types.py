@@ -160,8 +160,8 @@ class CheckResult:
     metrics: Mapping[str, Any] = field(default_factory=dict)
     """The JSON form of what the check measured. With ``measured`` it is derived:
     ``measured.to_metrics()`` plus the engine's ``RESULT_KEYS`` (only those are kept from
-    what is passed). Without it (checks not yet converted, results of checks that declare no
-    typed result) it is the check's own dict."""
+    what is passed). Without it (a skipped or crashed check, a result read back from JSON for
+    a check this version does not register) it is the dict given."""
     scoring: Scoring = field(default_factory=Scoring)
     """What the check's score is computed from, beside its status."""
     duration_s: float = 0.0
@@ -180,9 +180,9 @@ class CheckResult:
 def measured_as(result: CheckResult, kind: type[M]) -> M:
     """``result``'s typed result as ``kind`` (a renamed field then fails mypy, not the report).
 
-    Transitional: a check that still passes ``metrics=`` to ``Check.result`` (leakage,
-    performance, mitigation preview, slice search) has no ``measured``; its ``metrics`` are
-    read into ``kind`` here. Raises ``TypeError`` when the result holds another kind.
+    Every check builds its typed result; a result without one (a report read from JSON whose
+    check is not registered here, or a hand-made ``CheckResult``) has its ``metrics`` read
+    into ``kind``. Raises ``TypeError`` when the result holds another kind.
     """
     measured = result.measured
     if measured is None:

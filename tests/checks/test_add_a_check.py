@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -40,7 +40,23 @@ from trustscan.types import (
     Scoring,
     Severity,
     Status,
+    measured_as,
 )
+
+
+@dataclasses.dataclass(frozen=True)
+class GroupShares:
+    """The throwaway check's typed result: each group's favourable share."""
+
+    shares: tuple[tuple[str, float], ...]
+
+    @classmethod
+    def from_metrics(cls, metrics: Mapping[str, Any]) -> GroupShares:
+        return cls(tuple((str(r["group"]), float(r["share"])) for r in metrics["shares"]))
+
+    def to_metrics(self) -> dict[str, Any]:
+        return {"shares": [{"group": g, "share": s} for g, s in self.shares]}
+
 
 THROWAWAY = CheckSpec(
     id="fairness.share_ratio",
@@ -50,6 +66,7 @@ THROWAWAY = CheckSpec(
     description="The lowest group's share of favourable decisions over the highest group's. "
     "Fix: it exists only in a test.",
     implementation=f"{__name__}:ShareRatioCheck",
+    measured=GroupShares,
     section="fairness",
     renderer=f"{__name__}:render_share_ratio",
     policy_keys=("fairness.impact_ratio_min",),
@@ -90,14 +107,11 @@ class ShareRatioCheck(Check):
                 ),
             ),
         )
-        metrics: dict[str, Any] = {
-            "shares": [
-                {"group": label, "share": share}
-                for label, share in zip(grouping.labels, shares, strict=True)
-            ],
-        }
+        measured = GroupShares(tuple(zip(grouping.labels, shares, strict=True)))
         scoring = Scoring(ScoreInput(ratio, 1.0, 0.5))
-        return self.result(status, f"share ratio {ratio:.2f}", (finding,), metrics, scoring=scoring)
+        return self.result(
+            status, f"share ratio {ratio:.2f}", (finding,), scoring=scoring, measured=measured
+        )
 
 
 def render_share_ratio(result: CheckResult, ctx: RenderContext) -> Extras:
@@ -105,7 +119,7 @@ def render_share_ratio(result: CheckResult, ctx: RenderContext) -> Extras:
     extras.tables.append(
         table(
             "Favourable share per group (throwaway)",
-            list(result.metrics["shares"]),
+            [{"group": g, "share": v} for g, v in measured_as(result, GroupShares).shares],
             ["group", "share"],
         )
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from trustscan.checks.spec import CheckSpec
@@ -69,17 +68,13 @@ class Check:
         status: Status,
         summary: str,
         findings: tuple[Finding, ...] = (),
-        metrics: Mapping[str, Any] | None = None,
         severity: Severity | None = None,
         scoring: Scoring | None = None,
         *,
         measured: Measured | None = None,
     ) -> CheckResult:
         """The result, with what the check ``measured`` (its typed result; the JSON
-        ``metrics`` are derived from it). ``metrics=`` is the transitional path for checks not
-        yet converted (they pass a dict; ``types.measured_as`` reads it): pass one or the other."""
-        if measured is not None and metrics:
-            raise ValueError(f"{self.id}: pass measured or metrics, not both")
+        ``metrics`` are derived from it)."""
         return CheckResult(
             check_id=self.id,
             title=self.title,
@@ -88,7 +83,6 @@ class Check:
             status=status,
             summary=summary,
             findings=findings,
-            metrics=dict(metrics or {}),
             scoring=scoring or Scoring(),
             measured=measured,
         )

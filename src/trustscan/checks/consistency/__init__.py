@@ -5,7 +5,7 @@ Declarations only (light to import): the implementations are loaded when a check
 
 from __future__ import annotations
 
-from trustscan.checks.consistency.measured import Determinism, Perturbation
+from trustscan.checks.consistency.measured import BaselineComparison, Determinism, Perturbation
 from trustscan.checks.spec import ALL_OTHERS, CheckSpec
 from trustscan.types import Dimension, Severity
 
@@ -72,6 +72,7 @@ BASELINE = CheckSpec(
     "--baseline. `trustscan diff OLD.json NEW.json` shows the same without re-running. "
     "Fix: find what changed (model, data, threshold) between the two audits.",
     implementation="trustscan.checks.consistency.baseline:BaselineCheck",
+    measured=BaselineComparison,
     section="competence",
     policy_keys=POLICY_KEYS,
     needs=(ALL_OTHERS,),

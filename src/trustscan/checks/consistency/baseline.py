@@ -9,6 +9,7 @@ from typing import ClassVar
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.consistency import BASELINE
 from trustscan.checks.consistency.compare import compare_reports, is_gated, results_as_report
+from trustscan.checks.consistency.measured import BaselineComparison
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
@@ -102,5 +103,5 @@ class BaselineCheck(Check):
         )
         if better:
             summary += f", {len(better)} significantly better"
-        metrics = {"baseline": str(ctx.baseline_path), **comparison.to_dict()}
-        return self.result(status, summary, tuple(findings), metrics)
+        measured = BaselineComparison(str(ctx.baseline_path), comparison)
+        return self.result(status, summary, tuple(findings), measured=measured)

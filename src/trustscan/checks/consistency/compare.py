@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from trustscan.checks import registry
@@ -151,6 +151,33 @@ class Comparison:
         data["regressions"] = list(self.regressions)
         data["regressed"] = self.regressed
         return data
+
+
+def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
+    """The comparison ``Comparison.to_dict`` wrote (its derived keys, such as
+    ``regressions``, are derived again)."""
+
+    def rows(key: str) -> list[Mapping[str, Any]]:
+        value = data.get(key)
+        return [r for r in value if isinstance(r, Mapping)] if isinstance(value, list) else []
+
+    def made(kind: type[Any], row: Mapping[str, Any]) -> Any:
+        return kind(**{f.name: row.get(f.name) for f in fields(kind)})
+
+    notes = data.get("notes")
+    return Comparison(
+        old_verdict=data.get("old_verdict"),
+        new_verdict=data.get("new_verdict"),
+        status_changes=tuple(
+            (str(c.get("check_id")), c.get("old"), c.get("new")) for c in rows("status_changes")
+        ),
+        deltas=tuple(made(MetricDelta, r) for r in rows("deltas")),
+        new_findings=tuple(made(FindingChange, r) for r in rows("new_findings")),
+        resolved_findings=tuple(made(FindingChange, r) for r in rows("resolved_findings")),
+        min_change=data.get("min_change", 0.0),
+        confidence=data.get("confidence", 0.95),
+        notes=tuple(str(n) for n in notes) if isinstance(notes, list) else (),
+    )
 
 
 def ci_text(d: MetricDelta) -> str:

@@ -1,13 +1,13 @@
 """What the consistency checks measured, typed: ``consistency.determinism``'s second
 prediction and ``consistency.perturbation``'s flips under noise, overall and per group.
 ``from_metrics`` reads the JSON layout the checks store and ``to_metrics`` writes it. Light to
-import (no numpy). (``consistency.baseline`` stores its comparison's own JSON form.)"""
+import (no numpy); ``consistency.baseline``'s comparison is read through ``compare`` on use."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trustscan.checks.measured import (
     Interval,
@@ -19,6 +19,9 @@ from trustscan.checks.measured import (
     text,
     whole,
 )
+
+if TYPE_CHECKING:
+    from trustscan.checks.consistency.compare import Comparison
 
 
 def _names(value: Any) -> tuple[str, ...]:
@@ -155,3 +158,23 @@ class Perturbation:
             "groups": [g.to_row() for g in self.groups],
             **self.other,
         }
+
+
+@dataclass(frozen=True)
+class BaselineComparison:
+    """What ``consistency.baseline`` measured: this audit against the baseline report, in the
+    comparison's own typed form (the one ``trustscan diff`` prints)."""
+
+    baseline: str | None
+    """Path of the baseline report."""
+    comparison: Comparison
+
+    @classmethod
+    def from_metrics(cls, metrics: Mapping[str, Any]) -> BaselineComparison:
+        # compare reads the registry, which imports this module: imported on use.
+        from trustscan.checks.consistency.compare import comparison_from_dict
+
+        return cls(text(metrics.get("baseline")), comparison_from_dict(metrics))
+
+    def to_metrics(self) -> dict[str, Any]:
+        return {"baseline": self.baseline, **self.comparison.to_dict()}

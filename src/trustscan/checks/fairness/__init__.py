@@ -5,6 +5,7 @@ Declarations only (light to import): the implementations are loaded when a check
 
 from __future__ import annotations
 
+from trustscan.checks.fairness.measured import FairnessRates
 from trustscan.checks.spec import CheckSpec
 from trustscan.types import Dimension, Severity
 
@@ -39,6 +40,7 @@ SELECTION_RATE = CheckSpec(
     "one-vs-rest. Fix: find and remove proxies for the sensitive attribute, re-train, "
     "re-audit.",
     implementation="trustscan.checks.fairness.core:FairnessSelectionRateCheck",
+    measured=FairnessRates,
     section="fairness",
     renderer="trustscan.report.html.fairness:render_fairness",
     policy_keys=(
@@ -68,6 +70,7 @@ ERROR_RATES = CheckSpec(
     "check label quality per group, re-weight or re-train, consider group-aware thresholds "
     "where the law allows.",
     implementation="trustscan.checks.fairness.core:FairnessErrorRatesCheck",
+    measured=FairnessRates,
     section="fairness",
     renderer="trustscan.report.html.fairness:render_fairness",
     policy_keys=(

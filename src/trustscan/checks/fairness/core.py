@@ -20,7 +20,6 @@ distributions (Kolmogorov–Smirnov); multiclass tasks compare each class one-vs
 
 from __future__ import annotations
 
-import dataclasses
 from typing import ClassVar
 
 import numpy as np
@@ -84,11 +83,8 @@ class FairnessSelectionRateCheck(Check):
             self, ctx, RateSpec(("selection_rate",), (), False), cfg, indicators, gated=gated
         )
         spec = RateSpec(("selection_rate", *(indicators if gated else ())), (), False)
-        result = finish(self, ctx, cfg, spec, section, "selection rate")
-        if indicators and not gated:
-            metrics = {**result.metrics, "reported": list(indicators)}
-            result = dataclasses.replace(result, metrics=metrics)
-        return result
+        reported = tuple(indicators) if not gated else ()
+        return finish(self, ctx, cfg, spec, section, "selection rate", reported)
 
 
 def _has_decisions(ctx: AuditContext) -> bool:

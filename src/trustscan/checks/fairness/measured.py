@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from trustscan.checks.measured import Interval, interval, number, text
+from trustscan.checks.measured import Interval, interval, number, text, whole
 
 RATE_FIELDS = (
     "numerator",
@@ -32,11 +32,32 @@ RATE_FIELDS = (
     "excluded_reason",
     "people_needed",
     "one_person_ratio",
+    "difference_in_sd",
 )
 """Fields of a compared metric stored as ``<metric>_<field>`` (besides ``<metric>`` and
 ``<metric>_ci``)."""
 
-ROW_FIELDS = ("feature", "group", "class", "n", "share", "gated", "status", "excluded_reason")
+ROW_FIELDS = (
+    "feature",
+    "group",
+    "class",
+    "n",
+    "share",
+    "gated",
+    "status",
+    "excluded_reason",
+    "ks_distance",
+    "ks_p_value",
+)
+
+
+@dataclass(frozen=True)
+class DistributionShift:
+    """Regression: how a group's predictions are distributed against everyone else's."""
+
+    ks_distance: float | None
+    """Two-sample Kolmogorov-Smirnov distance of the group against the rest."""
+    ks_p_value: float | None
 
 
 @dataclass(frozen=True)
@@ -47,8 +68,8 @@ class RateEstimate:
     metric: str
     value: float | None
     ci: Interval | None = None
-    numerator: float | None = None
-    denominator: float | None = None
+    numerator: int | float | None = None
+    denominator: int | float | None = None
     ratio: float | None = None
     """Rate over the reference group's rate."""
     ratio_ci: Interval | None = None
@@ -68,6 +89,8 @@ class RateEstimate:
     people_needed: float | None = None
     one_person_ratio: float | None = None
     """The ratio if one more person of the group were selected (robustness)."""
+    difference_in_sd: float | None = None
+    """Regression: the difference in SDs of the predictions (or of the target)."""
     stored: frozenset[str] = frozenset()
     """Which of the fields the row stored (``value`` and ``ci`` included)."""
 
@@ -84,8 +107,8 @@ class RateEstimate:
                 values[name] = interval(raw)
             elif name in ("test", "reference", "status", "excluded_reason"):
                 values[name] = text(raw)
-            else:
-                values[name] = number(raw)
+            else:  # counts stay whole numbers (weighted ones are floats)
+                values[name] = whole(raw) if whole(raw) is not None else number(raw)
         return cls(metric=metric, stored=stored, **{"value": None, **values})
 
     def to_row(self) -> dict[str, Any]:
@@ -116,8 +139,10 @@ class GroupRates:
     excluded_reason: str | None
     rates: Mapping[str, RateEstimate]
     """By metric name, for the compared, reported and described metrics."""
+    shift: DistributionShift | None = None
+    """Regression's mean-prediction comparison only."""
     extra: Mapping[str, Any] = field(default_factory=dict)
-    """Keys this layout does not model (e.g. a multiclass row's class), as stored."""
+    """Keys this layout does not model, as stored."""
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any], metrics: Iterable[str]) -> GroupRates:
@@ -134,6 +159,11 @@ class GroupRates:
             status=text(row.get("status")),
             excluded_reason=text(row.get("excluded_reason")),
             rates=rates,
+            shift=(
+                DistributionShift(number(row.get("ks_distance")), number(row.get("ks_p_value")))
+                if "ks_distance" in row
+                else None
+            ),
             extra={k: v for k, v in row.items() if k not in modelled},
         )
 
@@ -153,8 +183,75 @@ class GroupRates:
         }
         for estimate in self.rates.values():
             out.update(estimate.to_row())
+        if self.shift is not None:
+            out["ks_distance"] = self.shift.ks_distance
+            out["ks_p_value"] = self.shift.ks_p_value
         out.update(self.extra)
         return out
+
+
+_FRAMING_READERS: Mapping[str, Any] = {
+    "task": text,
+    "positive_label": text,
+    "favourable_label": text,
+    "alpha": number,
+    "bootstrap_resamples": whole,
+    "min_group_size": whole,
+    "min_group_share": number,
+    "reference_rule": text,
+    "prediction_sd": number,
+    "target_sd": number,
+    "signed_error_gap_max_sd": number,
+}
+
+
+@dataclass(frozen=True)
+class RateFraming:
+    """What the rates were measured on and with: the task and its labels, the attributes,
+    the statistical settings; regression adds the scales its gaps are judged in."""
+
+    task: str | None = None
+    positive_label: str | None = None
+    favourable_label: str | None = None
+    sensitive: tuple[str, ...] = ()
+    classes: tuple[str, ...] | None = None
+    """Multiclass: the classes compared one-vs-rest."""
+    alpha: float | None = None
+    bootstrap_resamples: int | None = None
+    min_group_size: int | None = None
+    min_group_share: float | None = None
+    reference_rule: str | None = None
+    prediction_sd: float | None = None
+    """Regression: the predictions' SD, the unit of mean-prediction gaps."""
+    target_sd: float | None = None
+    """Regression: the target's SD, the unit of signed-error gaps."""
+    signed_error_gap_max_sd: float | None = None
+    stored: frozenset[str] = frozenset()
+    """Which fields the result stored (absent and null differ in the JSON)."""
+
+    @classmethod
+    def from_metrics(cls, metrics: Mapping[str, Any]) -> RateFraming:
+        values: dict[str, Any] = {
+            name: read(metrics[name]) for name, read in _FRAMING_READERS.items() if name in metrics
+        }
+        sensitive, classes = metrics.get("sensitive"), metrics.get("classes")
+        if isinstance(sensitive, list | tuple):
+            values["sensitive"] = tuple(str(v) for v in sensitive)
+        if isinstance(classes, list | tuple):
+            values["classes"] = tuple(str(v) for v in classes)
+        stored = frozenset(n for n in (*_FRAMING_READERS, "sensitive", "classes") if n in metrics)
+        return cls(stored=stored, **values)
+
+    def to_metrics(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in (*_FRAMING_READERS, "sensitive", "classes"):
+            if name in self.stored:
+                value = getattr(self, name)
+                out[name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+
+FRAMING_KEYS = frozenset((*_FRAMING_READERS, "sensitive", "classes"))
 
 
 @dataclass(frozen=True)
@@ -172,7 +269,8 @@ class FairnessRates:
     threshold: float | None
     confidence: float | None
     methods: Mapping[str, str]
-    other: Mapping[str, Any]
+    framing: RateFraming = field(default_factory=RateFraming)
+    other: Mapping[str, Any] = field(default_factory=dict)
     """The result's other metrics, as stored."""
 
     @property
@@ -206,12 +304,13 @@ class FairnessRates:
             methods={str(k): str(v) for k, v in methods.items()}
             if isinstance(methods, Mapping)
             else {},
+            framing=RateFraming.from_metrics(metrics),
             other={k: v for k, v in metrics.items() if k not in _TYPED_KEYS},
         )
 
     def to_metrics(self) -> dict[str, Any]:
         """The JSON layout ``from_metrics`` reads."""
-        out: dict[str, Any] = dict(self.other)
+        out: dict[str, Any] = {**self.other, **self.framing.to_metrics()}
         out["compared"] = list(self.compared)
         out["described"] = list(self.described)
         if self.reported:
@@ -227,7 +326,7 @@ class FairnessRates:
         return out
 
 
-_TYPED_KEYS = frozenset(
+_TYPED_KEYS = FRAMING_KEYS | frozenset(
     {
         "compared",
         "reported",

@@ -14,6 +14,7 @@ from trustscan.checks.base import Check, worst_status
 from trustscan.checks.fairness import regression_gaps as gaps
 from trustscan.checks.fairness.comparison import Settings, exclusions
 from trustscan.checks.fairness.findings import small_group_finding
+from trustscan.checks.fairness.measured import FairnessRates
 from trustscan.checks.fairness.phrasing import capital, format_p, group_phrase
 from trustscan.checks.fairness.rows import row_base, row_status, summary_metrics
 from trustscan.checks.fairness.section import RateSpec, Section
@@ -192,7 +193,11 @@ def prediction_differences(
         "ks": "two-sample Kolmogorov-Smirnov distance of each group against the rest",
     }
     return check.result(
-        status, summary, tuple(findings), metrics, scoring=gaps.gap_scoring(section, rule, status)
+        status,
+        summary,
+        tuple(findings),
+        scoring=gaps.gap_scoring(section, rule, status),
+        measured=FairnessRates.from_metrics(metrics),
     )
 
 
@@ -254,6 +259,6 @@ def with_signed_errors(
         status=worst,
         summary=f"Signed error: {summary} Absolute error: {mae.summary}",
         findings=tuple(findings),
-        metrics=metrics,
         scoring=scoring,
+        measured=FairnessRates.from_metrics(metrics),
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from trustscan.checks.base import Check, worst_status
 from trustscan.checks.fairness.comparison import JUDGED, Settings
 from trustscan.checks.fairness.findings import reported_finding, small_group_finding
+from trustscan.checks.fairness.measured import FairnessRates
 from trustscan.checks.fairness.rows import summary_metrics
 from trustscan.checks.fairness.section import RateSpec, Section
 from trustscan.context import AuditContext
@@ -60,9 +61,16 @@ def _status_and_summary(section: Section, cfg: Settings, what: str) -> tuple[Sta
 
 
 def finish(
-    check: Check, ctx: AuditContext, cfg: Settings, spec: RateSpec, section: Section, what: str
+    check: Check,
+    ctx: AuditContext,
+    cfg: Settings,
+    spec: RateSpec,
+    section: Section,
+    what: str,
+    reported: tuple[str, ...] = (),
 ) -> CheckResult:
-    """Status, summary, the two summary findings and the metrics tables."""
+    """Status, summary, the two summary findings and the typed rates (``reported``: metrics
+    compared like the gated ones but not gated)."""
     status, summary = _status_and_summary(section, cfg, what)
     findings = list(section.findings)
     if section.quiet:
@@ -85,9 +93,11 @@ def finish(
     small = small_group_finding(check, section.tables["groups"] + section.tables["intersections"])
     if small is not None:
         findings.append(small)
-    metrics = summary_metrics(ctx, cfg, spec, section.tables)
+    measured = FairnessRates.from_metrics(
+        {**summary_metrics(ctx, cfg, spec, section.tables), "reported": list(reported)}
+    )
     scoring = _scoring_inputs(section, spec, cfg, status)
-    return check.result(status, summary, tuple(findings), metrics, scoring=scoring)
+    return check.result(status, summary, tuple(findings), scoring=scoring, measured=measured)
 
 
 def _scoring_inputs(section: Section, spec: RateSpec, cfg: Settings, status: Status) -> Scoring:
