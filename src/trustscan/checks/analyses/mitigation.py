@@ -24,6 +24,7 @@ from trustscan.checks.analyses._common import sample_and_split, skip_reason
 from trustscan.checks.analyses.measured import MitigationPreview, MitigationVariant
 from trustscan.checks.base import Check
 from trustscan.checks.fairness.comparison import JUDGED, Settings, compare_rates, settings
+from trustscan.checks.fairness.measured import FairnessRates
 from trustscan.checks.spec import CheckSpec
 from trustscan.context import AuditContext
 from trustscan.numbers.display import number as _fmt
@@ -33,7 +34,7 @@ from trustscan.policy import Policy
 from trustscan.stats.groups import GroupCodes
 from trustscan.stats.intervals import normal_quantile, wilson_interval
 from trustscan.stats.thresholds import apply_rules, fit_rules
-from trustscan.types import CheckResult, Evidence, Status
+from trustscan.types import CheckResult, Evidence, Status, measured_as
 
 CONSTRAINTS = ("demographic_parity", "equalized_odds")
 _RATES = ("selection_rate", "true_positive_rate", "false_positive_rate")
@@ -48,12 +49,11 @@ def failing_feature(earlier: tuple[CheckResult, ...]) -> tuple[str, str] | None:
             continue
         if result.status is not Status.FAIL:
             continue
-        rows = result.metrics.get("groups") or []
-        for row in rows:
+        for group in measured_as(result, FairnessRates).groups:
             for metric in _RATES:
-                ratio = row.get(f"{metric}_ratio")
-                if row.get(f"{metric}_status") == "fail" and isinstance(ratio, float | int):
-                    candidate = (float(ratio), str(row["feature"]), result.check_id)
+                rate = group.rate(metric)
+                if rate.status == "fail" and rate.ratio is not None:
+                    candidate = (rate.ratio, str(group.grouping), result.check_id)
                     worst = candidate if worst is None or candidate < worst else worst
     return None if worst is None else (worst[1], worst[2])
 
