@@ -30,6 +30,7 @@ from trustscan.context_outcome import (
     mirror_scores,
     require_decisions,
     require_few_classes,
+    require_shared_labels,
 )
 from trustscan.errors import InputError
 from trustscan.loading import ModelAdapter, load_model, read_table
@@ -379,6 +380,10 @@ def context_from_frames(
     scores_only = model is None and config.predictions_column is None
     if task != "regression" and not scores_only:
         require_decisions(np.asarray(predictions), config.predictions_column)
+    if model is None and config.predictions_column and y_true is not None:
+        require_shared_labels(
+            task, predictions, y_true, config.predictions_column, config.target or ""
+        )
     if scores_only and (task == "multiclass" or y_true is None):
         # Scores only: decisions are score >= threshold, a yes/no outcome. Without a target
         # nothing says otherwise, whatever the score's scale (a 300-850 credit score included:

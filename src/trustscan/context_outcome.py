@@ -91,6 +91,30 @@ def require_few_classes(task: Task, labels: np.ndarray, role: str, column: str) 
     )
 
 
+def require_shared_labels(
+    task: Task, predictions: np.ndarray, y_true: np.ndarray, column: str, target: str
+) -> None:
+    """Logged decisions and outcomes must speak the same labels: decisions written High /
+    Medium / Low beside a 0/1 outcome match no outcome, so every group's selection rate was 0
+    and the audit passed. Yes/no: every decision label must be an outcome label; multi-class:
+    at least one (a class this sample never saw happen can be predicted)."""
+    if task == "regression":
+        return
+    outcomes = pd.Series(y_true).dropna().unique()
+    decided = pd.Series(predictions).dropna().unique()
+    unmatched = [d for d in decided if not any(equals_label(np.array([d]), t) for t in outcomes)]
+    if not unmatched or (task == "multiclass" and len(unmatched) < len(decided)):
+        return
+    shown = ", ".join(sorted((str(v) for v in unmatched), key=str)[:5])
+    known = ", ".join(sorted((str(v) for v in outcomes), key=str)[:5])
+    raise InputError(
+        f"predictions column {column!r} holds labels the target {target!r} never takes "
+        f"({shown}; the target's are {known})",
+        "write the decisions with the target's labels (e.g. High -> 1), or pass a numeric "
+        "score with --scores and --threshold",
+    )
+
+
 def require_decisions(predictions: np.ndarray, column: str | None) -> None:
     """Decisions of a yes/no or multi-class task are labels. Fractional values there are
     scores (or a regressor's outputs): counted as decisions, almost nobody is selected and

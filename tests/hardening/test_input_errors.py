@@ -328,3 +328,24 @@ def test_a_model_fitted_on_an_array_beside_extra_columns(in_tmp: Path) -> None:
     assert_one_line_exit_2(code, output, expected, "(x1, x2, city)", "--features", folder=in_tmp)
     code, output = scan(*base, "--features", "x1,x2")
     assert code in (0, 1), output
+
+
+def test_decisions_in_other_labels_than_the_outcome_are_refused(in_tmp: Path) -> None:
+    """COMPAS's score_text (High / Medium / Low) beside two_year_recid (0/1): no decision
+    equalled an outcome label, every selection rate was 0 and the audit passed."""
+    data = frame()
+    data["risk"] = np.resize(["High", "Medium", "Low"], len(data))
+    data.to_csv(in_tmp / "d.csv", index=False)
+    code, output = scan("--data", "d.csv", "--predictions", "risk", "--target", "y", "-s", "g")
+    expected = "predictions column 'risk' holds labels the target 'y' never takes (High, Low"
+    assert_one_line_exit_2(code, output, expected, "the target's are 0, 1", folder=in_tmp)
+
+
+def test_decisions_as_text_or_booleans_of_the_outcome_labels_are_audited(in_tmp: Path) -> None:
+    data = frame()
+    data["p_text"] = data["p"].astype(str)
+    data["p_bool"] = data["p"].astype(bool)
+    data.to_csv(in_tmp / "d.csv", index=False)
+    for column in ("p_text", "p_bool"):
+        code, output = scan("--data", "d.csv", "--predictions", column, "--target", "y", "-s", "g")
+        assert code in (0, 1), output
