@@ -127,6 +127,21 @@ def test_padded_labels_are_one_group_and_blank_labels_are_unknown() -> None:
     assert clean.labels == ("a", "b") and clean.codes.tolist() == [1, 0, 1]
 
 
+def test_a_question_mark_is_the_uci_mark_for_not_recorded() -> None:
+    """UCI's Adult and diabetes-readmission files write ``?`` (Adult: `` ?``) where race or
+    workclass was not recorded: the unknown group, not a group called ``?``."""
+    from trustscan.sensitive.groups import group_column
+
+    grouping = group_column("race", pd.Series(["Caucasian", "?", " ?", "AfricanAmerican"]))
+    assert grouping.labels == ("AfricanAmerican", "Caucasian", stats.UNKNOWN)
+    assert [grouping.labels[c] for c in grouping.codes] == [
+        "Caucasian",
+        stats.UNKNOWN,
+        stats.UNKNOWN,
+        "AfricanAmerican",
+    ]
+
+
 def test_pandas_factorize_codes_give_the_same_groups_as_numpy_encoding() -> None:
     values = pd.Series(["x", None, "y", "x", "z", None])
     codes, uniques = pd.factorize(values, sort=True)

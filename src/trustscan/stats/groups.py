@@ -93,13 +93,20 @@ def from_codes(
     return GroupCodes(single(name, tuple(text), tuple(unknown), binning), codes)
 
 
+_NOT_RECORDED = frozenset({"", "?"})
+"""Text labels that mean nothing was recorded: a blank, and the UCI repository's ``?``
+(Adult, diabetes readmissions): the unknown group, not a group called ``?``."""
+
+
 def _trimmed(codes: np.ndarray, labels: Sequence[object]) -> tuple[np.ndarray, list[object]]:
-    """``codes`` and ``labels`` with text labels stripped, blanks made missing (``-1``) and
-    labels equal after stripping merged, in the order of their text."""
+    """``codes`` and ``labels`` with text labels stripped, blanks and ``?`` made missing
+    (``-1``) and labels equal after stripping merged, in the order of their text."""
     trimmed = [label.strip() if isinstance(label, str) else label for label in labels]
-    if trimmed == list(labels) and "" not in trimmed:
+    if trimmed == list(labels) and not _NOT_RECORDED & {t for t in trimmed if isinstance(t, str)}:
         return codes, list(labels)
-    kept = sorted((label for label in dict.fromkeys(trimmed) if label != ""), key=str)
+    kept = sorted(
+        (label for label in dict.fromkeys(trimmed) if label not in _NOT_RECORDED), key=str
+    )
     position = {label: i for i, label in enumerate(kept)}
     remap = np.array([position.get(label, -1) for label in trimmed] + [-1], dtype=np.int64)
     return remap[codes], kept  # code -1 indexes the trailing -1
