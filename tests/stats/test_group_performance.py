@@ -138,3 +138,37 @@ def test_score_order_with_many_ties_and_missing_scores_is_the_stable_sort(decima
     distinct = np.unique(score[~np.isnan(score)]).size + 1  # NaNs share one level, the last
     assert n_levels == distinct
     assert (level[order][1:] >= level[order][:-1]).all()
+
+
+def _decisions(n: int, seed: int = 0) -> PerformanceData:
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    pred = np.where(rng.random(n) < 0.8, y, 1 - y)
+    return PerformanceData("binary", y, pred)
+
+
+def test_without_scores_the_bootstrap_is_drawn_as_cell_counts_with_the_row_spread() -> None:
+    """Resampling rows of (truth, decision) pairs is a multinomial draw over the four cells:
+    its replicates spread like an explicit row bootstrap's (numpy, 4,000 resamples)."""
+    data = _decisions(3000)
+    cells = evaluate(data, resamples=4000, rng=np.random.default_rng(1))
+    assert cells.bootstrap_rows == 3000  # every row, no subsample
+    rng = np.random.default_rng(2)
+    rows = rng.integers(0, 3000, size=(4000, 3000))
+    hits = (data.y[rows] == data.pred[rows]).mean(axis=1)
+    spread = np.std(cells.replicates["accuracy"])
+    assert spread == pytest.approx(np.std(hits), rel=0.06)
+    expected = np.sqrt(cells.estimate["accuracy"] * (1 - cells.estimate["accuracy"]) / 3000)
+    assert spread == pytest.approx(expected, rel=0.06)
+
+
+def test_the_cell_bootstrap_draws_the_same_for_rows_and_for_weighted_cells() -> None:
+    """An engine hands over (truth, decision) cells with row counts: the same replicates."""
+    data = _decisions(500)
+    keys, counts = np.unique(np.stack([data.y, data.pred], axis=1), axis=0, return_counts=True)
+    cells = PerformanceData("binary", keys[:, 0], keys[:, 1], weight=counts)
+    by_rows = evaluate(data, resamples=300, rng=np.random.default_rng(7))
+    by_cells = evaluate(cells, resamples=300, rng=np.random.default_rng(7))
+    for name in by_rows.estimate:
+        assert by_cells.estimate[name] == pytest.approx(by_rows.estimate[name])
+        np.testing.assert_allclose(by_cells.replicates[name], by_rows.replicates[name])

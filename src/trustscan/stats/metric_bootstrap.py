@@ -164,6 +164,8 @@ def bootstrap(
         raise ValueError("a bootstrap needs a seeded rng")
     names = list(estimate)
     n = data.rows_in(order)
+    if data.score is None and data.task != "regression":
+        return _bootstrap_cells(data, order, estimate, resamples=resamples, rng=rng)
     positions = np.arange(n) if n <= max_rows else np.sort(rng.choice(n, max_rows, replace=False))
     if data.weight is None:
         sub = order[positions]
@@ -198,3 +200,34 @@ def bootstrap(
         for name in names
     }
     return MetricSet(n, estimate, replicates, bootstrap_rows=m)
+
+
+def _bootstrap_cells(
+    data: PerformanceData,
+    order: np.ndarray,
+    estimate: Mapping[str, float],
+    *,
+    resamples: int,
+    rng: np.random.Generator,
+) -> MetricSet:
+    """The ordinary bootstrap of classification without scores, drawn as cell counts.
+
+    Without scores every metric is a function of the (truth, decision) cell counts, so
+    resampling n rows is exactly a multinomial draw of n over the cells with the observed
+    shares: a few draws per resample whatever n (no subsample needed), and the same draws
+    for rows (in memory) as for cells (an engine), as both list the cells in canonical order.
+    """
+    names = list(estimate)
+    y, pred = np.asarray(data.y)[order], np.asarray(data.pred)[order]
+    # Canonical order sorts by (truth, decision): each cell is one run of entries.
+    starts = np.flatnonzero(np.r_[True, (y[1:] != y[:-1]) | (pred[1:] != pred[:-1])])
+    weight = np.ones(order.size) if data.weight is None else data.weight[order].astype(float)
+    counts = np.add.reduceat(weight, starts)
+    n = int(counts.sum())
+    cells = replace(data, weight=None)
+    design = _design(cells, order[starts])
+    draws = rng.multinomial(n, counts / n, size=resamples).astype(float)  # (B, cells)
+    values = _metrics(design, np.ascontiguousarray(draws.T))
+    centre = _metrics(design, counts[:, None])
+    replicates = {name: estimate[name] + (values[name] - centre[name][0]) for name in names}
+    return MetricSet(n, estimate, replicates, bootstrap_rows=n)
