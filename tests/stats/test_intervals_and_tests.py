@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy import stats as sps
@@ -140,3 +142,23 @@ def test_ratio_of_means_interval_contains_the_ratio() -> None:
     assert low[0] < ratio[0] < high[0]
     assert ratio[0] == pytest.approx(0.5, abs=0.01)
     assert ratio[1] == 1.0
+
+
+@pytest.mark.parametrize(("shape", "axis"), [((1000,), 0), ((40, 800), 1), ((300, 7, 3), 0)])
+def test_percentile_intervals_are_numpys_nanquantile_without_its_slice_loop(
+    shape: tuple[int, ...], axis: int
+) -> None:
+    """Undefined replicates (NaN) are ignored slice by slice, exactly as np.nanquantile
+    does, including slices with every replicate undefined."""
+    rng = np.random.default_rng(0)
+    samples = rng.normal(size=shape)
+    samples[rng.random(shape) < 0.05] = np.nan
+    if len(shape) > 1:
+        samples[(slice(None), 0) if axis == 0 else (0,)] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        tail = (1 - 0.95) / 2  # as percentile_interval computes it, to the last bit
+        expected = np.nanquantile(samples, [tail, 1 - tail], axis=axis)
+    low, high = stats.percentile_interval(samples, confidence=0.95, axis=axis)
+    np.testing.assert_array_equal(low, expected[0])
+    np.testing.assert_array_equal(high, expected[1])

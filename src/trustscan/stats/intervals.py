@@ -8,8 +8,6 @@ whatever the number of rows.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from trustscan.stats.distributions import norm_ppf
@@ -66,10 +64,31 @@ def percentile_interval(
     Where every replicate is NaN the bounds are NaN.
     """
     tail = (1.0 - confidence) / 2.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices give NaN bounds
-        low, high = np.nanquantile(np.asarray(samples, dtype=float), [tail, 1.0 - tail], axis=axis)
+    low, high = _nanquantile(np.asarray(samples, dtype=float), (tail, 1.0 - tail), axis)
     return low, high
+
+
+def _nanquantile(values: np.ndarray, qs: tuple[float, ...], axis: int) -> np.ndarray:
+    """``np.nanquantile(values, qs, axis=axis)``, the same numbers without its per-slice loop.
+
+    NumPy handles NaN slice by slice (one Python call per group and metric: a second on an
+    842-group audit); here slices with the same number of valid replicates are one call on
+    their sorted valid values (NaN sorts last), which quantile reads identically.
+    """
+    moved = np.moveaxis(values, axis, -1)
+    flat = moved.reshape(-1, moved.shape[-1])
+    out = np.full((len(qs), flat.shape[0]), np.nan)
+    counts = np.count_nonzero(~np.isnan(flat), axis=1)
+    whole = counts == flat.shape[1]
+    if whole.any() and flat.shape[1]:
+        out[:, whole] = np.quantile(flat[whole], qs, axis=1)
+    partial = np.flatnonzero((counts > 0) & ~whole)
+    if partial.size:
+        ordered = np.sort(flat[partial], axis=1)
+        for k in np.unique(counts[partial]):
+            rows = counts[partial] == k
+            out[:, partial[rows]] = np.quantile(ordered[rows, :k], qs, axis=1)
+    return out.reshape((len(qs), *moved.shape[:-1]))
 
 
 def normal_quantile(confidence: float) -> float:

@@ -7,7 +7,9 @@ one matrix product instead of re-running every metric on resampled rows.
 Groups are bootstrapped independently (a stratified bootstrap: group sizes fixed). Above
 ``max_rows`` rows a group is bootstrapped on a random subsample of ``m`` rows and the replicate
 deviations are shrunk by ``sqrt(m / n)`` (the rescaled m-out-of-n bootstrap), which keeps the
-cost bounded whatever the number of rows.
+cost bounded whatever the number of rows. Without scores the metrics depend on the
+(truth, decision) cell counts alone, and a resample is a multinomial draw over the cells
+(``_bootstrap_cells``): the ordinary bootstrap on every row at a few draws per resample.
 """
 
 from __future__ import annotations
