@@ -46,6 +46,8 @@ def _sex_valued(column: str, series: pd.Series) -> SensitiveMatch | None:
     nine rows in ten name one."""
     if series.dtype.kind not in "OSU" and not isinstance(series.dtype, pd.StringDtype):
         return None
+    if series.head(10_000).nunique() > 20:  # IDs and free text: decided without a full pass
+        return None
     counts = series.dropna().astype(str).value_counts()
     if counts.empty or len(counts) > 20:
         return None
