@@ -18,10 +18,10 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from contexts import frame_context
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
@@ -33,7 +33,6 @@ from trustscan.checks.explain.drivers import DisparityDriversCheck
 from trustscan.checks.explain.group_importance import GroupImportanceCheck
 from trustscan.checks.explain.importance import FeatureImportanceCheck
 from trustscan.context import AuditContext
-from trustscan.loading.adapter import adapter_for_estimator
 from trustscan.policy import Policy
 
 N_ROWS = 1_000_000
@@ -87,35 +86,13 @@ def make_model(kind: str) -> Pipeline:
 
 
 def build_context(data: pd.DataFrame, model: Pipeline) -> tuple[AuditContext, float]:
-    adapter = adapter_for_estimator(model, kind="sklearn", source="memory")
-    frame = data.loc[:, features()]
-    started = time.perf_counter()
-    predictions = adapter.predict(frame)
-    proba = adapter.predict_proba(frame)
-    seconds = time.perf_counter() - started
-    assert proba is not None and adapter.classes is not None
-    ctx = AuditContext(
-        data=data,
-        features=frame,
-        sensitive=data.loc[:, ["gender", "race"]],
-        target_name="y",
-        y_true=data["y"].to_numpy(),
-        predictions=np.asarray(predictions),
-        scores=proba[:, 1],
-        proba=proba,
-        task="binary",
-        classes=adapter.classes,
-        positive_label=adapter.classes[1],
-        model=adapter,
-        seed=0,
-        data_path=Path("bench.csv"),
-        model_path=Path("bench.skops"),
+    return frame_context(
+        data, sensitive=["gender", "race"], target="y", features=features(), model=model
     )
-    return ctx, seconds
 
 
 def bench(kind: str, data: pd.DataFrame, reps: int) -> None:
-    train = data.sample(50_000, random_state=0)
+    train = data.sample(min(50_000, len(data)), random_state=0)
     model = make_model(kind).fit(train.loc[:, features()], train["y"])
     ctx, predict_seconds = build_context(data, model)
     policy = Policy()

@@ -166,29 +166,16 @@ def main() -> None:
 
 def trustscan_context(data: pd.DataFrame) -> Any:
     """A predictions-only context (decisions and scores logged in the data), built once."""
-    from pathlib import Path
+    from contexts import frame_context
 
-    from trustscan.context import AuditContext
-
-    return AuditContext(
-        data=data,
-        features=data[["score"]],
-        sensitive=data[["gender", "race"]],
-        target_name="y_true",
-        y_true=data["y_true"].to_numpy(),
-        predictions=data["y_pred"].to_numpy(),
-        scores=data["score"].to_numpy(),
-        proba=None,
-        task="binary",
-        classes=None,
-        positive_label=1,
-        model=None,
-        seed=0,
-        data_path=Path("benchmark.csv"),
-        model_path=None,
-        predictions_column="y_pred",
-        scores_column="score",
+    ctx, _ = frame_context(
+        data,
+        sensitive=["gender", "race"],
+        target="y_true",
+        predictions="y_pred",
+        scores="score",
     )
+    return ctx
 
 
 def run_trustscan(ctx: Any, checks: list[Any], policy: Any) -> list[Any]:

@@ -23,11 +23,11 @@ import argparse
 import os
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from contexts import frame_context
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
@@ -36,7 +36,6 @@ from trustscan.checks.leakage.output_inference import OutputInferenceCheck
 from trustscan.checks.leakage.proxies import ProxyFeaturesCheck
 from trustscan.checks.leakage.target import SensitiveTargetCheck
 from trustscan.context import AuditContext
-from trustscan.loading.adapter import adapter_for_estimator
 from trustscan.policy import Policy
 
 N_ROWS = 1_000_000
@@ -82,30 +81,13 @@ def build_model(kind: str, data: pd.DataFrame) -> Any:
 
 
 def build_context(data: pd.DataFrame, model: Any) -> tuple[AuditContext, float]:
-    started = time.perf_counter()
-    adapter = adapter_for_estimator(model, kind="sklearn", source="benchmark")
-    features = data.loc[:, feature_names()]
-    proba = adapter.predict_proba(features)
-    assert proba is not None and adapter.classes is not None
-    predictions = np.asarray(adapter.classes)[proba.argmax(axis=1)]
-    ctx = AuditContext(
-        data=data,
-        features=features,
-        sensitive=data.loc[:, ["gender", "race"]],
-        target_name="hired",
-        y_true=data["hired"].to_numpy(),
-        predictions=predictions,
-        scores=proba[:, 1],
-        proba=proba,
-        task="binary",
-        classes=adapter.classes,
-        positive_label=1,
-        model=adapter,
-        seed=0,
-        data_path=Path("benchmark.csv"),
-        model_path=Path("benchmark.skops"),
+    return frame_context(
+        data,
+        sensitive=["gender", "race"],
+        target="hired",
+        features=feature_names(),
+        model=model,
     )
-    return ctx, time.perf_counter() - started
 
 
 def main() -> None:

@@ -16,17 +16,15 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from contexts import frame_context
 from sklearn import metrics as skm
 
-from trustscan.checks.performance.core import (
-    PerformanceCalibrationCheck,
-    PerformanceGroupGapCheck,
-    PerformanceOverallCheck,
-)
+from trustscan.checks.performance.calibration import PerformanceCalibrationCheck
+from trustscan.checks.performance.group_gap import PerformanceGroupGapCheck
+from trustscan.checks.performance.overall import PerformanceOverallCheck
 from trustscan.context import AuditContext
 from trustscan.policy import Policy
 
@@ -42,23 +40,16 @@ def make_context(rows: int, seed: int = 0) -> AuditContext:
             "y": (rng.uniform(size=rows) < score).astype(int),
         }
     )
-    return AuditContext(
-        data=frame,
-        features=frame[["score"]],
-        sensitive=frame[["gender", "race"]],
-        target_name="y",
-        y_true=frame["y"].to_numpy(),
-        predictions=(score >= 0.5).astype(int),
-        scores=score,
-        proba=None,
-        task="binary",
-        classes=None,
-        positive_label=1,
-        model=None,
+    frame["decision"] = (score >= 0.5).astype(int)
+    ctx, _ = frame_context(
+        frame,
+        sensitive=["gender", "race"],
+        target="y",
+        predictions="decision",
+        scores="score",
         seed=seed,
-        data_path=Path("synthetic.csv"),
-        model_path=None,
     )
+    return ctx
 
 
 def naive_group_bootstrap(ctx: AuditContext, resamples: int = 20) -> float:
