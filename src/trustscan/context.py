@@ -17,7 +17,6 @@ from trustscan import stats
 from trustscan.config import ScanConfig
 from trustscan.context_columns import (
     _choose_features,
-    _columns_to_read,
     _to_numpy,
     _validate_target,
     require_columns,
@@ -33,11 +32,8 @@ from trustscan.context_outcome import (
     require_shared_labels,
 )
 from trustscan.errors import InputError
-from trustscan.loading import ModelAdapter, load_model, read_table
-from trustscan.loading.data import read_column_names
-from trustscan.loading.datasets import DataFiles, check_same_schema, resolve_data
+from trustscan.loading import ModelAdapter
 from trustscan.loading.documents import Documents
-from trustscan.loading.reports import read_report
 from trustscan.memo import Memo
 from trustscan.outcomes import Outcome, equals_label
 from trustscan.sensitive.attributes import plan_attributes
@@ -50,7 +46,6 @@ from trustscan.stats.sources.memory import MemorySource
 __all__ = [
     "AuditContext",
     "Task",
-    "build_context",
     "context_from_frames",
     "mirror_scores",
     "require_columns",
@@ -239,65 +234,6 @@ class AuditContext:
         return np.random.default_rng(int.from_bytes(digest[:8], "little"))
 
 
-def build_context(config: ScanConfig) -> AuditContext:
-    """Load data and model, validate columns, predict once.
-
-    Data larger than the memory budget (or ``--engine duckdb``) is audited out of core:
-    see ``trustscan.out_of_core``."""
-    from trustscan.out_of_core import build_out_of_core_context, choose_engine
-
-    if config.table is not None:
-        return build_out_of_core_context(config, None)
-    files = resolve_data(config.data_path)
-    if choose_engine(config, files) != "memory":
-        return build_out_of_core_context(config, files)
-    if not files.single:
-        return _context_from_files(config, files)
-    model = (
-        load_model(
-            config.model_path, trust_pickle=config.trust_pickle, trusted_types=config.trust_types
-        )
-        if config.model_path is not None
-        else None
-    )
-    available = read_column_names(config.data_path)
-    columns = _columns_to_read(config, model, available)
-    data = read_table(config.data_path, encoding=config.encoding, columns=columns)
-    baseline = (
-        read_report(config.baseline_path, what="baseline report")
-        if config.baseline_path is not None
-        else None
-    )
-    where = config.data_path.name
-    notes: list[str] = []
-    if columns is not None and available is not None and len(columns) < len(available):
-        notes.append(
-            f"Read {len(columns)} of {len(available)} columns from {where}: the others are "
-            "not model inputs, target, sensitive, decision/score or id columns."
-        )
-    return context_from_frames(config, data=data, model=model, baseline=baseline, notes=notes)
-
-
-def _context_from_files(config: ScanConfig, files: DataFiles) -> AuditContext:
-    """Several files (a folder or a glob) read into one frame, in path order."""
-    check_same_schema(files)
-    model = (
-        load_model(
-            config.model_path, trust_pickle=config.trust_pickle, trusted_types=config.trust_types
-        )
-        if config.model_path is not None
-        else None
-    )
-    frames = [read_table(path, encoding=config.encoding) for path in files.paths]
-    data = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    baseline = (
-        read_report(config.baseline_path, what="baseline report")
-        if config.baseline_path is not None
-        else None
-    )
-    return context_from_frames(config, data=data, model=model, baseline=baseline)
-
-
 def context_from_frames(
     config: ScanConfig,
     *,
@@ -309,7 +245,7 @@ def context_from_frames(
 ) -> AuditContext:
     """Everything after I/O: validate columns, plan the sensitive attributes and their groups,
     choose features, resolve the outcome, predict once. Reads no file: ``build_context``
-    (files), the Python API and the tests (frames) all end here, so every context is one
+    (``context_files``: files), the Python API and the tests (frames) all end here, so every context is one
     production could build.
 
     ``weights``: ``data`` holds the cells of an out-of-core source, each standing for that

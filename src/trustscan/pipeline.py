@@ -11,7 +11,8 @@ from typing import Any
 from trustscan import __version__
 from trustscan.checks import registry
 from trustscan.config import ScanConfig
-from trustscan.context import AuditContext, build_context
+from trustscan.context import AuditContext
+from trustscan.context_files import build_context
 from trustscan.engine import ProgressCallback, run_checks, select_checks
 from trustscan.governance.waivers import apply_waivers, validate_policy_references
 from trustscan.loading.data import check_column_roles

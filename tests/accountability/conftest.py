@@ -9,7 +9,8 @@ import pytest
 
 from trustscan.checks import ALL_CHECKS
 from trustscan.config import make_scan_config
-from trustscan.context import AuditContext, build_context
+from trustscan.context import AuditContext
+from trustscan.context_files import build_context
 from trustscan.governance.init_files import starter_text
 
 FILLED_MODEL_CARD = """\

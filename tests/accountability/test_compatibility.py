@@ -15,7 +15,8 @@ from sklearn.linear_model import LogisticRegression
 
 from trustscan.checks.traceability.core import CompatibilityCheck
 from trustscan.config import make_scan_config
-from trustscan.context import AuditContext, build_context
+from trustscan.context import AuditContext
+from trustscan.context_files import build_context
 from trustscan.governance.provenance import skops_saved_versions
 from trustscan.pipeline import with_documents
 from trustscan.policy import Policy

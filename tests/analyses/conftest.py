@@ -8,7 +8,8 @@ import pytest
 
 from tests.context_builders import scan_config
 from trustscan.config import ScanConfig
-from trustscan.context import AuditContext, build_context
+from trustscan.context import AuditContext
+from trustscan.context_files import build_context
 from trustscan.demo import CASES, sample_data_path, train_and_save
 from trustscan.policy import Policy
 

@@ -9,7 +9,8 @@ import pytest
 
 from tests.analyses.conftest import demo_config
 from trustscan.checks.fairness.core import FairnessErrorRatesCheck, FairnessSelectionRateCheck
-from trustscan.context import AuditContext, build_context
+from trustscan.context import AuditContext
+from trustscan.context_files import build_context
 from trustscan.policy import Policy
 from trustscan.types import Status
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from trustscan.checks.data.quality import DataQualityCheck
 from trustscan.config import make_scan_config
-from trustscan.context import build_context
+from trustscan.context_files import build_context
 from trustscan.policy import Policy
 from trustscan.types import Status
 

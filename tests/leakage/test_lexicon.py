@@ -9,7 +9,7 @@ import pytest
 
 from tests.context_builders import scan_config
 from trustscan.config import ScanConfig
-from trustscan.context import build_context
+from trustscan.context_files import build_context
 from trustscan.sensitive import detect_sensitive_columns, load_lexicon, match_column
 from trustscan.sensitive.autodetect import detect_for_audit
 

@@ -13,7 +13,7 @@ from sklearn.linear_model import LogisticRegression
 
 from tests.context_builders import scan_config
 from trustscan.config import ScanConfig
-from trustscan.context import build_context
+from trustscan.context_files import build_context
 from trustscan.errors import InputError
 
 
