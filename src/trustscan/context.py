@@ -26,6 +26,7 @@ from trustscan.context_outcome import (
     _binary_outcome,
     _infer_task,
     _logged_predictions,
+    ignored_label_note,
     mirror_scores,
     require_decisions,
     require_few_classes,
@@ -325,6 +326,8 @@ def context_from_frames(
         # nothing says otherwise, whatever the score's scale (a 300-850 credit score included:
         # read as a regression, its --threshold would be silently ignored).
         task = "binary"
+    if (ignored := ignored_label_note(task, config)) is not None:
+        notes.append(ignored)
     outcome: Outcome | None = None
     scores: np.ndarray | None = None
     if task == "binary":

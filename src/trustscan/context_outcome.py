@@ -115,6 +115,27 @@ def require_shared_labels(
     )
 
 
+def ignored_label_note(task: Task, config: ScanConfig) -> str | None:
+    """Say so when --favourable-label / --positive-label cannot apply: a multi-class task
+    compares each class one-vs-rest with none favourable, a regression has no labels."""
+    given = [
+        f"--{option} {value}"
+        for option, value in (
+            ("favourable-label", config.favourable_label),
+            ("positive-label", config.positive_label),
+        )
+        if value is not None
+    ]
+    if task == "binary" or not given:
+        return None
+    how = (
+        "each class is compared one-vs-rest and none is treated as favourable"
+        if task == "multiclass"
+        else "a regression's outcomes are numbers, not labels"
+    )
+    return f"Ignored {' and '.join(given)}: this is a {task} task, so {how}."
+
+
 def require_decisions(predictions: np.ndarray, column: str | None) -> None:
     """Decisions of a yes/no or multi-class task are labels. Fractional values there are
     scores (or a regressor's outputs): counted as decisions, almost nobody is selected and

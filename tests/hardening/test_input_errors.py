@@ -216,6 +216,24 @@ def test_trust_type_in_predictions_mode_is_noted(in_tmp: Path) -> None:
     assert "--trust-type" not in plain.output
 
 
+@pytest.mark.parametrize(("column", "task"), [("tier", "multiclass"), ("amount", "regression")])
+def test_outcome_labels_given_for_a_task_without_them_are_noted(
+    in_tmp: Path, column: str, task: str
+) -> None:
+    """--favourable-label on a multi-class or regression audit used to vanish without a word."""
+    data = frame()
+    data["tier"] = np.resize(["gold", "silver", "bronze"], len(data))
+    data["amount"] = np.linspace(0.5, 99.5, len(data))
+    data.to_csv(in_tmp / "d.csv", index=False)
+    args = ["scan", "--no-ledger", "--data", "d.csv", "--predictions", column, "-s", "g"]
+    result = CliRunner().invoke(main, [*args, "--favourable-label", "gold", "--json", "o.json"])
+    assert result.exit_code in (0, 1), result.output
+    notes = json.loads((in_tmp / "o.json").read_text())["notes"]
+    assert any(
+        n.startswith(f"Ignored --favourable-label gold: this is a {task} task") for n in notes
+    )
+
+
 def test_columns_with_commas_can_be_named() -> None:
     assert split_column_list(['"last, first",age', "a\\, b", "c,d"]) == (
         "last, first",
