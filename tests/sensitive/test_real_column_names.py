@@ -10,6 +10,7 @@ import pytest
 from trustscan.errors import InputError
 from trustscan.sensitive.attributes import MAX_TEXT_GROUPS, plan_attributes
 from trustscan.sensitive.autodetect import detect_for_audit
+from trustscan.sensitive.lexicon import match_column
 
 
 def detect(frame: pd.DataFrame) -> tuple[dict[str, pd.Series], str]:
@@ -186,3 +187,69 @@ def test_values_that_do_not_name_both_sexes_for_most_rows_are_not_sex(values: li
     frame = pd.DataFrame({"line": np.resize(values, 300), "x": range(300)})
     attributes, _ = detect(frame)
     assert "line" not in attributes
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["black", "hisp", "other"],  # Ecdat's Males: ethn
+        ["Caucasian", "African-American", "Hispanic", "Asian", "Other"],  # a COMPAS-style log
+        ["1. White", "2. Black", "3. Asian", "4. Other"],  # ISLR's Wage
+    ],
+)
+def test_a_column_whose_values_name_race_groups_is_detected_whatever_its_name(
+    values: list[str],
+) -> None:
+    frame = pd.DataFrame({"grp": np.resize(values, 400), "income": range(400)})
+    attributes, notes = detect(frame)
+    assert list(attributes) == ["grp"]
+    assert set(attributes["grp"].dropna()) == set(values)
+    assert "'grp' holds values naming racial or ethnic origin (" in notes
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["black", "white"],  # a chess player's colour: colour words alone
+        ["red", "white", "rose"],  # a wine
+        ["Asian fusion", "Italian", "Mexican", "French", "Thai"],  # a cuisine: one group named
+        ["asian", "hispanic", "n/a", "pending", "unknown", "declined"],  # mostly no group
+    ],
+)
+def test_values_that_do_not_name_two_race_groups_for_most_rows_are_not_race(
+    values: list[str],
+) -> None:
+    frame = pd.DataFrame({"kind": np.resize(values, 300), "x": range(300)})
+    attributes, _ = detect(frame)
+    assert "kind" not in attributes
+
+
+@pytest.mark.parametrize(
+    ("column", "category"),
+    [
+        ("ethn", "racial_ethnic_origin"),  # Ecdat's Males
+        ("RAC1P", "racial_ethnic_origin"),  # ACS PUMS race recode
+        ("AGEP", "age"),  # ACS PUMS age
+        ("POBP", "national_origin"),  # ACS PUMS place of birth
+        ("foreign", "national_origin"),  # Ecdat's Participation
+        ("nation", "national_origin"),  # carData's Greene: refugee claimants' country
+        ("maritl", "marital_status"),  # ISLR's Wage
+        ("maried", "marital_status"),  # Ecdat's Males
+        ("MARST", "marital_status"),  # IPUMS
+    ],
+)
+def test_survey_abbreviations_name_their_attribute(column: str, category: str) -> None:
+    frame = pd.DataFrame({column: np.resize(["a", "b"], 200), "income": range(200)})
+    columns, _ = detect_for_audit(frame, ())
+    match = match_column(column)
+    assert columns == (column,)
+    assert match is not None and match.category == category
+
+
+@pytest.mark.parametrize(
+    "column",
+    ["mar", "foreign_car", "dis", "native", "health_ins", "has_health_insurance", "yearsmarried"],
+)
+def test_names_that_only_resemble_an_attribute_are_not_detected(column: str) -> None:
+    """A month (mar), a car's origin, a household's insurance coverage, a duration."""
+    assert match_column(column) is None

@@ -39,34 +39,82 @@ def _group_named(column: str, series: pd.Series) -> SensitiveMatch | None:
 _SEX_WORDS = (frozenset({"male", "males"}), frozenset({"female", "females"}))
 """Words that name a person's sex in values (not men / women: product lines say those)."""
 
+_RACE_GROUP_WORDS = frozenset(
+    {"asian", "hispanic", "hisp", "hispan", "latino", "latina", "latinx", "caucasian", "cauc"}
+    | {"afam", "afram", "african", "aboriginal", "indigenous", "amerindian", "eskimo"}
+    | {"islander", "pacific", "nonwhite", "black", "white", "native", "mixed", "biracial"}
+)
+"""Words that name a race or ethnic group in values."""
+_COLOUR_WORDS = frozenset({"black", "white", "native", "mixed"})
+"""Race words that also name colours, origins of goods or blends: on their own (a chess
+player's black / white) they do not make a column a race attribute."""
+_NO_GROUP_WORDS = frozenset({"other", "others", "unknown", "none", "missing", "na", "nan"})
+"""Values that name no group: they neither count for nor against a race column."""
+_MAX_LABELS = 20
+"""Columns with more labels than this are IDs or free text, never a value-named group."""
 
-def _sex_valued(column: str, series: pd.Series) -> SensitiveMatch | None:
-    """A text column whose values name sex whatever its name: German credit's
-    ``personal_status`` (``male single``, ``female div/dep/mar``). Both sexes must appear and
-    nine rows in ten name one."""
+
+def _labels(series: pd.Series) -> tuple[pd.Series, list[set[str]]] | None:
+    """A text column's label counts and each label's lower-case words, or None when it is
+    not text or has more than ``_MAX_LABELS`` labels (decided on the first 10,000 values
+    before a full pass)."""
     if series.dtype.kind not in "OSU" and not isinstance(series.dtype, pd.StringDtype):
         return None
-    if series.head(10_000).nunique() > 20:  # IDs and free text: decided without a full pass
+    if series.head(10_000).nunique() > _MAX_LABELS:
         return None
     counts = series.dropna().astype(str).value_counts()
-    if counts.empty or len(counts) > 20:
+    if counts.empty or len(counts) > _MAX_LABELS:
         return None
-    words = [set(re.split(r"[^a-z]+", str(v).lower())) for v in counts.index]
-    male = [bool(w & _SEX_WORDS[0]) for w in words]
-    female = [bool(w & _SEX_WORDS[1]) for w in words]
-    naming = sum(int(n) for n, m, f in zip(counts, male, female, strict=True) if m or f)
-    if not (any(male) and any(female)) or naming < 0.9 * counts.sum():
-        return None
-    category = load_lexicon().category("sex")
+    return counts, [set(re.split(r"[^a-z]+", str(v).lower())) - {""} for v in counts.index]
+
+
+def _value_match(column: str, category_id: str, counts: pd.Series) -> SensitiveMatch:
+    category = load_lexicon().category(category_id)
     assert category is not None
     shown = ", ".join(str(v) for v in counts.index[:3])
     reason = (
-        f"{column!r} holds values naming sex ({shown}): it names {category.label} "
-        f"({category.legal})."
+        f"{column!r} holds values naming {category.label} ({shown}): it names "
+        f"{category.label} ({category.legal})."
     )
     return SensitiveMatch(
         column, category.id, category.label, "direct", "values", reason, category.legal
     )
+
+
+def _value_named(column: str, series: pd.Series) -> SensitiveMatch | None:
+    """A text column whose values name sex or race / ethnic groups, whatever its name."""
+    labelled = _labels(series)
+    if labelled is None:
+        return None
+    counts, words = labelled
+    if _names_sex(counts, words):
+        return _value_match(column, "sex", counts)
+    if _names_race(counts, words):
+        return _value_match(column, "racial_ethnic_origin", counts)
+    return None
+
+
+def _names_sex(counts: pd.Series, words: list[set[str]]) -> bool:
+    """German credit's ``personal_status`` (``male single``, ``female div/dep/mar``): both
+    sexes must appear and nine rows in ten name one."""
+    male = [bool(w & _SEX_WORDS[0]) for w in words]
+    female = [bool(w & _SEX_WORDS[1]) for w in words]
+    naming = sum(int(n) for n, m, f in zip(counts, male, female, strict=True) if m or f)
+    return any(male) and any(female) and naming >= 0.9 * counts.sum()
+
+
+def _names_race(counts: pd.Series, words: list[set[str]]) -> bool:
+    """Ecdat's ``ethn`` (black, hisp, other), a log's ``demographic`` (Caucasian,
+    African-American, ...): two groups must be named, one of them by a word that is not also
+    a colour, and nine rows in ten must name a group (or say other / unknown)."""
+    named = [w & _RACE_GROUP_WORDS for w in words]
+    groups = {frozenset(n) for n in named if n}
+    if len(groups) < 2 or not any(n - _COLOUR_WORDS for n in named):
+        return False
+    covered = sum(
+        int(c) for c, n, w in zip(counts, named, words, strict=True) if n or w <= _NO_GROUP_WORDS
+    )
+    return covered >= 0.9 * counts.sum()
 
 
 def detect_for_audit(
@@ -86,7 +134,9 @@ def detect_for_audit(
         m for c in columns if (m := _group_named(c, data[c])) is not None
     ]
     named = {m.column for m in matches if m.strength == "direct"}
-    matches += [m for c in columns if c not in named and (m := _sex_valued(c, data[c])) is not None]
+    matches += [
+        m for c in columns if c not in named and (m := _value_named(c, data[c])) is not None
+    ]
     direct_columns = {m.column for m in matches if m.strength == "direct"}
     matches = [m for m in matches if m.strength == "direct" or m.column not in direct_columns]
     matches.sort(key=lambda m: columns.index(m.column))

@@ -104,8 +104,11 @@ def families(
             continue
         prefix = hit.group("prefix")
         match = match_column(prefix)
-        if match is None or match.strength != "direct" or match_column(column) is None:
+        whole = match_column(column)
+        if match is None or match.strength != "direct" or whole is None:
             continue
+        if _spans(whole.term, prefix, hit.group("value")):
+            continue  # foreign_worker is one attribute, not foreign = "worker"
         prefixes.setdefault(prefix, []).append((column, hit.group("value")))
     for prefix, items in prefixes.items():
         cols = [c for c, _ in items]
@@ -121,6 +124,13 @@ def families(
         else:
             found.append((_merge(data, cols, labels, name), tuple(cols)))
     return found
+
+
+def _spans(term: str, prefix: str, value: str) -> bool:
+    """Whether the whole name's lexicon term runs across the prefix and the value (the
+    phrase ``foreign_worker``), so the name is not a prefix and a one-hot value."""
+    term_words = set(words(term))
+    return not term_words <= set(words(prefix)) and not term_words <= set(words(value))
 
 
 def _merge(
