@@ -253,3 +253,13 @@ def test_survey_abbreviations_name_their_attribute(column: str, category: str) -
 def test_names_that_only_resemble_an_attribute_are_not_detected(column: str) -> None:
     """A month (mar), a car's origin, a household's insurance coverage, a duration."""
     assert match_column(column) is None
+
+
+def test_black_and_white_beside_other_colour_indicators_are_a_palette_not_race() -> None:
+    """DAAG's rockArt: 0/1 columns for the paints a motif uses (red, black, yellow, white)."""
+    rng = np.random.default_rng(4)
+    paints = {c: rng.integers(0, 2, 300) for c in ("red", "black", "yellow", "white", "green")}
+    attributes, _ = detect(pd.DataFrame({**paints, "motifs": rng.integers(1, 40, 300)}))
+    assert attributes == {}
+    without_palette = pd.DataFrame({"black": paints["black"], "white": 1 - paints["black"]})
+    assert list(detect(without_palette)[0]) == ["race"]

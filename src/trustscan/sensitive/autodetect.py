@@ -8,17 +8,28 @@ from collections.abc import Collection
 import pandas as pd
 
 from trustscan.sensitive.indicators import RACE_INDICATORS, is_indicator, race_word
-from trustscan.sensitive.lexicon import SensitiveMatch, detect_sensitive_columns, load_lexicon
+from trustscan.sensitive.lexicon import (
+    SensitiveMatch,
+    detect_sensitive_columns,
+    load_lexicon,
+    words,
+)
 
 _GROUP_NAMED = frozenset({"colour", "color", "coloured", "colored", "black", "white"})
 """Names that are a race/colour attribute only if the values say so (a product's colour, a
 chess player's colour are not): 0/1 indicators or values naming groups."""
 _RACE_VALUES = frozenset({*RACE_INDICATORS, "african", "american", "coloured", "mixed", "other"})
+_OTHER_COLOURS = frozenset(
+    {"red", "green", "blue", "yellow", "orange", "purple", "pink", "brown", "grey", "gray"}
+    | {"silver", "gold", "violet", "beige", "cyan", "magenta"}
+)
+"""Colour names that, as sibling column names, make ``black`` / ``white`` a palette (rock art
+motifs painted red, black, yellow, white) rather than race."""
 
 
-def _group_named(column: str, series: pd.Series) -> SensitiveMatch | None:
+def _group_named(column: str, series: pd.Series, palette: bool) -> SensitiveMatch | None:
     word = race_word(column)
-    if word not in _GROUP_NAMED:
+    if word not in _GROUP_NAMED or (palette and word in {"black", "white"}):
         return None
     if not is_indicator(series):
         present = series.dropna().astype(str).str.lower().str.split(r"[\s_/-]+")
@@ -86,33 +97,35 @@ def _value_named(column: str, series: pd.Series) -> SensitiveMatch | None:
     labelled = _labels(series)
     if labelled is None:
         return None
-    counts, words = labelled
-    if _names_sex(counts, words):
+    counts, label_words = labelled
+    if _names_sex(counts, label_words):
         return _value_match(column, "sex", counts)
-    if _names_race(counts, words):
+    if _names_race(counts, label_words):
         return _value_match(column, "racial_ethnic_origin", counts)
     return None
 
 
-def _names_sex(counts: pd.Series, words: list[set[str]]) -> bool:
+def _names_sex(counts: pd.Series, label_words: list[set[str]]) -> bool:
     """German credit's ``personal_status`` (``male single``, ``female div/dep/mar``): both
     sexes must appear and nine rows in ten name one."""
-    male = [bool(w & _SEX_WORDS[0]) for w in words]
-    female = [bool(w & _SEX_WORDS[1]) for w in words]
+    male = [bool(w & _SEX_WORDS[0]) for w in label_words]
+    female = [bool(w & _SEX_WORDS[1]) for w in label_words]
     naming = sum(int(n) for n, m, f in zip(counts, male, female, strict=True) if m or f)
     return any(male) and any(female) and naming >= 0.9 * counts.sum()
 
 
-def _names_race(counts: pd.Series, words: list[set[str]]) -> bool:
+def _names_race(counts: pd.Series, label_words: list[set[str]]) -> bool:
     """Ecdat's ``ethn`` (black, hisp, other), a log's ``demographic`` (Caucasian,
     African-American, ...): two groups must be named, one of them by a word that is not also
     a colour, and nine rows in ten must name a group (or say other / unknown)."""
-    named = [w & _RACE_GROUP_WORDS for w in words]
+    named = [w & _RACE_GROUP_WORDS for w in label_words]
     groups = {frozenset(n) for n in named if n}
     if len(groups) < 2 or not any(n - _COLOUR_WORDS for n in named):
         return False
     covered = sum(
-        int(c) for c, n, w in zip(counts, named, words, strict=True) if n or w <= _NO_GROUP_WORDS
+        int(c)
+        for c, n, w in zip(counts, named, label_words, strict=True)
+        if n or w <= _NO_GROUP_WORDS
     )
     return covered >= 0.9 * counts.sum()
 
@@ -130,8 +143,9 @@ def detect_for_audit(
     skip = {c for c in exclude if c}
     columns = [str(c) for c in data.columns if str(c) not in skip]
     matches = detect_sensitive_columns(columns, include_indirect=True)
+    palette = any("".join(words(c)) in _OTHER_COLOURS for c in columns)
     matches = [m for m in matches if race_word(m.column) not in _GROUP_NAMED] + [
-        m for c in columns if (m := _group_named(c, data[c])) is not None
+        m for c in columns if (m := _group_named(c, data[c], palette)) is not None
     ]
     named = {m.column for m in matches if m.strength == "direct"}
     matches += [
