@@ -26,8 +26,14 @@ adverse word makes it favourable, so ``low_risk`` and ``no_default`` read as fav
 - favourable: approve/approved/approval, accept/accepted, grant/granted, hire/hired,
   admit/admitted, offer(ed), select(ed), shortlist(ed), interview(ed), promote(d), pass(ed),
   release(d), eligible, qualified, good, repay/repaid, paid, success/successful, retain(ed),
-  survive(d), recommend(ed), low (as a label), creditworthy, income/salary/earnings (with
-  labels such as ``>50K`` / ``<=50K``, the higher one is favourable).
+  survive(d), recommend(ed), win/won/winner, low (as a label), creditworthy,
+  income/salary/earnings (with labels such as ``>50K`` / ``<=50K``, the higher one is
+  favourable).
+
+A name with words of both kinds (``win_loss``, ``pass_fail``) says nothing about which way.
+``high`` / ``low`` as labels follow a column name that points (``risk``: low is favourable;
+``income``: high is); with no such name they read as a risk level (low is favourable, as for
+COMPAS's score_text), and the report says so.
 """
 
 from __future__ import annotations
@@ -68,7 +74,7 @@ FAVOURABLE_WORDS = _word_set(
     admit admitted admission offer offered select selected shortlist shortlisted interview
     interviewed promote promoted promotion pass passed release released eligible qualified
     good repay repaid paid success successful retain retained survive survived recommend
-    recommended creditworthy income salary earnings"""
+    recommended creditworthy income salary earnings win wins won winner"""
 )
 """Words naming an outcome that benefits the person."""
 
@@ -83,26 +89,32 @@ def polarity_of_name(name: str | None) -> tuple[Polarity, str] | None:
     """Whether a column or label name reads as an adverse or favourable outcome, and the word.
 
     ``high_risk`` -> adverse ('risk'); ``low_risk`` and ``no_default`` -> favourable;
-    ``approved`` -> favourable; ``decile_score`` -> None.
+    ``approved`` -> favourable; ``decile_score`` and ``win_loss`` -> None.
     """
     if name is None:
         return None
     tokens = words(str(name))
+    hits: list[tuple[Polarity, str]] = []
     for i, token in enumerate(tokens):
         negated = i > 0 and tokens[i - 1] in _NEGATIONS
         if token in ADVERSE_WORDS:
-            return ("favourable" if negated else "adverse"), token
-        if token in FAVOURABLE_WORDS:
-            return ("adverse" if negated else "favourable"), token
-    return None
+            hits.append(("favourable" if negated else "adverse", token))
+        elif token in FAVOURABLE_WORDS:
+            hits.append(("adverse" if negated else "favourable", token))
+    if len({polarity for polarity, _ in hits}) > 1:
+        return None  # both ways (win_loss, pass_fail): the name says which labels, not which
+    return hits[0] if hits else None
 
 
-def _label_polarity(label: Any) -> Polarity | None:
+def _label_polarity(label: Any, *, levels: bool = True) -> Polarity | None:
+    """The polarity a label names: by its words (``approved``), or with ``levels`` by a
+    bare level (``high`` reads as a high risk)."""
     hit = polarity_of_name(str(label))
     if hit is not None:
         return hit[0]
-    text = str(label).strip().lower()
-    value = _LABEL_ONLY.get(text)
+    if not levels:
+        return None
+    value = _LABEL_ONLY.get(str(label).strip().lower())
     return value  # type: ignore[return-value]
 
 
@@ -246,8 +258,12 @@ def _infer_favourable(
         hit = polarity_of_name(column.name)
         if hit is not None:
             votes[hit[0]].append((column, hit[1]))
-    label_polarity = {i: _label_polarity(label) for i, label in enumerate(labels)}
-    # Text labels that name the outcome themselves ("approved"/"denied") decide first.
+    # Text labels that name the outcome themselves ("approved"/"denied") decide first; a
+    # level (high / low) only when no column name says which way the outcome points.
+    levels_decide = not (votes["adverse"] or votes["favourable"])
+    label_polarity = {
+        i: _label_polarity(label, levels=levels_decide) for i, label in enumerate(labels)
+    }
     fav = [i for i, p in label_polarity.items() if p == "favourable"]
     adv = [i for i, p in label_polarity.items() if p == "adverse"]
     if len(labels) == 2 and len(fav) == 1:

@@ -116,3 +116,34 @@ def test_unknown_favourable_label_is_an_input_error() -> None:
 def test_income_labels_take_the_higher_bracket_as_favourable() -> None:
     outcome = _resolve([">50K", "<=50K"], ("target", "income"))
     assert outcome.favourable_label == ">50K"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("name", "favourable"),
+    [("income_band", "high"), ("salary_level", "high"), ("risk_level", "low")],
+)
+def test_high_and_low_labels_follow_a_name_that_points(name: str, favourable: str) -> None:
+    """A high income is favourable although a bare 'high' reads as a high risk."""
+    outcome = _resolve(["high", "low"], ("decision", name))
+    assert outcome.favourable_label == favourable  # type: ignore[attr-defined]
+    assert repr(name) in outcome.statement  # type: ignore[attr-defined]
+
+
+def test_bare_high_and_low_read_as_a_risk_level_and_say_so() -> None:
+    outcome = _resolve(["High", "Low"], ("decision", "score_text"))
+    assert outcome.favourable_label == "Low"  # type: ignore[attr-defined]
+    assert "the label 'Low' names a favourable outcome" in outcome.statement  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", ["WinLoss", "pass_fail", "approve_or_deny"])
+def test_a_name_with_both_outcomes_points_neither_way(name: str) -> None:
+    """Stat2Data's Hoops: WinLoss = 1 is a win, not a loss."""
+    assert polarity_of_name(name) is None
+    outcome = _resolve([-1, 1], ("decision", name))
+    assert outcome.favourable_label == 1  # type: ignore[attr-defined]
+    assert outcome.by_default  # type: ignore[attr-defined]
+
+
+def test_a_win_is_favourable() -> None:
+    assert polarity_of_name("contract_won") == ("favourable", "won")
+    assert polarity_of_name("no_win") == ("adverse", "win")
