@@ -26,7 +26,7 @@ adverse word makes it favourable, so ``low_risk`` and ``no_default`` read as fav
 - favourable: approve/approved/approval, accept/accepted, grant/granted, hire/hired,
   admit/admitted, offer(ed), select(ed), shortlist(ed), interview(ed), promote(d), pass(ed),
   release(d), eligible, qualified, good, repay/repaid, paid, success/successful, retain(ed),
-  survive(d), recommend(ed), win/won/winner, low (as a label), creditworthy,
+  survive(d), recommend(ed), win/won/winner, quality, rating, low (as a label), creditworthy,
   income/salary/earnings (with labels such as ``>50K`` / ``<=50K``, the higher one is
   favourable).
 
@@ -74,7 +74,7 @@ FAVOURABLE_WORDS = _word_set(
     admit admitted admission offer offered select selected shortlist shortlisted interview
     interviewed promote promoted promotion pass passed release released eligible qualified
     good repay repaid paid success successful retain retained survive survived recommend
-    recommended creditworthy income salary earnings win wins won winner"""
+    recommended creditworthy income salary earnings win wins won winner quality rating"""
 )
 """Words naming an outcome that benefits the person."""
 

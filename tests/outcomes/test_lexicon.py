@@ -147,3 +147,10 @@ def test_a_name_with_both_outcomes_points_neither_way(name: str) -> None:
 def test_a_win_is_favourable() -> None:
     assert polarity_of_name("contract_won") == ("favourable", "won")
     assert polarity_of_name("no_win") == ("adverse", "win")
+
+
+def test_quality_and_rating_point_to_the_higher_level() -> None:
+    """openintro's resume: resume_quality high / low; a risk rating still points down."""
+    assert _resolve(["high", "low"], ("decision", "resume_quality")).favourable_label == "high"  # type: ignore[attr-defined]
+    assert _resolve(["high", "low"], ("decision", "credit_rating")).favourable_label == "high"  # type: ignore[attr-defined]
+    assert _resolve(["high", "low"], ("decision", "risk_rating")).favourable_label == "low"  # type: ignore[attr-defined]

@@ -248,10 +248,14 @@ def test_survey_abbreviations_name_their_attribute(column: str, category: str) -
 
 @pytest.mark.parametrize(
     "column",
-    ["mar", "foreign_car", "dis", "native", "health_ins", "has_health_insurance", "yearsmarried"],
+    [
+        *("mar", "foreign_car", "dis", "native", "health_ins", "has_health_insurance"),
+        *("yearsmarried", "RBC.Age.Group", "medical_debt"),
+    ],
 )
 def test_names_that_only_resemble_an_attribute_are_not_detected(column: str) -> None:
-    """A month (mar), a car's origin, a household's insurance coverage, a duration."""
+    """A month (mar), a car's origin, a household's insurance coverage, a duration, the age
+    of stored blood (medicaldata's blood_storage), a debt."""
     assert match_column(column) is None
 
 
@@ -263,3 +267,21 @@ def test_black_and_white_beside_other_colour_indicators_are_a_palette_not_race()
     assert attributes == {}
     without_palette = pd.DataFrame({"black": paints["black"], "white": 1 - paints["black"]})
     assert list(detect(without_palette)[0]) == ["race"]
+
+
+def test_a_sex_named_identifier_is_not_a_group_attribute() -> None:
+    """mlmRev's Contraception numbers its women 1..1934 in a column called 'woman'."""
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({"woman": np.arange(1, 1935), "age": rng.normal(0, 9, 1934)})
+    attributes, notes = detect(frame)
+    assert list(attributes) == ["age"]
+    assert "'woman' holds a different whole number for almost every row" in notes
+    with pytest.raises(InputError, match="an identifier, not groups"):
+        plan_attributes(frame, ["woman"], detected=False)
+
+
+def test_ages_all_different_in_a_small_table_are_still_age() -> None:
+    frame = pd.DataFrame({"age": np.arange(18, 118)})  # 100 rows, 100 ages
+    assert list(detect(frame)[0]) == ["age"]
+    scores = pd.DataFrame({"race": np.linspace(0.0, 1.0, 500)})  # shares: not whole numbers
+    assert list(detect(scores)[0]) == ["race"]

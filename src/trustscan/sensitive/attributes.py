@@ -17,6 +17,9 @@ Real tables rarely hold a tidy ``race`` column. This module turns the sensitive 
 - **derived duplicates** (``age`` and ``age_cat``, where each value of one falls in a single value
   of the other) are audited once, when detected: a categorical column is kept over a numeric
   one, then the finer one; the note says which;
+- **identifiers**: whole numbers nearly unique per row (more than ``MIN_IDENTIFIER_VALUES``
+  of them) are not groups, whatever the name says: dropped with a note when detected,
+  refused when named;
 - **too many groups**: a numeric attribute with more than ``MAX_GROUPS`` values is cut into
   quartiles (``sensitive.groups``); a text attribute with more than ``MAX_TEXT_GROUPS`` values
   cannot be compared group by group: refused (exit 2) when named, dropped with a note when
@@ -41,6 +44,18 @@ from trustscan.sensitive.indicators import families, lone_indicator
 
 MAX_TEXT_GROUPS = 50
 """A text sensitive column with more distinct values than this is not compared group by group."""
+MIN_IDENTIFIER_VALUES = 120
+"""Whole numbers with more distinct values than any age has years, nearly one per row, are an
+identifier (mlmRev's Contraception: 'woman' numbers the 1,934 women 1..1934)."""
+
+
+def _is_identifier(series: pd.Series) -> bool:
+    present = series.dropna()
+    distinct = int(present.nunique())
+    if distinct <= MIN_IDENTIFIER_VALUES or distinct < 0.9 * present.size:
+        return False
+    values = present.to_numpy(dtype=float)
+    return bool((values == values.round()).all())
 
 
 def plan_attributes(data: pd.DataFrame, columns: Sequence[str], *, detected: bool) -> AttributePlan:
@@ -90,6 +105,15 @@ def plan_attributes(data: pd.DataFrame, columns: Sequence[str], *, detected: boo
         if lone is not None:
             attributes.append(lone)
             continue
+        if is_numeric(series) and _is_identifier(series):
+            message = (
+                f"sensitive column {column!r} holds a different whole number for almost every "
+                "row: an identifier, not groups"
+            )
+            if detected:
+                notes.append(f"Not used as groups: {message}.")
+                continue
+            raise InputError(message, "leave it out of --sensitive, or name the attribute itself")
         if not is_numeric(series):
             distinct = int(series.nunique(dropna=True))
             if distinct > MAX_TEXT_GROUPS:
