@@ -43,8 +43,9 @@ def _logged_predictions(
         if pd.isna(predictions).any():
             raise InputError(
                 f"predictions column {config.predictions_column!r} has "
-                f"{int(pd.isna(predictions).sum())} empty values",
-                "every audited row needs a decision",
+                f"{int(pd.isna(predictions).sum()):,} empty values out of {predictions.size:,}",
+                "every audited row needs a decision: drop the rows without one (or fill in "
+                "their decisions) before auditing",
             )
     else:
         assert config.scores_column is not None

@@ -367,3 +367,15 @@ def test_decisions_as_text_or_booleans_of_the_outcome_labels_are_audited(in_tmp:
     for column in ("p_text", "p_bool"):
         code, output = scan("--data", "d.csv", "--predictions", column, "--target", "y", "-s", "g")
         assert code in (0, 1), output
+
+
+def test_decisions_with_empty_rows_are_refused_with_the_count_and_the_fix(in_tmp: Path) -> None:
+    """carData's SLID logs no wage for 3,278 of 7,425 people: an audit of the rest would be
+    of another population, so the user decides."""
+    data = frame().astype({"p": float})
+    data.loc[[3, 7, 11], "p"] = np.nan
+    data.to_csv(in_tmp / "d.csv", index=False)
+    code, output = scan("--data", "d.csv", "--predictions", "p", "-s", "g")
+    assert_one_line_exit_2(
+        code, output, "'p' has 3 empty values out of 120", "drop the rows", folder=in_tmp
+    )

@@ -236,6 +236,8 @@ def test_values_that_do_not_name_two_race_groups_for_most_rows_are_not_race(
         ("maritl", "marital_status"),  # ISLR's Wage
         ("maried", "marital_status"),  # Ecdat's Males
         ("MARST", "marital_status"),  # IPUMS
+        ("spouse_present", "marital_status"),
+        ("husband", "marital_status"),
     ],
 )
 def test_survey_abbreviations_name_their_attribute(column: str, category: str) -> None:
@@ -250,12 +252,13 @@ def test_survey_abbreviations_name_their_attribute(column: str, category: str) -
     "column",
     [
         *("mar", "foreign_car", "dis", "native", "health_ins", "has_health_insurance"),
-        *("yearsmarried", "RBC.Age.Group", "medical_debt"),
+        *("yearsmarried", "RBC.Age.Group", "medical_debt", "HusbandEmployed", "spouse_income"),
     ],
 )
 def test_names_that_only_resemble_an_attribute_are_not_detected(column: str) -> None:
     """A month (mar), a car's origin, a household's insurance coverage, a duration, the age
-    of stored blood (medicaldata's blood_storage), a debt."""
+    of stored blood (medicaldata's blood_storage), a debt, a spouse's own traits (vcd's
+    Rochdale)."""
     assert match_column(column) is None
 
 
