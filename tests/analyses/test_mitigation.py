@@ -108,3 +108,22 @@ def test_without_scores_there_is_nothing_to_move() -> None:
     )
     result = _preview(ctx)
     assert result.status is Status.SKIP and "scores" in result.summary
+
+
+def test_a_group_with_one_outcome_has_no_thresholds_to_preview() -> None:
+    """R's COUNT mdvis: the target (age band) is set by the attribute (age), so every group
+    has one outcome; fairlearn's ThresholdOptimizer raises there, the preview says why."""
+    rng = np.random.default_rng(3)
+    group = rng.choice(["young", "old"], 600)
+    y = (group == "old").astype(int)
+    scores = np.clip(0.3 + 0.4 * y + rng.normal(0, 0.1, 600), 0, 1)
+    ctx = make_context(
+        sensitive={"age_band": group},
+        predictions=(scores > 0.5).astype(int),
+        y_true=y,
+        scores=scores,
+    )
+    result = _preview(ctx)
+    assert result.status is Status.SKIP
+    assert "has a single outcome among the rows" in result.summary
+    assert "age_band = " in result.summary

@@ -102,6 +102,19 @@ def group_thresholds(
     return apply_rules(rules, x_held, groups[held], seed)
 
 
+def _one_outcome_groups(grouping: GroupCodes, y: np.ndarray, fit: np.ndarray) -> list[str]:
+    """Labels of the groups whose fitted rows are all favourable or all not (an outcome set
+    by the group itself, such as an age band as target and age as attribute)."""
+    codes = grouping.codes[fit]
+    present = codes >= 0
+    rows = np.bincount(codes[present], minlength=len(grouping.labels))
+    favourable = np.bincount(
+        codes[present], weights=y[fit][present].astype(float), minlength=len(grouping.labels)
+    )
+    one_sided = (rows > 0) & ((favourable == 0) | (favourable == rows))
+    return [str(grouping.labels[g]) for g in np.flatnonzero(one_sided)]
+
+
 @dataclass(frozen=True)
 class _Lowest:
     """A rate's lowest judged ratio among the groups, its Katz interval, the pair compared."""
@@ -199,6 +212,13 @@ class MitigationPreviewCheck(Check):
         fit, held = sample_and_split(
             ctx, self.id, grouping.codes * 2 + y, policy.fairness.analysis_sample_size
         )
+        one_sided = _one_outcome_groups(grouping, y, fit)
+        if one_sided:
+            return self.skip(
+                f"{feature} = {', '.join(one_sided)} has a single outcome among the rows "
+                "thresholds would be fitted on: group thresholds need both outcomes in every "
+                "group (as fairlearn's ThresholdOptimizer does), so there is no fix to preview."
+            )
         held_grouping = dataclasses.replace(grouping, codes=grouping.codes[held])
         labels = np.asarray(grouping.labels, dtype=object)[grouping.codes]
         before = decisions[held]
