@@ -42,6 +42,8 @@ class RunOptions:
     """A previous JSON report to compare with."""
     condition: str | None = None
     """Column of a legitimate stratum for conditional demographic disparity."""
+    counts: str | None = None
+    """Column holding how many people each row stands for (an aggregated table)."""
     engine: str = "auto"
     """Where statistics are computed: auto, memory, duckdb or spark (``--engine``)."""
     table: str | None = None
@@ -89,6 +91,9 @@ class ScanConfig:
     """A Spark catalog table to audit instead of files (``--table``, with ``--engine spark``)."""
     spark_master: str = "local[*]"
     """Spark master URL when no SparkSession is active (``spark.master`` in the config)."""
+    counts_column: str | None = None
+    """Column holding how many people each row stands for (``--counts``); rows are repeated
+    that many times before the audit."""
 
     @property
     def predictions_only(self) -> bool:
@@ -256,6 +261,7 @@ def make_scan_config(
         engine=engine,
         table=catalog_table,
         spark_master=str(dict(run.spark).get("master", "local[*]")),
+        counts_column=pick("counts", run.counts),
     )
 
 

@@ -21,6 +21,7 @@ from trustscan.context_columns import (
     _validate_target,
     require_columns,
 )
+from trustscan.context_counts import counts_hint, expand_counts
 from trustscan.context_outcome import (
     Task,
     _binary_outcome,
@@ -95,6 +96,9 @@ class AuditContext:
     """That report, parsed once while loading (a bad file is an input error, exit 2)."""
     condition_name: str | None = None
     """Column of the legitimate stratum demographic disparity is conditioned on."""
+    counts_column: str | None = None
+    """The column (``--counts``) whose counts expanded an aggregated table into these rows,
+    which therefore repeat by construction."""
     outcome: Outcome | None = None
     """Binary tasks: the positive class, the favourable decision and which way scores point."""
     sensitive_sources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -253,6 +257,11 @@ def context_from_frames(
     many rows (see ``AuditContext.weights``)."""
     where = config.data_path.name
     notes = list(notes or ())
+    if config.counts_column is not None:
+        data, expanded = expand_counts(data, config.counts_column, where)
+        notes.append(expanded)
+    elif weights is None and (hint := counts_hint(data)) is not None:
+        notes.append(hint)
     detected_sensitive = not config.sensitive
     if detected_sensitive:  # never audit silently without sensitive attributes: detect, say so
         detected, detection_notes = detect_for_audit(
@@ -365,6 +374,7 @@ def context_from_frames(
         baseline_path=config.baseline_path,
         baseline=baseline,
         condition_name=config.condition,
+        counts_column=config.counts_column,
         weights=weights,
     )
 

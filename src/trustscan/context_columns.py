@@ -48,6 +48,7 @@ def _columns_to_read(
                 config.predictions_column,
                 config.scores_column,
                 config.condition,
+                config.counts_column,
             )
             if c
         ),

@@ -11,6 +11,7 @@ import pandas as pd
 from trustscan.config import ScanConfig
 from trustscan.context import AuditContext, context_from_frames
 from trustscan.context_columns import _columns_to_read
+from trustscan.errors import InputError
 from trustscan.loading import ModelAdapter, load_model, read_table
 from trustscan.loading.data import read_column_names
 from trustscan.loading.datasets import check_same_schema, resolve_data
@@ -28,6 +29,12 @@ def build_context(config: ScanConfig) -> AuditContext:
         return build_out_of_core_context(config, None)
     files = resolve_data(config.data_path)
     if choose_engine(config, files) != "memory":
+        if config.counts_column is not None:
+            raise InputError(
+                "--counts expands an aggregated table in memory; this data would be audited "
+                "out of core",
+                "pass --engine memory for a table that fits, or store one row per person",
+            )
         return build_out_of_core_context(config, files)
     model, baseline = _model_and_baseline(config)
     if not files.single:

@@ -68,6 +68,12 @@ def scan_options(function: Callable[..., Any]) -> Callable[..., Any]:
             help="Legitimate stratum (e.g. department or job level) to condition demographic disparity on (fairness.conditional_disparity).",
         ),
         click.option(
+            "--counts",
+            help="Column holding how many people each row stands for, in an aggregated table "
+            "(e.g. admissions by department, gender and outcome): each row is repeated that "
+            "many times before the audit. In memory only.",
+        ),
+        click.option(
             "--positive-label",
             help="The positive class: the event the model predicts, for precision, recall and calibration (default: 1/true/yes, else the larger number).",
         ),

@@ -39,7 +39,8 @@ class DataQualityCheck(Check):
 
         duplicates = columns.duplicate_rows
         duplicate_share = duplicates / n
-        if duplicate_share > limits.max_duplicate_share:
+        # Rows expanded from --counts repeat by construction: one person per repetition.
+        if duplicate_share > limits.max_duplicate_share and ctx.counts_column is None:
             findings.append(
                 self.finding(
                     Status.WARN,

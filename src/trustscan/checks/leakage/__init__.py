@@ -72,7 +72,10 @@ PROXY_FEATURES = CheckSpec(
     "bound reaches leakage.auc_fail; warns for other used proxies and when a gradient-boosted "
     "tree probe (fitted on half a stratified sample, scored on the other half) recovers the "
     "attribute from all inputs together (redundant encoding). Predictions-only mode measures influence on a surrogate model of the logged "
-    "decisions. Fix: drop or transform the proxy, or record a legal basis for the attribute.",
+    "decisions. A used proxy that is the legitimate stratum named with --condition (the "
+    "department applied to) warns instead of failing: fairness.conditional_disparity judges "
+    "the gaps within it. Fix: drop or transform the proxy, or record a legal basis for the "
+    "attribute.",
     implementation="trustscan.checks.leakage.proxies:ProxyFeaturesCheck",
     section="sensitive-inference",
     measured=ProxyFeatures,

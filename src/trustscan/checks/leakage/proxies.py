@@ -100,7 +100,9 @@ class ProxyFeaturesCheck(Check):
             rows = [_judged(row, influence, limits) for row in associated]
             rows.sort(key=lambda r: (r.used_proxy, r.associated, r.nmi or 0), reverse=True)
             table.extend(rows)
-            findings.extend(self._proxy_findings(attribute, rows, influence, policy))
+            findings.extend(
+                self._proxy_findings(attribute, rows, influence, policy, ctx.condition_name)
+            )
             probe = joint_probe(ctx, attribute, probed, policy)
             if probe is not None:
                 probes.append(probe)
@@ -196,7 +198,11 @@ class ProxyFeaturesCheck(Check):
         rows: list[ProxyRow],
         influence: Influence | None,
         policy: Policy,
+        stratum: str | None,
     ) -> list[Finding]:
+        """``stratum``: the column given with ``--condition``, declared a legitimate basis
+        for decisions (a department applied to): its use is reported as a warning, and
+        ``fairness.conditional_disparity`` judges the gaps within it."""
         findings: list[Finding] = []
         basis = justification_for(policy, attribute.name)
         surrogate = "" if influence is None or "surrogate" not in influence.how else " (surrogate)"
@@ -279,6 +285,12 @@ class ProxyFeaturesCheck(Check):
             if status is Status.FAIL and basis is not None:
                 status = Status.WARN
                 message += f" The policy records a legal basis for {attribute.name!r}: \u201c{basis}\u201d."
+            elif status is Status.FAIL and feature == stratum:
+                status = Status.WARN
+                message += (
+                    f" {feature!r} is the legitimate stratum given with --condition: "
+                    "fairness.conditional_disparity judges the gaps within it."
+                )
             findings.append(
                 self.finding(
                     status,
