@@ -37,6 +37,7 @@ from trustscan.errors import InputError
 from trustscan.loading import ModelAdapter
 from trustscan.loading.documents import Documents
 from trustscan.memo import Memo
+from trustscan.model_inputs import as_encoded_text
 from trustscan.outcomes import Outcome, equals_label
 from trustscan.sensitive.attributes import plan_attributes
 from trustscan.sensitive.autodetect import detect_for_audit
@@ -303,6 +304,9 @@ def context_from_frames(
 
     feature_names = _choose_features(config, data, model)
     features = data.loc[:, list(feature_names)]
+    if model is not None:
+        features, retyped = as_encoded_text(features, model.estimator)
+        notes.extend([retyped] if retyped else [])
     y_true = data[config.target].to_numpy() if config.target else None
     if y_true is not None:
         _validate_target(y_true, config.target or "", where)
