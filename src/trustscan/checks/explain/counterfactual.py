@@ -121,7 +121,7 @@ class CounterfactualFlipCheck(Check):
             )
             status = Status.PASS
         worst = [
-            max(d.flip_rate or 0.0, *((g.flip_rate or 0.0) for g in d.groups if g.judged))
+            max([d.flip_rate or 0.0, *((g.flip_rate or 0.0) for g in d.groups if g.judged)])
             for d in details.values()
             if d.input
         ]
