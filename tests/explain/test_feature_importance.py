@@ -8,13 +8,15 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.inspection import permutation_importance
-from sklearn.linear_model import LinearRegression
+from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from tests.context_builders import model_context
-from trustscan.checks.explain._common import native_importance
+from trustscan.checks.explain._common import importance_over_budget, native_importance
+from trustscan.checks.explain.group_importance import GroupImportanceCheck
 from trustscan.checks.explain.importance import FeatureImportanceCheck
 from trustscan.context import AuditContext
 from trustscan.errors import InputError
@@ -153,3 +155,22 @@ def test_a_target_with_missing_values_is_refused_before_any_check_runs() -> None
         model_context(
             data, model, features=["city", *NUMERIC], sensitive=["gender"], target="hired"
         )
+
+
+def test_a_model_too_wide_for_the_prediction_budget_is_skipped_with_the_way_to_run_it() -> None:
+    """mosaicData's HELPfull (788 inputs) ran permutation importance for minutes at 3.7 GB;
+    over four times explain.max_predictions the importance checks say so and skip."""
+    rng = np.random.default_rng(11)
+    wide = pd.DataFrame(rng.normal(size=(300, 210)), columns=[f"x{i}" for i in range(210)])
+    wide["sex"] = rng.choice(["f", "m"], 300)
+    wide["y"] = (wide["x0"] > 0).astype(int)
+    inputs = [f"x{i}" for i in range(210)]
+    model = LogisticRegression(max_iter=500).fit(wide[inputs], wide["y"])
+    ctx = model_context(wide, model, features=inputs, sensitive=["sex"], target="y")
+    for check in (FeatureImportanceCheck(), GroupImportanceCheck()):
+        result = check.run(ctx, Policy())
+        assert result.status is Status.SKIP
+        assert "set explain.max_predictions to at least 262,500" in result.summary
+    assert importance_over_budget(Policy(), 200) is None  # at the limit: still runs
+    generous = Policy(explain=ExplainPolicy(max_predictions=262_500))
+    assert importance_over_budget(generous, 210) is None

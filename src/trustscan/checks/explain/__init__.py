@@ -78,7 +78,9 @@ FEATURE_IMPORTANCE = CheckSpec(
     "with a t-interval over repeats; reported under the user's column names even through "
     "Pipelines and ColumnTransformers, with the model's own importance (coefficients, "
     "feature_importances_) beside it when it has one. Passes when computed; skipped in "
-    "predictions-only mode. Use it to check that the model relies on what it should.",
+    "predictions-only mode, and for a model so wide that even 1,000 rows per pass need more "
+    "than 4x explain.max_predictions (the skip says the value that runs it). Use it to "
+    "check that the model relies on what it should.",
     implementation="trustscan.checks.explain.importance:FeatureImportanceCheck",
     measured=Importance,
     section="explainability",
@@ -97,7 +99,8 @@ GROUP_IMPORTANCE = CheckSpec(
     "explain.group_importance_ratio times higher, at least explain.importance_min, and "
     "non-overlapping intervals): the model reasons about those groups differently. Fix: "
     "find out why the feature means something else per group (a proxy, a data-collection "
-    "difference) before release.",
+    "difference) before release. Skipped, as explain.feature_importance, for a model too "
+    "wide for 4x explain.max_predictions.",
     implementation="trustscan.checks.explain.group_importance:GroupImportanceCheck",
     measured=GroupImportance,
     section="explainability",

@@ -80,6 +80,27 @@ def importance_sample_size(policy: Policy, n_features: int) -> int:
     return min(settings.sample_size, max(MIN_IMPORTANCE_ROWS, budget))
 
 
+OVER_BUDGET_FACTOR = 4
+"""Permutation importance runs while its smallest pass (1,000 rows) needs at most this many
+times ``max_predictions``; beyond, a wide model's pass would take minutes (789 inputs: 3.9M
+predictions of 789 columns each) and the check says how to run it instead."""
+
+
+def importance_over_budget(policy: Policy, n_features: int) -> str | None:
+    """Why permutation importance is skipped for a model this wide, or None."""
+    settings = policy.explain
+    needed = n_features * settings.repeats * MIN_IMPORTANCE_ROWS
+    if needed <= OVER_BUDGET_FACTOR * settings.max_predictions:
+        return None
+    return (
+        f"{n_features:,} model inputs × {settings.repeats} repeats × {MIN_IMPORTANCE_ROWS:,} "
+        f"rows = {needed:,} predictions, more than {OVER_BUDGET_FACTOR}× "
+        f"explain.max_predictions ({settings.max_predictions:,}): permutation importance "
+        f"is skipped; set explain.max_predictions to at least {needed // OVER_BUDGET_FACTOR:,} "
+        "to run it (it takes longer), or audit the model on fewer inputs"
+    )
+
+
 def seed_from(ctx: AuditContext, purpose: str) -> int:
     """An ``int`` random_state for scikit-learn-style code, derived from the run seed."""
     return int(ctx.rng(f"explain:{purpose}").integers(2**31 - 1))

@@ -12,6 +12,7 @@ from trustscan.checks.base import Check
 from trustscan.checks.explain import GROUP_IMPORTANCE
 from trustscan.checks.explain._common import (
     constant_column,
+    importance_over_budget,
     importance_sample_size,
     permutation_importance,
     sample_rows,
@@ -57,6 +58,9 @@ class GroupImportanceCheck(Check):
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         if ctx.model is None:
             return self.skip(PREDICTIONS_ONLY)
+        too_wide = importance_over_budget(policy, len(ctx.feature_names))
+        if too_wide is not None:
+            return self.skip(too_wide)
         attributes, skipped = ctx.groupings.row_comparable()
         if not attributes:
             return self.skip(NO_SENSITIVE if not skipped else "; ".join(skipped))

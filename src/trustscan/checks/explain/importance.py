@@ -13,6 +13,7 @@ from trustscan.checks.explain import FEATURE_IMPORTANCE
 from trustscan.checks.explain._common import (
     PermutationResult,
     Scoring,
+    importance_over_budget,
     importance_sample_size,
     native_importance,
     permutation_importance,
@@ -71,6 +72,9 @@ class FeatureImportanceCheck(Check):
     def run(self, ctx: AuditContext, policy: Policy) -> CheckResult:
         if ctx.model is None:
             return self.skip(PREDICTIONS_ONLY)
+        too_wide = importance_over_budget(policy, len(ctx.feature_names))
+        if too_wide is not None:
+            return self.skip(too_wide)
         settings = policy.explain
         rows = sample_rows(
             ctx,
