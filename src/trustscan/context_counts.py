@@ -19,10 +19,9 @@ from trustscan.errors import InputError
 MAX_EXPANDED_ROWS = 20_000_000
 """More people than this are not expanded in memory (about 160 MB per numeric column)."""
 
-_COUNT_NAME = re.compile(
-    r"^(freq|frequency|count|counts|n|number|num|cases|persons|people|total|weight)$",
-    re.IGNORECASE,
-)
+_COUNT_NAME = re.compile(r"^(freq|frequency|count|counts|n|cases|persons|people)$", re.IGNORECASE)
+"""Names that say "how many people" (not weight, total or number: a body weight in kg, a
+total charge or a house number are whole numbers too)."""
 _HINT_MAX_ROWS = 10_000
 """Tables longer than this are taken to list people, whatever a column is called."""
 

@@ -51,6 +51,7 @@ def test_the_hint_names_a_count_column_only_in_a_short_aggregated_table() -> Non
     people = pd.DataFrame({"g": ["a", "b"] * 50, "n": np.arange(100)})  # n: a row number
     assert counts_hint(people) is None
     assert counts_hint(table().rename(columns={"n": "income"})) is None
+    assert counts_hint(table().rename(columns={"n": "weight"})) is None  # kilograms, say
 
 
 def test_counts_on_the_command_line_and_out_of_core(in_tmp: Path) -> None:
